@@ -1,0 +1,138 @@
+"""``python -m bot``: run the bot, sync its commands, ask offline, check fact packs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.core.answers import Answer, AnswerService
+from bot.core.pack import PackError, load_pack
+from bot.core.store import FactStore, StoreError
+from bot.settings import Settings
+
+log = logging.getLogger("bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        return _fail(f"Invalid settings (environment or .env): {_first_error(error)}")
+    _setup_logging(settings.log_level)
+    try:
+        code: int = args.handler(args, settings)
+    except PackError as error:
+        return _fail(f"The fact pack has problems:\n{error}")
+    except StoreError as error:
+        return _fail(f"Database error: {error}")
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="connect to Discord and answer fans")
+    run.set_defaults(handler=_run)
+
+    sync = commands.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
+    sync.set_defaults(handler=_sync)
+
+    ask = commands.add_parser("ask", help="answer questions offline, as the bot would")
+    ask.add_argument("questions", nargs="+", metavar="QUESTION")
+    ask.add_argument("--spoilers", action="store_true", help="show spoiler answers")
+    ask.add_argument("--guild", type=int, help="include this guild's own facts")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.set_defaults(handler=_ask)
+
+    facts = commands.add_parser("facts", help="work with fact packs")
+    facts_commands = facts.add_subparsers(required=True, metavar="COMMAND")
+    check = facts_commands.add_parser("check", help="validate a fact pack")
+    check.add_argument("path", nargs="?", type=Path, help="default: FACT_PACK")
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import run_bot  # imports discord; the offline commands do not need it
+
+    return run_bot(settings)
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import sync_commands
+
+    return sync_commands(settings, guild_id=args.guild)
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    path = args.path or settings.fact_pack
+    pack = load_pack(path)
+    spoilers = sum(fact.spoiler for fact in pack.facts)
+    print(f"{path}: OK, {len(pack.facts)} facts ({spoilers} spoiler), {pack.show.name}")
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    answers = asyncio.run(_answer_all(settings, args.questions, args.guild, args.spoilers))
+    for answer in answers:
+        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else answer.text)
+        if not args.json and len(answers) > 1:
+            print()
+    return 0
+
+
+async def _answer_all(
+    settings: Settings, questions: Sequence[str], guild_id: int | None, spoilers: bool
+) -> list[Answer]:
+    pack = load_pack(settings.fact_pack)
+    async with await FactStore.open(settings.database_path) as store:
+        await store.sync_pack(pack)
+        service = AnswerService(store, pack)
+        return [await service.answer(guild_id, q, spoilers=spoilers) for q in questions]
+
+
+def answer_json(answer: Answer) -> dict[str, object]:
+    """The ``ask --json`` contract: one object per question."""
+    fact = answer.fact
+    return {
+        "question": answer.question,
+        "matched": answer.matched,
+        "text": answer.text,
+        "fact_id": fact.id if fact else None,
+        "topic": fact.topic.value if fact else None,
+        "score": answer.score,
+        "spoiler": answer.spoiler,
+        "withheld": answer.withheld,
+        "declined": answer.declined.value if answer.declined else None,
+        "suggestions": [s.fact_id for s in answer.suggestions],
+    }
+
+
+def _setup_logging(level: str) -> None:
+    import discord.utils  # discord.py's handler and format, as the bot uses when running
+
+    discord.utils.setup_logging(level=getattr(logging, level), root=True)
+
+
+def _first_error(error: ValidationError) -> str:
+    detail = error.errors(include_url=False)[0]
+    name = ".".join(str(part) for part in detail["loc"]).upper()
+    return f"{name}: {detail['msg']}"
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2

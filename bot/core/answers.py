@@ -1,0 +1,208 @@
+"""The answer service: a question in, the message to post out, with the spoiler policy.
+
+Every command that answers fans goes through :meth:`AnswerService.answer` (or renders a
+fact with :func:`render_fact`), so the policy lives in one place:
+
+- spoilers off: a spoiler fact's content never appears. The fan is told that the answer
+  holds spoilers for what it spoils, and how to ask for it;
+- spoilers on: the content is inside Discord spoiler tags ``||...||``, with every ``|``
+  in it escaped so the text cannot close the tag early.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.constants import SUGGESTIONS_MAX
+from bot.core.matcher import FactIndex, Match
+from bot.core.models import Fact, Topic
+from bot.core.pack import Pack
+from bot.core.store import FactStore
+
+log = logging.getLogger(__name__)
+
+MIN_SCORE = 60.0  # below this the best match is a guess, not an answer
+MIN_COVERAGE = 0.6  # share of the question (by weight) the answer must account for
+SUGGEST_SCORE = 40.0  # a declined question still suggests facts this close
+_CACHED_GUILDS = 512
+TOPIC_LABELS = {
+    Topic.PREMISE: "the premise",
+    Topic.RECAP: "recaps",
+    Topic.CAST: "the cast",
+    Topic.PREMIERE: "premiere dates",
+    Topic.RENEWAL: "renewal",
+    Topic.RATINGS: "ratings",
+    Topic.PRODUCTION: "the people behind the show",
+    Topic.TRAILER: "trailers",
+    Topic.WHERE_TO_WATCH: "where to watch",
+    Topic.GENERAL: "interviews and more",
+}
+
+
+class Decline(StrEnum):
+    """Why a question got no answer."""
+
+    EMPTY = "empty"
+    NO_MATCH = "no-match"
+    UNKNOWN_SEASON = "unknown-season"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A fact offered as "did you mean", labelled so it gives nothing away."""
+
+    fact_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to one question."""
+
+    question: str
+    text: str  # the message exactly as posted
+    fact: Fact | None = None
+    score: float = 0.0
+    withheld: bool = False  # a spoiler fact whose content was left out
+    declined: Decline | None = None
+    suggestions: tuple[Suggestion, ...] = field(default=())
+
+    @property
+    def matched(self) -> bool:
+        return self.fact is not None
+
+    @property
+    def spoiler(self) -> bool:
+        return self.fact is not None and self.fact.spoiler
+
+
+def escape_spoiler(text: str) -> str:
+    """Make ``text`` safe inside ``||...||``: no ``|`` in it can end the tag."""
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def spoiler_tagged(text: str) -> str:
+    return f"||{escape_spoiler(text)}||"
+
+
+def spoiler_notice(fact: Fact) -> str:
+    """What a fan who did not ask for spoilers sees instead of a spoiler fact."""
+    return (
+        f"\u26a0\ufe0f This answer holds spoilers for {fact.spoiler_scope}. "
+        "To see it, ask again with `spoilers: True` "
+        "(for example `/recap spoilers: True` or `/ask spoilers: True`)."
+    )
+
+
+def render_fact(fact: Fact, *, spoilers: bool) -> str:
+    """The fact's answer as fans see it under the spoiler policy (no source line)."""
+    if not fact.spoiler:
+        return fact.answer
+    return spoiler_tagged(fact.answer) if spoilers else spoiler_notice(fact)
+
+
+def suggestion_label(fact: Fact) -> str:
+    """A "did you mean" label; a spoiler fact's own questions could give it away."""
+    if fact.spoiler:
+        return f"{fact.spoiler_scope[:1].upper()}{fact.spoiler_scope[1:]} (spoilers)"
+    return fact.title
+
+
+class AnswerService:
+    """Answers questions for a guild from the pack plus that guild's own facts."""
+
+    def __init__(self, store: FactStore, pack: Pack) -> None:
+        self.store = store
+        self.pack = pack
+        self._ignore = (pack.show.name, *pack.show.aliases)
+        self._indexes: OrderedDict[int | None, tuple[int, FactIndex]] = OrderedDict()
+        self._building: dict[int | None, asyncio.Task[FactIndex]] = {}
+
+    def cite(self, fact: Fact) -> str:
+        """The fact's source as a citation (pack facts name a source by key)."""
+        source = self.pack.sources.get(fact.source)
+        return source.cite() if source else fact.source
+
+    async def index_for(self, guild_id: int | None) -> FactIndex:
+        """The search index of what the bot knows in ``guild_id`` (built once per change)."""
+        generation = self.store.generation(guild_id)
+        cached = self._indexes.get(guild_id)
+        if cached is not None and cached[0] == generation:
+            self._indexes.move_to_end(guild_id)
+            return cached[1]
+        task = self._building.get(guild_id)
+        if task is None:
+            task = asyncio.create_task(self._build(guild_id, generation))
+            self._building[guild_id] = task
+            task.add_done_callback(lambda _: self._building.pop(guild_id, None))
+        return await asyncio.shield(task)
+
+    async def _build(self, guild_id: int | None, generation: int) -> FactIndex:
+        facts = [stored.fact for stored in await self.store.effective_facts(guild_id)]
+        # Building is CPU work proportional to the facts: keep it off the event loop.
+        index = await asyncio.to_thread(FactIndex, facts, ignore=self._ignore)
+        self._indexes[guild_id] = (generation, index)
+        self._indexes.move_to_end(guild_id)
+        while len(self._indexes) > _CACHED_GUILDS:
+            self._indexes.popitem(last=False)
+        log.debug("Indexed %d facts for guild %s", len(index), guild_id)
+        return index
+
+    async def facts(self, guild_id: int | None) -> tuple[Fact, ...]:
+        """Every fact that answers in ``guild_id``."""
+        return (await self.index_for(guild_id)).facts
+
+    async def answer(self, guild_id: int | None, question: str, *, spoilers: bool) -> Answer:
+        """Answer ``question`` as asked in ``guild_id``."""
+        index = await self.index_for(guild_id)
+        analysis = index.analyse(question)
+        if not analysis.terms:
+            return self._decline(question, Decline.EMPTY, [])
+        matches = index.search(analysis, limit=SUGGESTIONS_MAX + 1)
+        best = matches[0] if matches else None
+        if best and best.score >= MIN_SCORE and best.coverage >= MIN_COVERAGE:
+            return self._matched(question, best, spoilers=spoilers)
+        unknown = sorted(analysis.seasons - index.seasons)
+        if unknown:
+            return self._decline(question, Decline.UNKNOWN_SEASON, matches, season=unknown[0])
+        return self._decline(question, Decline.NO_MATCH, matches)
+
+    def _matched(self, question: str, match: Match, *, spoilers: bool) -> Answer:
+        fact = match.fact
+        text = render_fact(fact, spoilers=spoilers)
+        if not (fact.spoiler and not spoilers):
+            text = f"{text}\n-# Source: {self.cite(fact)}"
+        return Answer(
+            question=question,
+            text=text,
+            fact=fact,
+            score=match.score,
+            withheld=fact.spoiler and not spoilers,
+        )
+
+    def _decline(
+        self, question: str, reason: Decline, matches: list[Match], *, season: int | None = None
+    ) -> Answer:
+        suggestions = tuple(
+            Suggestion(m.fact.id, suggestion_label(m.fact))
+            for m in matches[:SUGGESTIONS_MAX]
+            if m.score >= SUGGEST_SCORE
+        )
+        show = self.pack.show.name
+        if reason is Decline.UNKNOWN_SEASON:
+            opening = f"Nothing about Season {season} of {show} is in my sources yet."
+        else:
+            opening = f"I don't have an answer to that among my facts about {show}."
+        lines = [opening]
+        if suggestions:
+            lines.append("Did you mean:")
+            lines += [f"\u2022 {s.label}" for s in suggestions]
+        else:
+            topics = ", ".join(TOPIC_LABELS[topic] for topic in Topic)
+            lines.append(f"I can answer questions about {topics}. Try `/about`.")
+        return Answer(question, "\n".join(lines), declined=reason, suggestions=suggestions)
+

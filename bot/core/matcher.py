@@ -1,0 +1,211 @@
+"""Find the fact a fan's question asks for, or decline.
+
+Each fact is indexed under its *phrasings* (questions, aliases, and for cast facts the
+actor, character and role), reduced to canonical terms by :mod:`bot.core.text`. A search:
+
+1. analyses the question (season, canonical terms, misspellings corrected against the
+   index's own lexicon);
+2. gathers candidates from an inverted index, rarest terms first, so the work depends on
+   how many facts share the question's words, not on how many facts there are;
+3. scores each candidate's phrasings by how much of the question they explain (IDF
+   weighted), how much of the phrasing the question covers, and rapidfuzz similarity;
+4. leaves out facts about another season than the one asked about.
+
+The scores are in [0, 100]; :mod:`bot.core.answers` decides what is confident enough.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from bot.core.models import Fact
+from bot.core.text import STOPWORDS, Analysis, analyse, concept_words, fold
+
+# Candidate gathering stops adding terms once this many facts are in play; a term found in
+# more facts than this is too common to gather from (it still counts when scoring).
+_CANDIDATE_BUDGET = 2000
+_RERANK = 12
+# How a phrasing's score is made up.
+_W_QUESTION, _W_PHRASING, _W_FUZZ = 0.65, 0.25, 0.10
+_SEASON_BONUS = 0.04
+_NAME_BONUS = 0.05
+_CONCEPT_WORDS = concept_words()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A fact, how well it answers the question (0-100), and how much of it (0-1)."""
+
+    fact: Fact
+    score: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    terms: frozenset[str]
+    text: str  # canonical terms joined, for rapidfuzz
+    seasons: frozenset[int]
+    is_name: bool  # a name or alias: a question that contains it all is about this fact
+
+
+class Lexicon:
+    """Known words, and a one-edit spelling corrector over them (symmetric deletes)."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self._counts = counts
+        self._by_deletion: dict[str, list[str]] = defaultdict(list)
+        for word in counts:
+            if len(word) >= 5 and not word.isdigit():
+                for key in _deletions(word):
+                    self._by_deletion[key].append(word)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._counts
+
+    def correct(self, word: str) -> str:
+        """``word`` itself when known or too short to judge, else its likeliest fix."""
+        if word in self._counts or len(word) < 5 or word in STOPWORDS or word.isdigit():
+            return word
+        candidates = {c for key in _deletions(word) for c in self._by_deletion.get(key, ())}
+        close = [c for c in candidates if OSA.distance(word, c) <= 1]
+        if not close:
+            return word
+        return max(close, key=lambda c: (self._counts[c], c))
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+class FactIndex:
+    """An immutable search index over one set of facts."""
+
+    def __init__(self, facts: Iterable[Fact], *, ignore: Sequence[str] = ()) -> None:
+        self.facts: tuple[Fact, ...] = tuple(facts)
+        self._ignore = tuple(ignore)
+        word_counts: dict[str, int] = dict.fromkeys(_CONCEPT_WORDS, 1)
+        for phrase in self._ignore:
+            for word in fold(phrase).split():
+                word_counts[word] = word_counts.get(word, 0) + 1
+        raw = [
+            (i, text, is_name)
+            for i, fact in enumerate(self.facts)
+            for text, is_name in phrasings_of(fact)
+        ]
+        for _, text, _ in raw:
+            for word in fold(text).split():
+                word_counts[word] = word_counts.get(word, 0) + 1
+        self.lexicon = Lexicon(word_counts)
+
+        self._phrasings_of: list[list[_Phrasing]] = [[] for _ in self.facts]
+        self._terms_of: list[frozenset[str]] = [frozenset() for _ in self.facts]
+        for i, text, is_name in raw:
+            analysis = analyse(text, ignore=self._ignore)
+            terms = frozenset(analysis.terms)
+            if terms:
+                phrasing = _Phrasing(terms, " ".join(sorted(terms)), analysis.seasons, is_name)
+                self._phrasings_of[i].append(phrasing)
+                self._terms_of[i] |= terms
+
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, terms in enumerate(self._terms_of):
+            for term in terms:
+                postings[term].append(i)
+        self._postings = dict(postings)
+        total = max(len(self.facts), 1)
+        self._idf = {t: math.log(1 + total / len(ids)) for t, ids in self._postings.items()}
+        self._unknown_weight = math.log(1 + total) + 1.0
+        self.seasons = frozenset(f.season for f in self.facts if f.season is not None)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def analyse(self, question: str) -> Analysis:
+        """The question as this index understands it."""
+        return analyse(question, ignore=self._ignore, correct=self.lexicon.correct)
+
+    def search(self, analysis: Analysis, *, limit: int = 5) -> list[Match]:
+        """The best facts for an analysed question, best first (at most ``limit``)."""
+        weights = {t: self._idf.get(t, self._unknown(t)) for t in analysis.terms}
+        total = sum(weights.values())
+        if not total:
+            return []
+        seasons = analysis.seasons
+        rough = []
+        for i in self._candidates(weights):
+            fact_season = self.facts[i].season
+            if seasons and fact_season is not None and fact_season not in seasons:
+                continue  # about another season than the one asked about
+            shared = sum(w for t, w in weights.items() if t in self._terms_of[i])
+            rough.append((shared + _SEASON_BONUS * (fact_season in seasons), shared, i))
+        best = heapq.nlargest(_RERANK, rough)
+        query_text = " ".join(sorted(weights))
+        matches = [
+            self._score(i, weights, shared / total, query_text, seasons) for _, shared, i in best
+        ]
+        matches.sort(key=lambda m: (m.score, m.fact.season or 0), reverse=True)
+        return matches[:limit]
+
+    def _unknown(self, term: str) -> float:
+        # A word no fact knows weighs like the rarest word: asking about it is asking
+        # about something else. A bare number ("2022") says less.
+        return 1.0 if term.isdigit() else self._unknown_weight
+
+    def _candidates(self, weights: dict[str, float]) -> set[int]:
+        known = sorted((t for t in weights if t in self._postings), key=weights.__getitem__)
+        found: set[int] = set()
+        for term in reversed(known):  # rarest (heaviest) first
+            ids = self._postings[term]
+            if found and len(found) + len(ids) > _CANDIDATE_BUDGET:
+                break
+            found.update(ids[:_CANDIDATE_BUDGET])
+        return found
+
+    def _score(
+        self,
+        i: int,
+        weights: dict[str, float],
+        fact_coverage: float,
+        query_text: str,
+        seasons: frozenset[int],
+    ) -> Match:
+        """Score fact ``i``: its best phrasing, helped by what its phrasings explain together."""
+        total = sum(weights.values())
+        best, best_coverage, named = 0.0, 0.0, False
+        for phrasing in self._phrasings_of[i]:
+            shared = sum(w for t, w in weights.items() if t in phrasing.terms)
+            own = sum(self._idf[t] for t in phrasing.terms)
+            coverage = (shared / total + fact_coverage) / 2
+            similarity = fuzz.token_sort_ratio(query_text, phrasing.text) / 100
+            score = _W_QUESTION * coverage + _W_PHRASING * shared / own + _W_FUZZ * similarity
+            if phrasing.seasons:  # a phrasing about a season fits best when that is asked
+                score += _SEASON_BONUS if phrasing.seasons & seasons else -_SEASON_BONUS
+            named = named or (phrasing.is_name and phrasing.terms <= weights.keys())
+            best, best_coverage = max((best, best_coverage), (score, coverage))
+        fact = self.facts[i]
+        best += _NAME_BONUS * named + _SEASON_BONUS * (fact.season in seasons)
+        return Match(fact, round(max(0.0, min(best, 1.0)) * 100, 1), round(best_coverage, 3))
+
+
+def phrasings_of(fact: Fact) -> list[tuple[str, bool]]:
+    """Every way of asking for ``fact`` that the index knows, and whether it is a name."""
+    texts = [(question, False) for question in fact.questions]
+    texts += [(alias, True) for alias in fact.aliases]
+    if fact.cast is not None:
+        cast = fact.cast
+        texts += [(cast.actor, True), (cast.character, True)]
+        texts += [(f"who plays {cast.character}", False), (f"{cast.actor} {cast.status}", False)]
+    if fact.date is not None:
+        day = fact.date.exact
+        month = dt.date(fact.date.year, fact.date.month, 1).strftime("%B %Y")
+        texts.append((day.strftime("%A %B %d %Y") if day else month, False))
+    return texts

@@ -1,0 +1,104 @@
+"""The fact store's schema, as an ordered list of steps.
+
+Step ``n`` (1-based) takes a database from ``PRAGMA user_version = n - 1`` to ``n``.
+:func:`bot.core.store.apply_migrations` runs each pending step in its own
+``BEGIN IMMEDIATE`` transaction and bumps ``user_version`` in that same transaction, so
+a step either happens completely or not at all. Never edit a released step: append one.
+
+Schema (version 1)
+------------------
+``facts``: one row per fact *per owner*, clustered by ``(guild_id, fact_id)``.
+
+* ``guild_id = 0`` holds the pack's facts (Discord snowflakes are never 0);
+  ``origin = 'pack'``, written only by ``sync_pack``.
+* ``guild_id = G, origin = 'guild'``: a fact server G added itself.
+* ``guild_id = G, origin = 'override'``: server G's version of the pack fact with the
+  same ``fact_id``; it wins over the pack row in G only. ``body IS NULL`` means "hidden
+  in G, no correction" (such a row always has ``removed = 1``).
+* ``body`` is ``Fact.model_dump_json()``; ``topic`` copies the fact's topic for filtering;
+  ``removed = 1`` is a soft delete (guild fact) or a hide (override).
+
+Indexes: ``facts_by_guild_topic (guild_id, topic, fact_id)`` for topic listings;
+``facts_by_id (fact_id) WHERE guild_id > 0`` so a pack sync finds every server's row
+for an id it adds or drops without scanning all servers.
+
+``audit``: append-only log of every moderator change; rows outlive the facts they
+describe, so there is deliberately no foreign key to ``facts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import aiosqlite
+
+ApplyStep = Callable[[aiosqlite.Connection], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: what it does and how to apply it inside an open transaction."""
+
+    version: int
+    summary: str
+    apply: ApplyStep
+
+
+def sql_step(*statements: str) -> ApplyStep:
+    """An :data:`ApplyStep` running ``statements`` one by one (never ``executescript``,
+    which would commit the surrounding transaction)."""
+
+    async def apply(db: aiosqlite.Connection) -> None:
+        for statement in statements:
+            await db.execute(statement)
+
+    return apply
+
+
+_V1_FACTS = """
+CREATE TABLE facts (
+    guild_id   INTEGER NOT NULL CHECK (guild_id >= 0),
+    fact_id    TEXT    NOT NULL,
+    topic      TEXT    NOT NULL,
+    origin     TEXT    NOT NULL CHECK (origin IN ('pack', 'guild', 'override')),
+    body       TEXT,
+    revision   INTEGER NOT NULL CHECK (revision >= 1),
+    removed    INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1)),
+    updated_at TEXT,
+    updated_by INTEGER,
+    PRIMARY KEY (guild_id, fact_id),
+    CHECK ((guild_id = 0) = (origin = 'pack')),
+    CHECK (body IS NOT NULL OR (origin = 'override' AND removed = 1))
+) WITHOUT ROWID
+"""
+
+_V1_FACTS_TOPIC = "CREATE INDEX facts_by_guild_topic ON facts (guild_id, topic, fact_id)"
+
+# Finds every server's row for a pack fact id when ``sync_pack`` adds or drops that id.
+_V1_FACTS_ID = "CREATE INDEX facts_by_id ON facts (fact_id) WHERE guild_id > 0"
+
+_V1_AUDIT = """
+CREATE TABLE audit (
+    id       INTEGER PRIMARY KEY,
+    guild_id INTEGER NOT NULL CHECK (guild_id > 0),
+    fact_id  TEXT    NOT NULL,
+    action   TEXT    NOT NULL CHECK (action IN ('add', 'edit', 'remove', 'restore', 'import')),
+    actor_id INTEGER NOT NULL,
+    at       TEXT    NOT NULL,
+    before   TEXT,
+    after    TEXT
+)
+"""
+
+_V1_AUDIT_FACT = "CREATE INDEX audit_by_fact ON audit (guild_id, fact_id, id)"
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "facts (pack, guild, override rows) and audit log",
+        sql_step(_V1_FACTS, _V1_FACTS_TOPIC, _V1_FACTS_ID, _V1_AUDIT, _V1_AUDIT_FACT),
+    ),
+)
+
+LATEST_VERSION = len(MIGRATIONS)

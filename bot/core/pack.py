@@ -1,0 +1,139 @@
+"""Fact packs: one TOML file per show, curated by hand, read with ``tomllib``.
+
+Loading never half-succeeds: either every fact in the file is valid, or
+:class:`PackError` lists every problem, each naming the file, the fact id and the field.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.core.models import Fact, OneLine
+
+
+class Source(BaseModel):
+    """Where facts come from; every fact in a pack names one of these by key."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: OneLine
+    publisher: OneLine
+    published: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+    url: OneLine | None = None
+    file: OneLine | None = None
+
+    def cite(self) -> str:
+        """A one-line citation, e.g. ``"The Diplomat Season 2: ..." (TV Insider, 2024)``."""
+        where = f" <{self.url}>" if self.url else ""
+        return f"\u201c{self.title}\u201d ({self.publisher}, {self.published}){where}"
+
+
+class Show(BaseModel):
+    """The show a pack is about."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: OneLine
+    network: OneLine
+    aliases: tuple[OneLine, ...] = ()
+
+
+class Pack(BaseModel):
+    """A show's curated facts and the sources they cite."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    show: Show
+    sources: dict[str, Source] = Field(min_length=1)
+    facts: tuple[Fact, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a pack, located as precisely as we can."""
+
+    file: str
+    fact_id: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.fact_id:
+            where.append(f"fact {self.fact_id!r}")
+        if self.field:
+            where.append(f"field {self.field!r}")
+        return f"{': '.join(where)}: {self.message}"
+
+
+class PackError(Exception):
+    """A pack that cannot be loaded, with every problem found in it."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+def load_pack(path: Path) -> Pack:
+    """Read and validate the pack at ``path``; raise :class:`PackError` if anything is off."""
+    name = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PackError([Problem(name, None, None, "no such file")]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise PackError([Problem(name, None, None, f"not valid TOML: {error}")]) from None
+    return parse_pack(raw, name)
+
+
+def parse_pack(raw: Mapping[str, Any], name: str) -> Pack:
+    """Validate an already-parsed pack document; ``name`` is used in error messages."""
+    try:
+        pack = Pack.model_validate(raw)
+    except ValidationError as error:
+        raise PackError(_problems_from(error, raw, name)) from None
+    problems = [*_duplicate_ids(pack, name), *_unknown_sources(pack, name)]
+    if problems:
+        raise PackError(problems)
+    return pack
+
+
+def _problems_from(error: ValidationError, raw: Mapping[str, Any], name: str) -> list[Problem]:
+    facts = raw.get("facts") if isinstance(raw.get("facts"), list) else []
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc = list(detail["loc"])
+        fact_id = None
+        if len(loc) >= 2 and loc[0] == "facts" and isinstance(loc[1], int):
+            entry = facts[loc[1]] if loc[1] < len(facts) else None
+            fact_id = entry.get("id") if isinstance(entry, dict) else None
+            fact_id = str(fact_id) if fact_id else f"#{loc[1] + 1}"
+            loc = loc[2:]
+        field = ".".join(str(part) for part in loc) or None
+        problems.append(Problem(name, fact_id, field, _message(detail["msg"])))
+    return problems
+
+
+def _message(text: str) -> str:
+    return text.removeprefix("Value error, ")
+
+
+def _duplicate_ids(pack: Pack, name: str) -> Iterable[Problem]:
+    counts = Counter(fact.id for fact in pack.facts)
+    for fact_id, count in counts.items():
+        if count > 1:
+            yield Problem(name, fact_id, "id", f"used by {count} facts; ids must be unique")
+
+
+def _unknown_sources(pack: Pack, name: str) -> Iterable[Problem]:
+    for fact in pack.facts:
+        if fact.source not in pack.sources:
+            known = ", ".join(sorted(pack.sources))
+            yield Problem(name, fact.id, "source", f"unknown source {fact.source!r} (known: {known})")

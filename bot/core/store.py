@@ -1,0 +1,1022 @@
+"""The fact store: pack facts and each server's own facts in one SQLite file.
+
+Everything goes through ONE :mod:`aiosqlite` connection. Every public call, reads
+included, holds one :class:`asyncio.Lock`, and every write runs in a ``BEGIN IMMEDIATE``
+transaction that commits before the lock is released and rolls back on any exception.
+So interleaved calls never see or undo each other's half-done work, and a call that
+raises leaves the store as it was.
+
+How rows combine (see :mod:`bot.core.migrations` for the table):
+
+* Pack facts live under ``guild_id = 0`` and change only through :meth:`FactStore.sync_pack`.
+* A server's own facts (``origin = 'guild'``) use ids the pack does not.
+* A server's override (``origin = 'override'``) shares a pack fact's id; its body wins in
+  that server only. Hiding a pack fact writes an override with ``removed = 1`` and, if
+  the server never corrected the fact, no body; restoring such a marker deletes it, so
+  the server follows later pack updates again.
+
+Durability: WAL with ``synchronous = NORMAL``. A commit is appended to the WAL with
+``write()`` before :meth:`commit` returns, so it survives the bot process being killed;
+only a power loss or OS crash may lose the last few commits (never corrupting the file).
+That trade buys much cheaper commits than ``FULL`` and is the setting SQLite recommends
+for WAL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import sqlite3
+import unicodedata
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, NamedTuple, Self, cast
+
+import aiosqlite
+from pydantic import ValidationError
+
+from bot.core.migrations import MIGRATIONS, Migration
+from bot.core.models import FACT_ID_PATTERN, Fact, Topic
+from bot.core.pack import Pack
+
+logger = logging.getLogger(__name__)
+
+PACK_GUILD_ID = 0
+"""``guild_id`` of pack rows; Discord snowflakes are never 0."""
+BUSY_TIMEOUT_MS = 5_000
+"""How long a write waits for another process's write lock before failing."""
+PARSE_CACHE_SIZE = 200_000
+"""Parsed facts kept per stored JSON text, so reloading a guild re-validates only changes."""
+FACT_ID_MAX_CHARS = 64
+_ID_CANDIDATES_PER_QUERY = 50
+
+Origin = Literal["pack", "guild", "override"]
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+class StoreError(Exception):
+    """Base of every error the fact store raises on purpose."""
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer version of the bot."""
+
+    def __init__(self, where: str, found: int, known: int) -> None:
+        self.found = found
+        self.known = known
+        super().__init__(
+            f"{where}: schema version {found} is newer than this bot knows (up to {known}); "
+            "upgrade the bot or restore a backup made by this version"
+        )
+
+
+class FactError(StoreError):
+    """An error about one fact; ``fact_id`` names it."""
+
+    def __init__(self, fact_id: str, message: str) -> None:
+        self.fact_id = fact_id
+        super().__init__(message)
+
+
+class DuplicateFactId(FactError):
+    """The id is already taken, in this server or by the pack."""
+
+
+class UnknownFact(FactError):
+    """No such fact in this server or in the pack."""
+
+    def __init__(self, fact_id: str) -> None:
+        super().__init__(fact_id, f"no fact {fact_id!r} in this server or in the pack")
+
+
+class StaleRevision(FactError):
+    """The fact changed since the caller read it."""
+
+    def __init__(self, fact_id: str, expected: int, actual: int) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            fact_id,
+            f"fact {fact_id!r} changed meanwhile (you edited revision {expected}, it is now "
+            f"at {actual}); reload it and try again",
+        )
+
+
+class AlreadyRemoved(FactError):
+    """The fact is removed (or hidden) in this server."""
+
+
+class NotRemoved(FactError):
+    """Restore was asked for a fact that is visible."""
+
+    def __init__(self, fact_id: str) -> None:
+        super().__init__(fact_id, f"fact {fact_id!r} is not removed in this server")
+
+
+class CorruptFact(FactError):
+    """A stored row that no longer makes a valid :class:`Fact`."""
+
+
+# --- values handed out --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFact:
+    """A fact as one server sees it, with where it comes from and its audit state."""
+
+    fact: Fact
+    guild_id: int | None  # None for a pack fact
+    origin: Origin
+    revision: int  # pass back as ``expected_revision`` to detect concurrent edits
+    removed: bool  # soft-deleted guild fact, or pack fact hidden in this server
+    updated_at: datetime | None
+    updated_by: int | None  # None for pack facts
+
+    @property
+    def fact_id(self) -> str:
+        """The fact's id."""
+        return self.fact.id
+
+
+class AuditAction(StrEnum):
+    """What a moderator did to a fact."""
+
+    ADD = "add"
+    EDIT = "edit"
+    REMOVE = "remove"
+    RESTORE = "restore"
+    IMPORT = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change to one fact in one server.
+
+    ``before``/``after`` are the fact JSON the server saw before and after the change;
+    ``None`` means the fact was absent or removed/hidden at that moment.
+    """
+
+    id: int
+    guild_id: int
+    fact_id: str
+    action: AuditAction
+    actor_id: int
+    at: datetime
+    before: str | None
+    after: str | None
+
+    @property
+    def before_fact(self) -> Fact | None:
+        """``before`` parsed, or None."""
+        return None if self.before is None else Fact.model_validate_json(self.before)
+
+    @property
+    def after_fact(self) -> Fact | None:
+        """``after`` parsed, or None."""
+        return None if self.after is None else Fact.model_validate_json(self.after)
+
+
+GuildFactRef = tuple[int, str]
+"""(guild_id, fact_id)"""
+
+
+@dataclass(frozen=True, slots=True)
+class PackSync:
+    """What :meth:`FactStore.sync_pack` changed.
+
+    ``orphaned``: overrides whose pack fact left the pack; they are now plain guild facts.
+    ``claimed``: live guild facts whose id the pack now uses; they are now overrides.
+    ``dropped``: rows deleted because they lost their meaning: hide markers of facts
+    that left the pack, and removed guild facts whose id the pack now uses (their
+    history stays in the audit log).
+    """
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    orphaned: tuple[GuildFactRef, ...] = ()
+    claimed: tuple[GuildFactRef, ...] = ()
+    dropped: tuple[GuildFactRef, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything at all was written."""
+        return bool(self.added or self.updated or self.removed or self.claimed or self.dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """Fact ids of an import, by what happened to them."""
+
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+# --- rows ---------------------------------------------------------------------------
+
+_COLUMNS = "guild_id, fact_id, topic, origin, body, revision, removed, updated_at, updated_by"
+
+
+class _Row(NamedTuple):
+    """One ``facts`` row, as stored."""
+
+    guild_id: int
+    fact_id: str
+    topic: str
+    origin: str
+    body: str | None
+    revision: int
+    removed: int
+    updated_at: str | None
+    updated_by: int | None
+
+
+class _Pair(NamedTuple):
+    """A fact id's pack row and this server's row, either possibly missing."""
+
+    pack: _Row | None
+    own: _Row | None
+
+    @property
+    def shown(self) -> _Row | None:
+        """The row that decides what the server sees: its own, else the pack's."""
+        return self.own if self.own is not None else self.pack
+
+    @property
+    def body(self) -> str | None:
+        """The fact JSON the server sees (hidden or not), or None if there is none."""
+        if self.own is not None and self.own.body is not None:
+            return self.own.body
+        return self.pack.body if self.pack is not None else None
+
+
+@dataclass
+class _Changes:
+    """Whose generation to bump once the current transaction has committed."""
+
+    guilds: set[int] = field(default_factory=set)
+    pack: bool = False
+
+
+_UPSERT = f"""
+INSERT INTO facts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (guild_id, fact_id) DO UPDATE SET
+    topic = excluded.topic, origin = excluded.origin, body = excluded.body,
+    revision = excluded.revision, removed = excluded.removed,
+    updated_at = excluded.updated_at, updated_by = excluded.updated_by
+"""
+
+# Pack facts the server has no row for, plus the server's visible rows. Both halves
+# are range searches on the primary key (guild_id, fact_id): no other guild is read.
+_EFFECTIVE_SQL = f"""
+SELECT {_COLUMNS} FROM facts AS p
+WHERE p.guild_id = 0 AND NOT EXISTS (
+    SELECT 1 FROM facts AS g WHERE g.guild_id = :guild AND g.fact_id = p.fact_id)
+UNION ALL
+SELECT {_COLUMNS} FROM facts WHERE guild_id = :guild AND removed = 0
+ORDER BY fact_id
+"""
+
+_PACK_SQL = f"SELECT {_COLUMNS} FROM facts WHERE guild_id = 0 ORDER BY fact_id"
+
+# A server's own rows; hide markers borrow the pack fact's body.
+_GUILD_SQL = """
+SELECT g.guild_id, g.fact_id, g.topic, g.origin, COALESCE(g.body, p.body), g.revision,
+       g.removed, g.updated_at, g.updated_by
+FROM facts AS g LEFT JOIN facts AS p ON p.guild_id = 0 AND p.fact_id = g.fact_id
+WHERE g.guild_id = :guild {filters}
+ORDER BY g.fact_id
+"""
+
+
+# --- migrations -----------------------------------------------------------------------
+
+
+async def apply_migrations(
+    db: aiosqlite.Connection, steps: Sequence[Migration] = MIGRATIONS, *, where: str = "database"
+) -> int:
+    """Bring ``db`` up to ``len(steps)``, one transaction per step; return the version.
+
+    Raises :class:`SchemaTooNew` when the database is ahead of ``steps``.
+    """
+    if [step.version for step in steps] != list(range(1, len(steps) + 1)):
+        raise ValueError("migration steps must be numbered 1, 2, 3, ... in order")
+    found = await _user_version(db)
+    if found > len(steps):
+        raise SchemaTooNew(where, found, len(steps))
+    for step in steps[found:]:
+        await _apply_step(db, step, where, len(steps))
+    return await _user_version(db)
+
+
+async def _apply_step(db: aiosqlite.Connection, step: Migration, where: str, known: int) -> None:
+    """Apply ``step`` and set ``user_version`` in one transaction, unless already done."""
+    try:
+        await db.execute("BEGIN IMMEDIATE")
+        current = await _user_version(db)  # another process may have migrated meanwhile
+        if current > known:
+            raise SchemaTooNew(where, current, known)
+        if current == step.version - 1:
+            logger.info("%s: migrating to schema %d (%s)", where, step.version, step.summary)
+            await step.apply(db)
+            await db.execute(f"PRAGMA user_version = {int(step.version)}")
+        await db.execute("COMMIT")
+    except BaseException:
+        await _rollback(db)
+        raise
+
+
+async def _user_version(db: aiosqlite.Connection) -> int:
+    rows = list(await db.execute_fetchall("PRAGMA user_version"))
+    return int(rows[0][0])
+
+
+async def _rollback(db: aiosqlite.Connection) -> None:
+    """Roll back the open transaction, if any (a failed COMMIT may already have ended it)."""
+    try:
+        await db.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if "no transaction is active" not in str(error):
+            logger.exception("rollback failed")
+
+
+async def _configure(db: aiosqlite.Connection, where: str) -> None:
+    """Set the connection's pragmas (see the module docstring for ``synchronous``)."""
+    await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    rows = list(await db.execute_fetchall("PRAGMA journal_mode = WAL"))
+    if str(rows[0][0]).lower() != "wal":
+        logger.warning("%s: journal_mode is %s, not WAL", where, rows[0][0])
+    await db.execute("PRAGMA synchronous = NORMAL")
+    await db.execute("PRAGMA foreign_keys = ON")
+
+
+# --- the store ------------------------------------------------------------------------
+
+
+class FactStore:
+    """Async SQLite store of pack facts, per-server facts, overrides and their audit log."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        """Wrap an open, migrated connection; use :meth:`open` instead."""
+        self.path = path
+        self._db = db
+        self._lock = asyncio.Lock()
+        self._pack_generation = 0
+        self._guild_generations: dict[int, int] = {}
+
+    @classmethod
+    async def open(cls, path: Path) -> FactStore:
+        """Open (creating if needed) and migrate the database at ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await _configure(db, str(path))
+            await apply_migrations(db, where=str(path))
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, path)
+
+    async def close(self) -> None:
+        """Close the connection, after any call in progress has finished."""
+        async with self._lock:
+            await self._db.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # --- cache invalidation ---
+
+    def generation(self, guild_id: int | None) -> int:
+        """A number that changes whenever ``guild_id``'s effective facts may have changed.
+
+        ``None`` is the pack-only view. In memory, per store object; O(1).
+        """
+        if guild_id is None:
+            return self._pack_generation
+        return self._pack_generation + self._guild_generations.get(guild_id, 0)
+
+    def _bump(self, changes: _Changes) -> None:
+        if changes.pack:
+            self._pack_generation += 1
+        for guild_id in changes.guilds:
+            self._guild_generations[guild_id] = self._guild_generations.get(guild_id, 0) + 1
+
+    # --- transactions and queries ---
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[_Changes]:
+        """Hold the lock around one ``BEGIN IMMEDIATE`` transaction; commit or roll back.
+
+        Generations are bumped once committed, and also when the COMMIT itself was
+        interrupted (e.g. cancelled), since it may have gone through: a needless bump
+        only costs a cache reload.
+        """
+        async with self._lock:
+            changes = _Changes()
+            committing = False
+            try:  # BEGIN inside: if cancelled while queued, it still runs and needs undoing
+                await self._db.execute("BEGIN IMMEDIATE")
+                yield changes
+                committing = True
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await _rollback(self._db)
+                if committing:
+                    self._bump(changes)
+                raise
+            self._bump(changes)
+
+    async def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[_Row]:
+        """Fact rows for ``sql``; callers hold the lock."""
+        return [_Row(*row) for row in await self._db.execute_fetchall(sql, params)]
+
+    async def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[_Row]:
+        """Fact rows for ``sql``, under the lock (so no half-done transaction is visible)."""
+        async with self._lock:
+            return await self._rows(sql, params)
+
+    async def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Execute one statement; return the number of rows it changed."""
+        async with self._db.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def _pair(self, guild_id: int | None, fact_id: str) -> _Pair:
+        """The pack row and the server's row for ``fact_id``; callers hold the lock."""
+        owners = (PACK_GUILD_ID, PACK_GUILD_ID if guild_id is None else guild_id)
+        rows = await self._rows(
+            f"SELECT {_COLUMNS} FROM facts WHERE guild_id IN (?, ?) AND fact_id = ?",
+            (*owners, fact_id),
+        )
+        pack = next((row for row in rows if row.guild_id == PACK_GUILD_ID), None)
+        own = next((row for row in rows if row.guild_id != PACK_GUILD_ID), None)
+        return _Pair(pack, own)
+
+    async def _audit(
+        self,
+        row: _Row,
+        action: AuditAction,
+        before: str | None,
+        after: str | None,
+    ) -> None:
+        """Log ``action`` on ``row`` (whose updated_at/updated_by say when and who)."""
+        await self._run(
+            "INSERT INTO audit (guild_id, fact_id, action, actor_id, at, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                row.guild_id,
+                row.fact_id,
+                action.value,
+                row.updated_by,
+                row.updated_at,
+                before,
+                after,
+            ),
+        )
+
+    # --- reading ---
+
+    async def effective_facts(self, guild_id: int | None) -> list[StoredFact]:
+        """What the bot answers from in ``guild_id`` (``None``: the pack alone), by id.
+
+        A row that no longer validates is logged and left out rather than failing the
+        whole server.
+        """
+        if guild_id is None:
+            rows = await self._read(_PACK_SQL)
+        else:
+            rows = await self._read(_EFFECTIVE_SQL, {"guild": _checked_guild(guild_id)})
+        facts = []
+        for row in rows:
+            try:
+                facts.append(_stored(row))
+            except CorruptFact as error:
+                logger.error("skipping a stored fact: %s", error)
+        return facts
+
+    async def get(
+        self, guild_id: int | None, fact_id: str, *, include_removed: bool = False
+    ) -> StoredFact | None:
+        """``fact_id`` as ``guild_id`` sees it; removed/hidden ones only if asked for.
+
+        Raises :class:`CorruptFact` if its stored row no longer validates.
+        """
+        if guild_id is not None:
+            _checked_guild(guild_id)
+        async with self._lock:
+            pair = await self._pair(guild_id, fact_id)
+        stored = _resolve(pair)
+        if stored is None or (stored.removed and not include_removed):
+            return None
+        return stored
+
+    async def guild_facts(
+        self, guild_id: int, *, topic: Topic | None = None, include_removed: bool = False
+    ) -> list[StoredFact]:
+        """The server's own facts and overrides (what its moderators manage), by id.
+
+        Hidden pack facts show with the pack's content. Raises :class:`CorruptFact` if a
+        stored row no longer validates.
+        """
+        params: dict[str, Any] = {"guild": _checked_guild(guild_id)}
+        filters = ""
+        if topic is not None:
+            filters += " AND g.topic = :topic"
+            params["topic"] = Topic(topic).value
+        if not include_removed:
+            filters += " AND g.removed = 0"
+        rows = await self._read(_GUILD_SQL.format(filters=filters), params)
+        return [_stored(row) for row in rows]
+
+    async def history(self, guild_id: int, fact_id: str) -> list[AuditEntry]:
+        """Every logged change to ``fact_id`` in ``guild_id``, oldest first."""
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                "SELECT id, guild_id, fact_id, action, actor_id, at, before, after FROM audit"
+                " WHERE guild_id = ? AND fact_id = ? ORDER BY id",
+                (_checked_guild(guild_id), fact_id),
+            )
+        return [_audit_entry(row) for row in rows]
+
+    async def new_fact_id(self, guild_id: int, stem: str) -> str:
+        """A free id for ``guild_id`` made from ``stem``: ``trailer``, ``trailer-2``, ...
+
+        Advisory: a concurrent :meth:`add` may still take it (``add`` then raises).
+        """
+        _checked_guild(guild_id)
+        base = slugify(stem)
+        start = 1
+        async with self._lock:
+            while True:
+                candidates = [
+                    _numbered(base, n) for n in range(start, start + _ID_CANDIDATES_PER_QUERY)
+                ]
+                taken = await self._taken_ids(guild_id, candidates)
+                free = next((c for c in candidates if c not in taken), None)
+                if free is not None:
+                    return free
+                start += _ID_CANDIDATES_PER_QUERY
+
+    async def _taken_ids(self, guild_id: int, candidates: list[str]) -> set[str]:
+        """Which of ``candidates`` the pack or ``guild_id`` already uses."""
+        rows = await self._db.execute_fetchall(
+            "SELECT fact_id FROM facts WHERE guild_id IN (0, ?)"
+            " AND fact_id IN (SELECT value FROM json_each(?))",
+            (guild_id, json.dumps(candidates)),
+        )
+        return {str(row[0]) for row in rows}
+
+    # --- moderator writes ---
+
+    async def add(self, guild_id: int, fact: Fact, actor_id: int) -> StoredFact:
+        """Add a new fact to ``guild_id``; :class:`DuplicateFactId` if the id is taken."""
+        guild_id = _checked_guild(guild_id)
+        async with self._write() as changes:
+            pair = await self._pair(guild_id, fact.id)
+            row = await self._insert_new(guild_id, pair, fact, actor_id, AuditAction.ADD)
+            changes.guilds.add(guild_id)
+        logger.debug("guild %d: %s added %r", guild_id, actor_id, fact.id)
+        return _stored(row, fact)
+
+    async def _insert_new(
+        self, guild_id: int, pair: _Pair, fact: Fact, actor_id: int, action: AuditAction
+    ) -> _Row:
+        """Insert ``fact`` as a new guild fact (``pair`` must be empty) and log it."""
+        if pair.pack is not None:
+            raise DuplicateFactId(
+                fact.id, f"fact id {fact.id!r} belongs to the pack; edit it to override it here"
+            )
+        if pair.own is not None:
+            state = " (removed; restore it instead)" if pair.own.removed else ""
+            raise DuplicateFactId(fact.id, f"fact id {fact.id!r} already exists here{state}")
+        body = fact.model_dump_json()
+        row = _Row(guild_id, fact.id, fact.topic.value, "guild", body, 1, 0, _now(), actor_id)
+        await self._run(_UPSERT, row)
+        await self._audit(row, action, None, body)
+        return row
+
+    async def edit(
+        self,
+        guild_id: int,
+        fact: Fact,
+        actor_id: int,
+        *,
+        expected_revision: int | None = None,
+    ) -> StoredFact:
+        """Change a guild fact, or write/update the server's override of a pack fact.
+
+        Raises :class:`UnknownFact`, :class:`StaleRevision` (when ``expected_revision``
+        is given and is not the current one) or :class:`AlreadyRemoved`. Saving the
+        content already shown writes nothing and returns the current fact.
+        """
+        guild_id = _checked_guild(guild_id)
+        async with self._write() as changes:
+            pair = await self._pair(guild_id, fact.id)
+            shown = _editable(pair, fact.id, expected_revision)
+            body = fact.model_dump_json()
+            if body == pair.body:
+                return _stored(shown, fact)
+            row = await self._save_version(guild_id, pair, fact, body, actor_id, AuditAction.EDIT)
+            changes.guilds.add(guild_id)
+        logger.debug("guild %d: %s edited %r", guild_id, actor_id, fact.id)
+        return _stored(row, fact)
+
+    async def _save_version(
+        self,
+        guild_id: int,
+        pair: _Pair,
+        fact: Fact,
+        body: str,
+        actor_id: int,
+        action: AuditAction,
+    ) -> _Row:
+        """Store ``body`` as the server's version of an existing fact and log it."""
+        now = _now()
+        if pair.own is not None:
+            row = pair.own._replace(
+                topic=fact.topic.value,
+                body=body,
+                revision=pair.own.revision + 1,
+                updated_at=now,
+                updated_by=actor_id,
+            )
+        else:
+            assert pair.pack is not None
+            row = _Row(
+                guild_id,
+                fact.id,
+                fact.topic.value,
+                "override",
+                body,
+                pair.pack.revision + 1,
+                0,
+                now,
+                actor_id,
+            )
+        await self._run(_UPSERT, row)
+        await self._audit(row, action, pair.body, body)
+        return row
+
+    async def remove(self, guild_id: int, fact_id: str, actor_id: int) -> StoredFact:
+        """Soft-delete a guild fact, or hide a pack fact in ``guild_id`` only."""
+        guild_id = _checked_guild(guild_id)
+        async with self._write() as changes:
+            pair = await self._pair(guild_id, fact_id)
+            shown = pair.shown
+            if shown is None:
+                raise UnknownFact(fact_id)
+            if shown.removed:
+                raise AlreadyRemoved(fact_id, f"fact {fact_id!r} is already removed here")
+            row = _removed_row(guild_id, pair, actor_id)
+            await self._run(_UPSERT, row)
+            await self._audit(row, AuditAction.REMOVE, pair.body, None)
+            changes.guilds.add(guild_id)
+        logger.debug("guild %d: %s removed %r", guild_id, actor_id, fact_id)
+        return _stored(row, fallback_body=pair.body)
+
+    async def restore(self, guild_id: int, fact_id: str, actor_id: int) -> StoredFact:
+        """Undo :meth:`remove`: bring back a guild fact, or unhide a pack fact."""
+        guild_id = _checked_guild(guild_id)
+        async with self._write() as changes:
+            pair = await self._pair(guild_id, fact_id)
+            shown = pair.shown
+            if shown is None:
+                raise UnknownFact(fact_id)
+            if pair.own is None or not shown.removed:
+                raise NotRemoved(fact_id)
+            now = _now()
+            if pair.own.body is None:  # a bare hide marker: drop it, follow the pack again
+                await self._run(
+                    "DELETE FROM facts WHERE guild_id = ? AND fact_id = ?", (guild_id, fact_id)
+                )
+                assert pair.pack is not None
+                row = pair.pack
+            else:
+                row = pair.own._replace(
+                    removed=0, revision=pair.own.revision + 1, updated_at=now, updated_by=actor_id
+                )
+                await self._run(_UPSERT, row)
+            logged = pair.own._replace(updated_at=now, updated_by=actor_id)
+            await self._audit(logged, AuditAction.RESTORE, None, pair.body)
+            changes.guilds.add(guild_id)
+        logger.debug("guild %d: %s restored %r", guild_id, actor_id, fact_id)
+        return _stored(row)
+
+    async def import_facts(
+        self, guild_id: int, facts: Sequence[Fact], actor_id: int
+    ) -> ImportReport:
+        """Add new ids, change existing ones that differ; all in one transaction.
+
+        Pack facts that differ become overrides. Raises (writing nothing) on an id that
+        appears twice in ``facts`` (:class:`DuplicateFactId`) or is removed in the
+        server (:class:`AlreadyRemoved`).
+        """
+        guild_id = _checked_guild(guild_id)
+        added: list[str] = []
+        changed: list[str] = []
+        unchanged: list[str] = []
+        outcome = {"added": added, "changed": changed, "unchanged": unchanged}
+        async with self._write() as changes:
+            seen: set[str] = set()
+            for fact in facts:
+                if fact.id in seen:
+                    raise DuplicateFactId(
+                        fact.id, f"fact id {fact.id!r} appears twice in the import"
+                    )
+                seen.add(fact.id)
+                outcome[await self._import_one(guild_id, fact, actor_id)].append(fact.id)
+            if added or changed:
+                changes.guilds.add(guild_id)
+        logger.info(
+            "guild %d: %s imported %d added, %d changed, %d unchanged",
+            guild_id,
+            actor_id,
+            len(added),
+            len(changed),
+            len(unchanged),
+        )
+        return ImportReport(tuple(added), tuple(changed), tuple(unchanged))
+
+    async def _import_one(self, guild_id: int, fact: Fact, actor_id: int) -> str:
+        """Write one imported fact; return "added", "changed" or "unchanged"."""
+        pair = await self._pair(guild_id, fact.id)
+        shown = pair.shown
+        if shown is None:
+            await self._insert_new(guild_id, pair, fact, actor_id, AuditAction.IMPORT)
+            return "added"
+        if shown.removed:
+            raise AlreadyRemoved(
+                fact.id, f"fact {fact.id!r} is removed here; restore it before importing it"
+            )
+        body = fact.model_dump_json()
+        if body == pair.body:
+            return "unchanged"
+        await self._save_version(guild_id, pair, fact, body, actor_id, AuditAction.IMPORT)
+        return "changed"
+
+    async def bulk_insert_guild_facts(self, guild_id: int, facts: Iterable[Fact]) -> int:
+        """Insert many new guild facts in one transaction; for benchmarks, tests, seeding.
+
+        Trusted input: no audit rows, no check against pack ids (an id already in this
+        server fails the whole batch with :class:`sqlite3.IntegrityError`).
+        """
+        guild_id = _checked_guild(guild_id)
+        now = _now()
+        rows = (
+            (guild_id, f.id, f.topic.value, "guild", f.model_dump_json(), 1, 0, now, None)
+            for f in facts
+        )
+        async with self._write() as changes:
+            async with self._db.executemany(
+                f"INSERT INTO facts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            ) as cursor:
+                count = cursor.rowcount
+            changes.guilds.add(guild_id)
+        return count
+
+    # --- the pack ---
+
+    async def sync_pack(self, pack: Pack) -> PackSync:
+        """Make the pack rows equal ``pack.facts``; see :class:`PackSync` for the rest.
+
+        Idempotent: a second run with the same pack writes nothing.
+        """
+        async with self._write() as changes:
+            result = await self._sync(pack)
+            changes.pack = result.changed
+        logger.info(
+            "pack %r synced: %d added, %d updated, %d removed, %d unchanged, "
+            "%d overrides orphaned, %d guild facts claimed, %d rows dropped",
+            pack.show.name,
+            result.added,
+            result.updated,
+            result.removed,
+            result.unchanged,
+            len(result.orphaned),
+            len(result.claimed),
+            len(result.dropped),
+        )
+        return result
+
+    async def _sync(self, pack: Pack) -> PackSync:
+        existing = {row.fact_id: row for row in await self._rows(_PACK_SQL)}
+        now = _now()
+        added: list[_Row] = []
+        updated: list[_Row] = []
+        for fact in pack.facts:
+            body = fact.model_dump_json()
+            old = existing.get(fact.id)
+            if old is None:
+                added.append(
+                    _Row(PACK_GUILD_ID, fact.id, fact.topic.value, "pack", body, 1, 0, now, None)
+                )
+            elif old.body != body:
+                updated.append(
+                    old._replace(
+                        topic=fact.topic.value, body=body, revision=old.revision + 1, updated_at=now
+                    )
+                )
+        await self._db.executemany(_UPSERT, [*added, *updated])
+        gone = sorted(set(existing) - {fact.id for fact in pack.facts})
+        await self._db.executemany(
+            "DELETE FROM facts WHERE guild_id = 0 AND fact_id = ?", [(i,) for i in gone]
+        )
+        orphaned, dropped_hides = await self._release_overrides(gone)
+        claimed, dropped_removed = await self._claim_guild_facts([row.fact_id for row in added])
+        return PackSync(
+            added=len(added),
+            updated=len(updated),
+            removed=len(gone),
+            unchanged=len(pack.facts) - len(added) - len(updated),
+            orphaned=orphaned,
+            claimed=claimed,
+            dropped=(*dropped_hides, *dropped_removed),
+        )
+
+    async def _guild_rows_with_ids(self, fact_ids: list[str]) -> list[_Row]:
+        """Every server's rows for ``fact_ids`` (via the ``facts_by_id`` index)."""
+        if not fact_ids:
+            return []
+        return await self._rows(
+            f"SELECT {_COLUMNS} FROM facts WHERE guild_id > 0"
+            " AND fact_id IN (SELECT value FROM json_each(?)) ORDER BY guild_id, fact_id",
+            (json.dumps(fact_ids),),
+        )
+
+    async def _release_overrides(
+        self, gone: list[str]
+    ) -> tuple[tuple[GuildFactRef, ...], tuple[GuildFactRef, ...]]:
+        """Overrides of facts that left the pack: corrections become guild facts, bare
+        hide markers are deleted. Returns (orphaned, dropped)."""
+        orphaned: list[GuildFactRef] = []
+        dropped: list[GuildFactRef] = []
+        for row in await self._guild_rows_with_ids(gone):
+            ref = (row.guild_id, row.fact_id)
+            if row.body is None:
+                await self._run("DELETE FROM facts WHERE guild_id = ? AND fact_id = ?", ref)
+                dropped.append(ref)
+            else:
+                await self._run(
+                    "UPDATE facts SET origin = 'guild' WHERE guild_id = ? AND fact_id = ?", ref
+                )
+                orphaned.append(ref)
+        return tuple(orphaned), tuple(dropped)
+
+    async def _claim_guild_facts(
+        self, new_ids: list[str]
+    ) -> tuple[tuple[GuildFactRef, ...], tuple[GuildFactRef, ...]]:
+        """Guild facts whose id the pack now uses: live ones become overrides, removed
+        ones are deleted (the pack fact shows again). Returns (claimed, dropped)."""
+        claimed: list[GuildFactRef] = []
+        dropped: list[GuildFactRef] = []
+        for row in await self._guild_rows_with_ids(new_ids):
+            ref = (row.guild_id, row.fact_id)
+            if row.removed:
+                await self._run("DELETE FROM facts WHERE guild_id = ? AND fact_id = ?", ref)
+                dropped.append(ref)
+            else:
+                await self._run(
+                    "UPDATE facts SET origin = 'override' WHERE guild_id = ? AND fact_id = ?", ref
+                )
+                claimed.append(ref)
+        return tuple(claimed), tuple(dropped)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def slugify(stem: str) -> str:
+    """A fact-id-shaped slug of ``stem`` (ASCII letters, digits, hyphens), or ``fact``."""
+    ascii_text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:FACT_ID_MAX_CHARS].rstrip("-") or "fact"
+
+
+def _numbered(base: str, n: int) -> str:
+    """``base`` for n = 1, else ``base-n``, shortened to stay a valid id."""
+    if n == 1:
+        candidate = base
+    else:
+        suffix = f"-{n}"
+        candidate = base[: FACT_ID_MAX_CHARS - len(suffix)].rstrip("-") + suffix
+    if not re.fullmatch(FACT_ID_PATTERN, candidate):
+        raise ValueError(f"cannot make a fact id from {base!r}")
+    return candidate
+
+
+def _checked_guild(guild_id: int) -> int:
+    """``guild_id`` if it can name a server (0 is reserved for the pack)."""
+    if isinstance(guild_id, bool) or not isinstance(guild_id, int) or guild_id <= 0:
+        raise ValueError(f"guild_id must be a positive int, not {guild_id!r}")
+    return guild_id
+
+
+def _now() -> str:
+    """The current UTC time as stored (ISO 8601 with offset)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse_fact(body: str) -> Fact:
+    """Validate stored JSON into a :class:`Fact`; cached, since facts are immutable."""
+    return Fact.model_validate_json(body)
+
+
+def _editable(pair: _Pair, fact_id: str, expected_revision: int | None) -> _Row:
+    """The shown row of a fact that may be edited now, or the reason it may not."""
+    shown = pair.shown
+    if shown is None:
+        raise UnknownFact(fact_id)
+    if expected_revision is not None and shown.revision != expected_revision:
+        raise StaleRevision(fact_id, expected_revision, shown.revision)
+    if shown.removed:
+        raise AlreadyRemoved(fact_id, f"fact {fact_id!r} is removed here; restore it to edit it")
+    return shown
+
+
+def _removed_row(guild_id: int, pair: _Pair, actor_id: int) -> _Row:
+    """The server's row after removing ``pair``'s fact: its own row flagged, or a new
+    bare hide marker over the pack fact."""
+    now = _now()
+    if pair.own is not None:
+        own = pair.own
+        return own._replace(
+            removed=1, revision=own.revision + 1, updated_at=now, updated_by=actor_id
+        )
+    assert pair.pack is not None
+    pack = pair.pack
+    return _Row(
+        guild_id, pack.fact_id, pack.topic, "override", None, pack.revision + 1, 1, now, actor_id
+    )
+
+
+def _stored(row: _Row, fact: Fact | None = None, *, fallback_body: str | None = None) -> StoredFact:
+    """``row`` as a :class:`StoredFact`; ``fact`` if already known, else parsed from the
+    row's body (or ``fallback_body`` for a bare hide marker)."""
+    if fact is None:
+        fact = _fact_of(row, row.body if row.body is not None else fallback_body)
+    return StoredFact(
+        fact=fact,
+        guild_id=None if row.guild_id == PACK_GUILD_ID else row.guild_id,
+        origin=cast(Origin, row.origin),
+        revision=row.revision,
+        removed=bool(row.removed),
+        updated_at=_time(row.updated_at),
+        updated_by=row.updated_by,
+    )
+
+
+def _fact_of(row: _Row, body: str | None) -> Fact:
+    if body is None:
+        raise CorruptFact(row.fact_id, f"fact {row.fact_id!r} (guild {row.guild_id}) has no body")
+    try:
+        return _parse_fact(body)
+    except ValidationError as error:
+        raise CorruptFact(
+            row.fact_id,
+            f"stored fact {row.fact_id!r} (guild {row.guild_id}) is no longer valid: {error}",
+        ) from None
+
+
+def _resolve(pair: _Pair) -> StoredFact | None:
+    """What the server sees for ``pair``, hidden or not."""
+    shown = pair.shown
+    return None if shown is None else _stored(shown, fallback_body=pair.body)
+
+
+def _audit_entry(row: Any) -> AuditEntry:
+    entry_id, guild_id, fact_id, action, actor_id, at, before, after = row
+    return AuditEntry(
+        id=entry_id,
+        guild_id=guild_id,
+        fact_id=fact_id,
+        action=AuditAction(action),
+        actor_id=actor_id,
+        at=datetime.fromisoformat(at),
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,239 @@
+"""How fans write, turned into something a matcher can compare.
+
+``analyse("when does s2 drop??")`` gives the seasons asked about ({2}) and canonical terms
+(``["@when", "@premiere"]``): case, punctuation, curly quotes, plurals, contractions,
+abbreviations and synonyms folded the same way for questions and for the facts' own
+phrasings, so that the matcher only has to compare like with like.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+# Synonyms: every phrase on the right stands for the concept on the left. Concepts start
+# with "@" so they can never collide with a word a fan typed. Phrases are matched whole.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "@premiere": (
+        "come out", "comes out", "coming out", "came out", "out yet", "release date",
+        "air date", "premiere date", "drop date", "start date", "back on",
+        "premiere", "premiered", "premiering", "release", "released", "releasing",
+        "drop", "dropping", "dropped", "air", "airing", "aired", "debut", "debuted",
+        "launch", "arrive", "arrives", "start", "starts", "begin", "begins", "out",
+        "streaming date", "date",
+    ),
+    "@finale": (
+        "last episode", "final episode", "season finale", "finale", "ending", "end",
+        "ended", "ends", "cliffhanger", "cliff hanger", "twist", "final", "conclude",
+        "concluded", "last ep", "final ep", "last one",
+    ),
+    "@villain": (
+        "bad guy", "bad guys", "villain", "villains", "behind", "responsible", "culprit",
+        "who did it", "mastermind", "evil",
+    ),
+    "@discover": ("find out", "found out", "finds out", "discover", "discovered", "learn", "learns"),
+    "@death": (
+        "die", "died", "dies", "dead", "death", "survive", "survived", "survives",
+        "alive", "killed", "kill", "make it",
+    ),
+    "@attack": ("attack", "attacked", "bomb", "bombing", "explosion", "exploded", "blast"),
+    "@recap": (
+        "recap", "summary", "summarise", "summarize", "sum up", "catch me up", "refresher",
+        "happened", "rundown", "tldr", "tl dr", "remind", "previously",
+    ),
+    "@premise": (
+        "premise", "plot", "synopsis", "storyline", "story", "logline", "about", "genre",
+        "kind of show", "type of show", "happen", "happens", "going to happen",
+    ),
+    "@cast": (
+        "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
+        "played", "playing", "portray", "portrays", "portrayed", "star", "stars",
+        "starring", "starred", "in it", "character", "characters", "role", "roles", "part", "job",
+        "cast list", "lineup", "line up", "who is in", "whos in",
+    ),
+    "@status": ("guest", "guest star", "main", "regular", "series regular", "recurring", "lead"),
+    "@all": ("everyone", "everybody", "whole cast", "all the cast", "rest of the cast", "the rest"),
+    "@exists": ("is there", "will there be", "is it getting"),
+    "@past": ("did", "was", "were", "came out", "used to"),
+    "@new": ("new", "join", "joins", "joining", "joined", "newcomer", "added", "addition"),
+    "@return": (
+        "come back", "coming back", "back", "return", "returns", "returning", "returned",
+        "reprise", "still in",
+    ),
+    "@trailer": (
+        "trailer", "teaser", "promo", "first look", "first looks", "sneak peek", "clip",
+        "footage", "picture", "pictures", "pic", "pics", "photo", "photos", "image",
+        "images", "stills",
+    ),
+    "@renewal": (
+        "renew", "renewed", "renewal", "cancel", "cancelled", "canceled", "cancellation",
+        "greenlit", "green lit", "greenlight", "another season", "more season",
+        "get a season", "getting a season",
+    ),
+    "@watch": ("watch", "stream", "streaming", "platform", "service", "available", "catch up on"),
+    "@platform": (
+        "netflix", "prime video", "prime", "amazon", "hulu", "disney plus", "disney",
+        "hbo", "max", "apple tv", "peacock", "paramount", "iplayer", "bbc",
+    ),
+    "@ratings": (
+        "rating", "ratings", "viewership", "viewer", "viewers", "views", "viewed", "hours",
+        "number one", "no 1", "top 10", "top ten", "popular", "popularity", "hit",
+        "success", "successful", "numbers", "figures", "chart", "charts", "do well",
+        "did well", "how well", "perform", "performed", "watched", "ppl watch",
+    ),
+    "@creator": (
+        "creator", "created", "create", "showrunner", "show runner", "writer", "wrote",
+        "made", "make",
+    ),
+    "@quote": (
+        "say", "said", "says", "quote", "interview", "talk", "talked", "love", "loved",
+        "enjoy", "enjoyed", "like playing", "feel about",
+    ),
+    "@spouse": ("husband", "wife", "spouse", "married", "marriage", "hubby"),
+    "@vp": ("vice president", "vice pres", "vice prez", "vp", "vpotus"),
+    "@president": ("president", "potus", "prez", "pres"),
+    "@pm": ("prime minister", "pm"),
+    "@ambassador": ("ambassador", "ambassadress", "ambo"),
+    "@uk": ("uk", "britain", "british", "united kingdom", "england", "london"),
+    "@us": ("usa", "american", "united states", "america"),
+    "@when": (
+        "when", "what date", "what day", "what year", "how long until", "how long till",
+        "how soon", "how fast", "how quickly",
+    ),
+    "@who": ("who", "whom", "whose"),
+    "@where": ("where",),
+}
+
+# Words that carry no meaning for matching (after contractions lose their apostrophe).
+STOPWORDS = frozenset(
+    """
+    a an the and or but so if then than of to for in on at by with from into onto as
+    is are am was were be been being do does did doing done has have had having will
+    would shall should can could may might must it its it's this that these those there
+    here what which how why whats hows whys i me my mine you your yours we our us they
+    them their he him his she her hers im ive id youre theyre thats theres heres
+    any anyone anybody someone somebody know knows tell please pls plz thanks thank thx
+    lol lmao lmfao omg rofl haha hahaha xd guys guy folks yall ya yo hey hi hello bot
+    just really actually gonna wanna going get got gets getting still also like ok okay
+    um uh hmm well yeah yes no not dont didnt doesnt isnt arent wasnt werent wont cant
+    couldnt shouldnt wouldnt hasnt havent hadnt u ur r y k some all very much more
+    again ever even now yet soon next upcoming current latest anything something
+    one show series season seasons thing things wonder wondering curious
+    question guess think idea info information news update updates official officially
+    confirmed confirm confirmation announced announce announcement nah nope yep
+    spoiler spoilers spoiling spoil spoilerfree free without explain explained sentence
+    quick quickly before after forgot forget remember remind wait excited hype hyped
+    saw seen posted post heard hear read thinking start starting started need want
+    everything someone give gimme pretty kinda sorta lot lots totally literally finally
+    detail details see ppl people
+    """.split()
+)
+# A few of the words above still matter in phrases ("still in", "in it", "no 1"):
+# phrases are matched before stopwords are dropped.
+
+_CONTRACTIONS = {"whos": "who", "wheres": "where", "whens": "when", "who's": "who"}
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "first": 1, "second": 2, "third": 3, "fourth": 4,
+    "fifth": 5, "sixth": 6, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6,
+}
+_SEASON_WORD = r"(?:season|seasons|seasn|seaon|seson|sesaon|seasson|saeson|szn|ssn|series)"
+_NUMBER = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_SEASON_PATTERNS = (
+    re.compile(rf"\b{_SEASON_WORD}\s*#?\s*{_NUMBER}\b"),
+    re.compile(rf"\b{_NUMBER}\s+{_SEASON_WORD}\b"),
+    re.compile(r"\bs\s?0?(\d{1,2})(?:\s?e\s?\d{1,2})?\b"),
+)
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "`": "'",
+                         "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_NON_WORD = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _phrase_table() -> list[tuple[re.Pattern[str], str]]:
+    pairs = [(phrase, concept) for concept, phrases in CONCEPTS.items() for phrase in phrases]
+    pairs.sort(key=lambda pair: len(pair[0]), reverse=True)  # longest phrase wins
+    return [(re.compile(rf"(?<![a-z0-9@]){re.escape(p)}(?![a-z0-9])"), c) for p, c in pairs]
+
+
+_PHRASES = _phrase_table()
+_PHRASE_FIRST_WORDS = frozenset(p.split()[0] for ps in CONCEPTS.values() for p in ps)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A question or phrasing reduced to the seasons it names and its canonical terms."""
+
+    seasons: frozenset[int]
+    terms: tuple[str, ...]
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish text: accents, curly quotes, punctuation and spacing folded."""
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"'s\b", "", text)  # possessives: "kate's" -> "kate"
+    text = re.sub(r"#\s?1\b", " number one ", text)
+    text = text.replace("'", "")  # contractions: "what's" -> "whats"
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+
+def find_seasons(folded: str) -> tuple[frozenset[int], str]:
+    """The seasons a folded text names, and the text without those mentions."""
+    seasons: set[int] = set()
+
+    def take(match: re.Match[str]) -> str:
+        number = match.group(1)
+        seasons.add(int(number) if number.isdigit() else _NUMBER_WORDS[number])
+        return " "
+
+    for pattern in _SEASON_PATTERNS:
+        folded = pattern.sub(take, folded)
+    return frozenset(seasons - {0}), folded
+
+
+def stem(word: str) -> str:
+    """A very light stemmer: plural and third-person -s only, never on names' cores."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def terms_of(folded: str) -> list[str]:
+    """Canonical terms of folded text: phrases to concepts, then words minus stopwords."""
+    words = [_CONTRACTIONS.get(word, word) for word in folded.split()]
+    text = " ".join(words)
+    if _PHRASE_FIRST_WORDS.intersection(words):
+        for pattern, concept in _PHRASES:
+            text = pattern.sub(f" {concept} ", text)
+    terms = []
+    for word in text.split():
+        if word.startswith("@"):
+            terms.append(word)
+        elif word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
+            terms.append(stem(word))
+    return terms
+
+
+def concept_words() -> frozenset[str]:
+    """Every word that appears in a synonym phrase: part of any spelling lexicon."""
+    return frozenset(word for phrases in CONCEPTS.values() for p in phrases for word in p.split())
+
+
+def analyse(
+    text: str, *, ignore: Iterable[str] = (), correct: Callable[[str], str] | None = None
+) -> Analysis:
+    """Reduce ``text`` to its season and canonical terms.
+
+    ``correct`` fixes a misspelt word (see :class:`bot.core.matcher.Lexicon`). ``ignore``
+    lists phrases that say nothing about which fact is wanted, such as the show's own
+    name ("the diplomat"); they are removed before synonyms are applied.
+    """
+    seasons, rest = find_seasons(fold(text))
+    if correct is not None:
+        rest = " ".join(correct(word) for word in rest.split())
+    for phrase in ignore:
+        rest = re.sub(rf"\b{re.escape(fold(phrase))}\b", " ", rest)
+    return Analysis(seasons, tuple(terms_of(rest)))

@@ -1,0 +1,142 @@
+"""The answer service: matching, declining, per-guild facts, and the spoiler policy."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.answers import AnswerService, Decline, escape_spoiler
+from bot.core.pack import Pack
+from bot.core.store import FactStore
+from tests.core.factories import make_fact
+
+GUILD, OTHER_GUILD, MOD = 1111, 2222, 42
+SPOILER_TAG = re.compile(r"\|\|(?:\\.|[^|\\])*\|\|", re.DOTALL)
+
+
+def finale_fragments(pack: Pack) -> list[str]:
+    """Every run of five words of every spoiler answer: none may show without tags."""
+    fragments = []
+    for fact in pack.facts:
+        if fact.spoiler:
+            words = fact.answer.split()
+            fragments += [" ".join(words[i : i + 5]) for i in range(len(words) - 4)]
+    return fragments
+
+
+def outside_tags(text: str) -> str:
+    return SPOILER_TAG.sub(" ", text)
+
+
+async def test_answers_the_three_classic_questions(service: AnswerService) -> None:
+    premiere = await service.answer(None, "when does season 2 come out", spoilers=False)
+    assert premiere.fact is not None and premiere.fact.id == "s2-premiere"
+    assert "October 31, 2024" in premiere.text and "TV Insider" in premiere.text
+
+    vp = await service.answer(None, "who plays the vice president", spoilers=False)
+    assert vp.fact is not None and "Allison Janney" in vp.text
+
+
+async def test_spoilers_off_withholds_and_says_how_to_ask(
+    service: AnswerService, pack: Pack
+) -> None:
+    answer = await service.answer(None, "how did season 1 end", spoilers=False)
+    assert answer.spoiler and answer.withheld
+    assert "Season 1 finale" in answer.text and "spoilers: True" in answer.text
+    assert not any(fragment in answer.text for fragment in finale_fragments(pack))
+
+
+async def test_spoilers_on_keeps_the_finale_inside_tags(
+    service: AnswerService, pack: Pack
+) -> None:
+    answer = await service.answer(None, "how did season 1 end", spoilers=True)
+    assert answer.spoiler and not answer.withheld
+    [tagged] = SPOILER_TAG.findall(answer.text)
+    assert "Trowbridge" in tagged
+    assert not any(f in outside_tags(answer.text) for f in finale_fragments(pack))
+
+
+def test_escaping_keeps_pipes_inside_the_tag() -> None:
+    text = "a || b | c \\ d"
+    tagged = f"||{escape_spoiler(text)}||"
+    assert SPOILER_TAG.fullmatch(tagged)
+
+
+QUESTION_WORDS = [
+    "how", "did", "season", "1", "end", "finale", "hal", "die", "trowbridge", "car",
+    "bomb", "carrier", "who", "behind", "attack", "spoiler", "||", "|", "recap", "kate",
+    "s1", "ending", "survive", "cliffhanger", "what", "happened", "the", "pm", "villain",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    words=st.lists(st.sampled_from(QUESTION_WORDS), min_size=1, max_size=8),
+    noise=st.text(max_size=20),
+)
+async def test_no_question_leaks_the_finale(
+    service: AnswerService, pack: Pack, words: list[str], noise: str
+) -> None:
+    question = " ".join(words) + noise
+    fragments = finale_fragments(pack)
+    hidden = await service.answer(None, question, spoilers=False)
+    assert not any(f in hidden.text for f in fragments), hidden.text
+    shown = await service.answer(None, question, spoilers=True)
+    assert not any(f in outside_tags(shown.text) for f in fragments), shown.text
+    if shown.spoiler:
+        assert SPOILER_TAG.search(shown.text)
+
+
+async def test_suggestions_never_name_spoiler_questions(service: AnswerService) -> None:
+    answer = await service.answer(None, "hal", spoilers=False)
+    for suggestion in answer.suggestions:
+        assert "survive" not in suggestion.label.lower() and "die" not in suggestion.label
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("what's the weather in london", Decline.NO_MATCH),
+        ("how do I bake sourdough bread", Decline.NO_MATCH),
+        ("when does season 3 come out", Decline.UNKNOWN_SEASON),
+        ("???", Decline.EMPTY),
+    ],
+)
+async def test_declines_politely(service: AnswerService, question: str, reason: Decline) -> None:
+    answer = await service.answer(None, question, spoilers=False)
+    assert not answer.matched and answer.declined is reason
+    assert "Try `/about`" in answer.text or "Did you mean" in answer.text
+    if reason is Decline.UNKNOWN_SEASON:
+        assert "Season 3" in answer.text and "October 31" not in answer.text
+
+
+async def test_a_guild_fact_answers_in_that_guild_only(
+    service: AnswerService, store: FactStore
+) -> None:
+    question = "is the season 3 trailer out"
+    assert not (await service.answer(GUILD, question, spoilers=False)).matched
+    fact = make_fact("s3-trailer", season=3, questions=["Is the Season 3 trailer out?"])
+    await store.add(GUILD, fact, MOD)
+
+    here = await service.answer(GUILD, question, spoilers=False)
+    assert here.fact == fact and "Added by the moderators" in here.text
+    assert not (await service.answer(OTHER_GUILD, question, spoilers=False)).matched
+    assert not (await service.answer(None, question, spoilers=False)).matched
+
+
+async def test_a_guild_correction_of_a_pack_fact_wins_there(
+    service: AnswerService, store: FactStore, pack: Pack
+) -> None:
+    original = next(f for f in pack.facts if f.id == "s2-trailer")
+    corrected = original.model_copy(update={"answer": "The official trailer is out now."})
+    await store.edit(GUILD, corrected, MOD)
+    question = "is there a season 2 trailer"
+    assert (await service.answer(GUILD, question, spoilers=False)).fact == corrected
+    assert (await service.answer(OTHER_GUILD, question, spoilers=False)).fact == original
+
+    await store.remove(GUILD, "s2-trailer", MOD)
+    hidden = await service.answer(GUILD, question, spoilers=False)
+    assert hidden.fact is None or hidden.fact.id != "s2-trailer"

@@ -1,0 +1,70 @@
+"""The matcher finds the fact asked for, across typos, seasons and scale, or nothing."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.core.matcher import FactIndex, Lexicon
+from bot.core.pack import Pack
+from tests.core.factories import make_fact
+
+
+@pytest.fixture(scope="module")
+def index(pack: Pack) -> FactIndex:
+    return FactIndex(pack.facts, ignore=pack.show.aliases)
+
+
+def best(index: FactIndex, question: str) -> tuple[str, float, float]:
+    [top, *_] = index.search(index.analyse(question))
+    return top.fact.id, top.score, top.coverage
+
+
+def test_lexicon_corrects_one_edit_and_prefers_common_words() -> None:
+    lexicon = Lexicon({"premiere": 3, "janney": 1, "kinnear": 1, "premier": 1})
+    assert lexicon.correct("premeire") == "premiere"  # transposition
+    assert lexicon.correct("janey") == "janney"  # deletion
+    assert lexicon.correct("kinear") == "kinnear"
+    assert lexicon.correct("weather") == "weather"  # nothing close: left alone
+    assert lexicon.correct("vp") == "vp"  # too short to judge
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("who plays the VP", "cast-allison-janney"),
+        ("alison janey", "cast-allison-janney"),
+        ("when does s2 premeire", "s2-premiere"),
+        ("when did season 1 come out", "s1-premiere"),
+        ("who plays dennison", "cast-david-gyasi"),
+        ("who plays dennisons sister", "cast-tnia-miller"),
+    ],
+)
+def test_finds_the_fact(index: FactIndex, question: str, fact_id: str) -> None:
+    assert best(index, question)[0] == fact_id
+
+
+def test_season_is_respected(index: FactIndex) -> None:
+    assert index.search(index.analyse("when does season 3 come out")) == [] or all(
+        m.fact.season in (None, 3) for m in index.search(index.analyse("season 3 premiere"))
+    )
+    assert 3 not in index.seasons
+
+
+def test_unknown_words_lower_coverage(index: FactIndex) -> None:
+    _, _, known = best(index, "who plays the president")
+    _, _, unknown = best(index, "who plays the president in the west wing")
+    assert unknown < 0.6 <= known
+
+
+def test_search_scales_with_matches_not_facts() -> None:
+    rng = random.Random(7)
+    words = [f"w{n}x" for n in range(3000)]
+    facts = [
+        make_fact(f"f-{n}", questions=[" ".join(rng.choices(words, k=6))]) for n in range(5000)
+    ]
+    facts.append(make_fact("target", questions=["Who plays Grace Penn?"], aliases=["Janney"]))
+    index = FactIndex(facts)
+    assert best(index, "who plays grace pen")[0] == "target"
+    assert best(index, "janney")[0] == "target"

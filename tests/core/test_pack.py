@@ -1,0 +1,113 @@
+"""Packs load whole or not at all, and the shipped pack is curated from its source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.core.models import Topic
+from bot.core.pack import Pack, PackError, load_pack
+from tests.conftest import REPO
+
+GOOD_HEAD = """
+[show]
+name = "Show"
+network = "Net"
+
+[sources.article]
+title = "Article"
+publisher = "Paper"
+published = "2024"
+"""
+GOOD_FACT = """
+[[facts]]
+id = "{id}"
+topic = "premise"
+questions = ["What is it about?"]
+answer = "{answer}"
+source = "{source}"
+"""
+
+
+def write(tmp_path: Path, *facts: str, head: str = GOOD_HEAD) -> Path:
+    path = tmp_path / "pack.toml"
+    path.write_text(head + "".join(facts), encoding="utf-8")
+    return path
+
+
+def fact(id: str = "premise", answer: str = "A story.", source: str = "article") -> str:
+    return GOOD_FACT.format(id=id, answer=answer, source=source)
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(PackError) as caught:
+        load_pack(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_good_pack_loads(tmp_path: Path) -> None:
+    pack = load_pack(write(tmp_path, fact()))
+    assert [f.id for f in pack.facts] == ["premise"]
+
+
+def test_errors_name_file_fact_and_field(tmp_path: Path) -> None:
+    path = write(tmp_path, fact(), fact(id="empty", answer=" "))
+    [problem] = problems(path)
+    assert problem.startswith(f"{path}: fact 'empty': field 'answer': ")
+
+
+def test_every_problem_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, fact(), fact(), fact(id="x-1", source="blog"))
+    found = problems(path)
+    assert any("fact 'premise': field 'id'" in p and "unique" in p for p in found)
+    assert any("fact 'x-1': field 'source'" in p and "unknown source 'blog'" in p for p in found)
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    assert "no such file" in problems(tmp_path / "missing.toml")[0]
+    assert "not valid TOML" in problems(write(tmp_path, "[[facts]\n"))[0]
+
+
+def test_a_fact_without_an_id_is_located_by_position(tmp_path: Path) -> None:
+    path = write(tmp_path, fact(), '[[facts]]\ntopic = "premise"\n')
+    assert any("fact '#2'" in p for p in problems(path))
+
+
+# --- the shipped pack ---------------------------------------------------------------
+
+ARTICLE = REPO.parent / "shared" / "sources" / "the-diplomat-season-2-article.txt"
+
+
+def article_text() -> str:
+    if not ARTICLE.exists():
+        pytest.skip("shared/sources is not beside this checkout")
+    return ARTICLE.read_text(encoding="utf-8").replace("\u2019", "'").replace("\u2018", "'")
+
+
+def test_shipped_pack_has_what_fans_ask(pack: Pack) -> None:
+    topics = {f.topic for f in pack.facts}
+    assert {Topic.PREMISE, Topic.RECAP, Topic.CAST, Topic.PREMIERE} <= topics
+    assert [f.id for f in pack.facts if f.spoiler] == ["s1-finale"]
+    assert all(f.source in pack.sources for f in pack.facts)
+
+
+def test_cast_names_are_the_sources(pack: Pack) -> None:
+    article = article_text()
+    for f in pack.facts:
+        if f.cast is None:
+            continue
+        actor = f.cast.actor.replace("\u2019", "'")
+        assert actor in article or actor.split()[-1] in article, actor
+        surname = f.cast.character.split()[-1]
+        assert surname in article, f.cast.character
+
+
+def test_dates_and_numbers_are_the_sources(pack: Pack) -> None:
+    article = article_text()
+    for f in pack.facts:
+        if f.date is not None:
+            assert str(f.date.year) in article
+        for number in re.findall(r"\d[\d,.]*", f.answer):
+            assert number.rstrip(".,") in article, (f.id, number)

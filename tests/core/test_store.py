@@ -1,0 +1,611 @@
+"""Tests for the SQLite fact store: schema, pack sync, per-guild writes, audit, concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core import store as store_module
+from bot.core.migrations import LATEST_VERSION, MIGRATIONS, Migration, sql_step
+from bot.core.models import FACT_ID_PATTERN, Fact, Topic
+from bot.core.pack import Pack, Show, Source
+from bot.core.store import (
+    AlreadyRemoved,
+    AuditAction,
+    DuplicateFactId,
+    FactError,
+    FactStore,
+    NotRemoved,
+    SchemaTooNew,
+    StaleRevision,
+    StoreError,
+    UnknownFact,
+    apply_migrations,
+    slugify,
+)
+
+GUILD_A = 111_111_111_111_111_111
+GUILD_B = 222_222_222_222_222_222
+MOD = 42
+OTHER_MOD = 43
+
+
+def make_fact(fact_id: str, answer: str = "The answer.", topic: Topic = Topic.GENERAL) -> Fact:
+    """A valid fact with the given id and answer."""
+    return Fact(
+        id=fact_id,
+        topic=topic,
+        questions=(f"What about {fact_id}?",),
+        answer=answer,
+        source="tvinsider",
+    )
+
+
+def make_pack(*facts: Fact) -> Pack:
+    """A pack holding ``facts`` and the one source they cite."""
+    return Pack(
+        show=Show(name="The Show", network="Net"),
+        sources={"tvinsider": Source(title="Article", publisher="TV Insider", published="2024")},
+        facts=facts,
+    )
+
+
+def dump(path: Path) -> tuple[list[Any], list[Any]]:
+    """Every committed row of ``facts`` and ``audit``, read through a separate connection."""
+    with closing(sqlite3.connect(path)) as db:
+        facts = db.execute("SELECT * FROM facts ORDER BY guild_id, fact_id").fetchall()
+        audit = db.execute("SELECT * FROM audit ORDER BY id").fetchall()
+    return facts, audit
+
+
+def ids(stored_facts: list[store_module.StoredFact]) -> list[str]:
+    return [stored.fact_id for stored in stored_facts]
+
+
+def answers(stored_facts: list[store_module.StoredFact]) -> dict[str, str]:
+    return {stored.fact_id: stored.fact.answer for stored in stored_facts}
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "dir" / "facts.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[FactStore]:
+    async with await FactStore.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def packed(store: FactStore) -> FactStore:
+    """A store synced with a pack of facts ``alpha`` and ``beta``."""
+    await store.sync_pack(
+        make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Pack beta."))
+    )
+    return store
+
+
+# --- schema and lifecycle -------------------------------------------------------------
+
+
+async def test_open_creates_schema_and_data_survives_reopen(db_path: Path) -> None:
+    async with await FactStore.open(db_path) as store:
+        await store.add(GUILD_A, make_fact("kept", "Still here."), MOD)
+
+    with closing(sqlite3.connect(db_path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+    async with await FactStore.open(db_path) as reopened:
+        kept = await reopened.get(GUILD_A, "kept")
+        history = await reopened.history(GUILD_A, "kept")
+    assert kept is not None
+    assert kept.fact.answer == "Still here."
+    assert kept.origin == "guild"
+    assert kept.revision == 1
+    assert [entry.action for entry in history] == [AuditAction.ADD]
+    with closing(sqlite3.connect(db_path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
+
+
+async def test_connection_pragmas(store: FactStore) -> None:
+    db = store._db
+    assert list(await db.execute_fetchall("PRAGMA journal_mode")) == [("wal",)]
+    assert list(await db.execute_fetchall("PRAGMA synchronous")) == [(1,)]  # NORMAL
+    assert list(await db.execute_fetchall("PRAGMA foreign_keys")) == [(1,)]
+    assert list(await db.execute_fetchall("PRAGMA busy_timeout")) == [
+        (store_module.BUSY_TIMEOUT_MS,)
+    ]
+
+
+async def test_newer_schema_is_refused(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with closing(sqlite3.connect(db_path)) as db:
+        db.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+
+    with pytest.raises(SchemaTooNew, match=rf"version {LATEST_VERSION + 1} is newer"):
+        await FactStore.open(db_path)
+
+    with closing(sqlite3.connect(db_path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION + 1,)
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == []
+
+
+async def test_failed_migration_step_changes_nothing(tmp_path: Path) -> None:
+    broken = sql_step("CREATE TABLE half (x)", "THIS IS NOT SQL")
+    steps = [*MIGRATIONS, Migration(LATEST_VERSION + 1, "broken", broken)]
+    async with aiosqlite.connect(tmp_path / "m.db", isolation_level=None) as db:
+        with pytest.raises(sqlite3.OperationalError):
+            await apply_migrations(db, steps)
+        assert list(await db.execute_fetchall("PRAGMA user_version")) == [(LATEST_VERSION,)]
+        tables = {row[0] for row in await db.execute_fetchall("SELECT name FROM sqlite_master")}
+    assert "facts" in tables
+    assert "half" not in tables
+
+
+async def test_migrations_are_idempotent(tmp_path: Path) -> None:
+    async with aiosqlite.connect(tmp_path / "m.db", isolation_level=None) as db:
+        assert await apply_migrations(db) == LATEST_VERSION
+        assert await apply_migrations(db) == LATEST_VERSION
+
+
+def test_guild_id_zero_is_reserved_for_the_pack() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        store_module._checked_guild(0)
+
+
+# --- pack sync ------------------------------------------------------------------------
+
+
+async def test_sync_pack_counts_and_idempotence(store: FactStore) -> None:
+    first = await store.sync_pack(make_pack(make_fact("a"), make_fact("b"), make_fact("c")))
+    assert (first.added, first.updated, first.removed, first.unchanged) == (3, 0, 0, 0)
+    generation = store.generation(None)
+    before = dump(store.path)
+
+    again = await store.sync_pack(make_pack(make_fact("a"), make_fact("b"), make_fact("c")))
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 3)
+    assert not again.changed
+    assert dump(store.path) == before
+    assert store.generation(None) == generation
+
+    changed = await store.sync_pack(
+        make_pack(make_fact("b", "New b."), make_fact("c"), make_fact("d"))
+    )
+    assert (changed.added, changed.updated, changed.removed, changed.unchanged) == (1, 1, 1, 1)
+    pack_view = await store.effective_facts(None)
+    assert ids(pack_view) == ["b", "c", "d"]
+    assert answers(pack_view)["b"] == "New b."
+    assert {stored.revision for stored in pack_view if stored.fact_id == "b"} == {2}
+    assert all(stored.origin == "pack" and stored.guild_id is None for stored in pack_view)
+
+
+async def test_pack_fact_leaving_the_pack_orphans_override_and_drops_hide(
+    packed: FactStore,
+) -> None:
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.remove(GUILD_B, "beta", MOD)
+
+    result = await packed.sync_pack(make_pack(make_fact("gamma")))
+
+    assert result.removed == 2
+    assert result.orphaned == ((GUILD_A, "alpha"),)
+    assert result.dropped == ((GUILD_B, "beta"),)
+    view_a = await packed.effective_facts(GUILD_A)
+    assert ids(view_a) == ["alpha", "gamma"]
+    assert view_a[0].origin == "guild"
+    assert view_a[0].fact.answer == "A's alpha."
+    assert ids(await packed.effective_facts(GUILD_B)) == ["gamma"]
+    assert await packed.guild_facts(GUILD_B, include_removed=True) == []
+
+
+async def test_pack_adding_a_guild_id_claims_it_as_override(store: FactStore) -> None:
+    await store.add(GUILD_A, make_fact("news", "A's news."), MOD)
+    await store.add(GUILD_B, make_fact("news", "B's news."), MOD)
+    await store.remove(GUILD_B, "news", MOD)
+
+    result = await store.sync_pack(make_pack(make_fact("news", "Pack news.")))
+
+    assert result.claimed == ((GUILD_A, "news"),)
+    assert result.dropped == ((GUILD_B, "news"),)
+    [seen_by_a] = await store.effective_facts(GUILD_A)
+    assert (seen_by_a.origin, seen_by_a.fact.answer) == ("override", "A's news.")
+    [seen_by_b] = await store.effective_facts(GUILD_B)
+    assert (seen_by_b.origin, seen_by_b.fact.answer) == ("pack", "Pack news.")
+
+
+# --- moderator writes and audit -------------------------------------------------------
+
+
+async def test_add_edit_remove_restore_history(store: FactStore) -> None:
+    started = datetime.now(UTC)
+    added = await store.add(GUILD_A, make_fact("trailer", "Not yet."), MOD)
+    edited = await store.edit(
+        GUILD_A, make_fact("trailer", "Out now."), OTHER_MOD, expected_revision=1
+    )
+    removed = await store.remove(GUILD_A, "trailer", MOD)
+    restored = await store.restore(GUILD_A, "trailer", OTHER_MOD)
+
+    assert [s.revision for s in (added, edited, removed, restored)] == [1, 2, 3, 4]
+    assert (removed.removed, restored.removed) == (True, False)
+    assert restored.fact.answer == "Out now."
+    assert restored.updated_by == OTHER_MOD
+    history = await store.history(GUILD_A, "trailer")
+    assert [entry.action for entry in history] == ["add", "edit", "remove", "restore"]
+    assert [entry.actor_id for entry in history] == [MOD, OTHER_MOD, MOD, OTHER_MOD]
+    assert [(e.before_fact, e.after_fact) for e in history] == [
+        (None, make_fact("trailer", "Not yet.")),
+        (make_fact("trailer", "Not yet."), make_fact("trailer", "Out now.")),
+        (make_fact("trailer", "Out now."), None),
+        (None, make_fact("trailer", "Out now.")),
+    ]
+    times = [entry.at for entry in history]
+    assert all(t.tzinfo is not None and t.utcoffset() == UTC.utcoffset(None) for t in times)
+    assert started <= times[0] <= times[1] <= times[2] <= times[3] <= datetime.now(UTC)
+
+
+async def test_get_and_guild_facts_show_removed_only_when_asked(packed: FactStore) -> None:
+    await packed.add(GUILD_A, make_fact("zeta", topic=Topic.TRAILER), MOD)
+    await packed.add(GUILD_A, make_fact("eta", topic=Topic.TRAILER), MOD)
+    await packed.remove(GUILD_A, "eta", MOD)
+    await packed.remove(GUILD_A, "beta", MOD)
+
+    assert await packed.get(GUILD_A, "eta") is None
+    hidden = await packed.get(GUILD_A, "beta", include_removed=True)
+    assert hidden is not None
+    assert (hidden.origin, hidden.removed, hidden.fact.answer) == ("override", True, "Pack beta.")
+    assert ids(await packed.guild_facts(GUILD_A)) == ["zeta"]
+    assert ids(await packed.guild_facts(GUILD_A, include_removed=True)) == ["beta", "eta", "zeta"]
+    trailers = await packed.guild_facts(GUILD_A, topic=Topic.TRAILER, include_removed=True)
+    assert ids(trailers) == ["eta", "zeta"]
+    pack_alpha = await packed.get(None, "alpha")
+    assert pack_alpha is not None
+    assert (pack_alpha.origin, pack_alpha.guild_id, pack_alpha.updated_by) == ("pack", None, None)
+
+
+async def test_override_and_hide_affect_only_that_guild(packed: FactStore) -> None:
+    override = await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.remove(GUILD_A, "beta", MOD)
+    await packed.add(GUILD_A, make_fact("own"), MOD)
+
+    assert (override.origin, override.guild_id, override.revision) == ("override", GUILD_A, 2)
+    assert answers(await packed.effective_facts(GUILD_A)) == {
+        "alpha": "A's alpha.",
+        "own": "The answer.",
+    }
+    pack_answers = {"alpha": "Pack alpha.", "beta": "Pack beta."}
+    assert answers(await packed.effective_facts(GUILD_B)) == pack_answers
+    assert answers(await packed.effective_facts(None)) == pack_answers
+    assert await packed.get(GUILD_B, "own") is None
+    assert ids(await packed.guild_facts(GUILD_B, include_removed=True)) == []
+    [pack_alpha] = [s for s in await packed.effective_facts(GUILD_B) if s.fact_id == "alpha"]
+    assert pack_alpha.origin == "pack"
+
+
+async def test_unhidden_pack_fact_follows_later_pack_updates(packed: FactStore) -> None:
+    await packed.remove(GUILD_A, "beta", MOD)
+    restored = await packed.restore(GUILD_A, "beta", MOD)
+    assert (restored.origin, restored.removed) == ("pack", False)
+    assert await packed.guild_facts(GUILD_A, include_removed=True) == []
+
+    await packed.sync_pack(
+        make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Beta 2."))
+    )
+    assert answers(await packed.effective_facts(GUILD_A))["beta"] == "Beta 2."
+    assert [e.action for e in await packed.history(GUILD_A, "beta")] == ["remove", "restore"]
+
+
+async def test_hiding_a_corrected_pack_fact_keeps_the_correction(packed: FactStore) -> None:
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.remove(GUILD_A, "alpha", MOD)
+    assert "alpha" not in ids(await packed.effective_facts(GUILD_A))
+    restored = await packed.restore(GUILD_A, "alpha", MOD)
+    assert (restored.origin, restored.fact.answer) == ("override", "A's alpha.")
+
+
+async def test_edit_to_same_content_writes_nothing(packed: FactStore) -> None:
+    before = dump(packed.path)
+    generation = packed.generation(GUILD_A)
+    unchanged = await packed.edit(GUILD_A, make_fact("alpha", "Pack alpha."), MOD)
+    assert (unchanged.origin, unchanged.revision) == ("pack", 1)
+    assert dump(packed.path) == before
+    assert packed.generation(GUILD_A) == generation
+
+
+# --- errors leave the store unchanged -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda s: s.add(GUILD_A, make_fact("own"), MOD), DuplicateFactId),
+        (lambda s: s.add(GUILD_A, make_fact("alpha"), MOD), DuplicateFactId),
+        (lambda s: s.add(GUILD_A, make_fact("gone"), MOD), DuplicateFactId),
+        (lambda s: s.edit(GUILD_A, make_fact("nope"), MOD), UnknownFact),
+        (lambda s: s.remove(GUILD_A, "nope", MOD), UnknownFact),
+        (lambda s: s.restore(GUILD_A, "nope", MOD), UnknownFact),
+        (lambda s: s.edit(GUILD_A, make_fact("own", "x"), MOD, expected_revision=7), StaleRevision),
+        (
+            lambda s: s.edit(GUILD_A, make_fact("alpha", "x"), MOD, expected_revision=2),
+            StaleRevision,
+        ),
+        (lambda s: s.edit(GUILD_A, make_fact("gone", "x"), MOD), AlreadyRemoved),
+        (lambda s: s.edit(GUILD_A, make_fact("beta", "x"), MOD), AlreadyRemoved),
+        (lambda s: s.remove(GUILD_A, "gone", MOD), AlreadyRemoved),
+        (lambda s: s.remove(GUILD_A, "beta", MOD), AlreadyRemoved),
+        (lambda s: s.restore(GUILD_A, "own", MOD), NotRemoved),
+        (lambda s: s.restore(GUILD_A, "alpha", MOD), NotRemoved),
+    ],
+)
+async def test_refused_write_leaves_store_unchanged(
+    packed: FactStore, call: Any, error: type[StoreError]
+) -> None:
+    await packed.add(GUILD_A, make_fact("own"), MOD)
+    await packed.add(GUILD_A, make_fact("gone"), MOD)
+    await packed.remove(GUILD_A, "gone", MOD)
+    await packed.remove(GUILD_A, "beta", MOD)
+    before = dump(packed.path)
+    view = await packed.effective_facts(GUILD_A)
+    generations = (packed.generation(GUILD_A), packed.generation(GUILD_B))
+
+    with pytest.raises(error) as raised:
+        await call(packed)
+
+    assert isinstance(raised.value, FactError)
+    assert repr(raised.value.fact_id) in str(raised.value)
+    assert dump(packed.path) == before
+    assert await packed.effective_facts(GUILD_A) == view
+    assert (packed.generation(GUILD_A), packed.generation(GUILD_B)) == generations
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+async def test_import_adds_changes_and_counts_unchanged(packed: FactStore) -> None:
+    await packed.add(GUILD_A, make_fact("own", "Old."), MOD)
+    await packed.add(GUILD_A, make_fact("same"), MOD)
+    batch = [
+        make_fact("own", "New."),
+        make_fact("same"),
+        make_fact("alpha", "Imported alpha."),
+        make_fact("beta", "Pack beta."),
+        make_fact("fresh"),
+    ]
+
+    report = await packed.import_facts(GUILD_A, batch, OTHER_MOD)
+
+    assert report.added == ("fresh",)
+    assert report.changed == ("own", "alpha")
+    assert report.unchanged == ("same", "beta")
+    view = {s.fact_id: s for s in await packed.effective_facts(GUILD_A)}
+    assert (view["alpha"].origin, view["alpha"].fact.answer) == ("override", "Imported alpha.")
+    assert view["beta"].origin == "pack"
+    assert view["own"].fact.answer == "New."
+    assert [e.action for e in await packed.history(GUILD_A, "own")] == ["add", "import"]
+    assert [e.action for e in await packed.history(GUILD_A, "fresh")] == ["import"]
+    assert [e.action for e in await packed.history(GUILD_A, "same")] == ["add"]
+
+    again = await packed.import_facts(GUILD_A, batch, OTHER_MOD)
+    assert again.added == again.changed == ()
+    assert set(again.unchanged) == {fact.id for fact in batch}
+
+
+@pytest.mark.parametrize("failing", ["duplicate", "removed"])
+async def test_import_is_all_or_nothing(packed: FactStore, failing: str) -> None:
+    await packed.add(GUILD_A, make_fact("own", "Old."), MOD)
+    await packed.add(GUILD_A, make_fact("gone"), MOD)
+    await packed.remove(GUILD_A, "gone", MOD)
+    before = dump(packed.path)
+    generation = packed.generation(GUILD_A)
+    bad = make_fact("first", "Again.") if failing == "duplicate" else make_fact("gone", "Back?")
+    batch = [
+        make_fact("first"),
+        make_fact("own", "New."),
+        make_fact("alpha", "Changed."),
+        bad,
+        make_fact("last"),
+    ]
+
+    with pytest.raises(DuplicateFactId if failing == "duplicate" else AlreadyRemoved, match=bad.id):
+        await packed.import_facts(GUILD_A, batch, MOD)
+
+    assert dump(packed.path) == before
+    assert await packed.get(GUILD_A, "first") is None
+    own = await packed.get(GUILD_A, "own")
+    assert own is not None
+    assert own.fact.answer == "Old."
+    assert packed.generation(GUILD_A) == generation
+
+
+# --- generation -------------------------------------------------------------------------
+
+
+async def test_generation_changes_for_the_written_guild_only(packed: FactStore) -> None:
+    def snapshot() -> tuple[int, int, int]:
+        return packed.generation(GUILD_A), packed.generation(GUILD_B), packed.generation(None)
+
+    a0, b0, pack0 = snapshot()
+    await packed.add(GUILD_A, make_fact("own"), MOD)
+    a1, b1, pack1 = snapshot()
+    assert (a1 != a0, b1, pack1) == (True, b0, pack0)
+
+    for write in (
+        packed.edit(GUILD_A, make_fact("own", "x"), MOD),
+        packed.remove(GUILD_A, "alpha", MOD),
+        packed.restore(GUILD_A, "alpha", MOD),
+        packed.import_facts(GUILD_A, [make_fact("more")], MOD),
+    ):
+        before = snapshot()
+        await write
+        after = snapshot()
+        assert after[0] != before[0]
+        assert after[1:] == before[1:]
+
+    before = snapshot()
+    await packed.sync_pack(
+        make_pack(make_fact("alpha", "Pack alpha 2."), make_fact("beta", "Pack beta."))
+    )
+    after = snapshot()
+    assert all(new != old for new, old in zip(after, before, strict=True))
+
+
+# --- concurrency ------------------------------------------------------------------------
+
+
+async def test_concurrent_adds_lose_nothing(store: FactStore) -> None:
+    facts = [make_fact(f"fact-{n}", f"Answer {n}.") for n in range(100)]
+
+    results = await asyncio.gather(
+        *(store.add(GUILD_A, fact, MOD + n) for n, fact in enumerate(facts))
+    )
+
+    assert sorted(ids(list(results))) == sorted(fact.id for fact in facts)
+    assert sorted(ids(await store.effective_facts(GUILD_A))) == sorted(fact.id for fact in facts)
+    _, audit = dump(store.path)
+    assert len(audit) == 100
+    histories = await asyncio.gather(*(store.history(GUILD_A, fact.id) for fact in facts))
+    assert all(len(history) == 1 for history in histories)
+
+
+async def test_concurrent_edits_with_expected_revision_exactly_one_wins(packed: FactStore) -> None:
+    for fact_id in ("own", "alpha"):
+        if fact_id == "own":
+            await packed.add(GUILD_A, make_fact("own"), MOD)
+        current = await packed.get(GUILD_A, fact_id)
+        assert current is not None
+        edits = [
+            packed.edit(
+                GUILD_A,
+                make_fact(fact_id, f"Version {n}."),
+                MOD + n,
+                expected_revision=current.revision,
+            )
+            for n in range(10)
+        ]
+
+        results = await asyncio.gather(*edits, return_exceptions=True)
+
+        winners = [r for r in results if isinstance(r, store_module.StoredFact)]
+        losers = [r for r in results if isinstance(r, StaleRevision)]
+        assert (len(winners), len(losers)) == (1, 9)
+        final = await packed.get(GUILD_A, fact_id)
+        assert final == winners[0]
+        assert final.revision == current.revision + 1
+        assert len(await packed.history(GUILD_A, fact_id)) == (2 if fact_id == "own" else 1)
+
+
+async def test_reads_never_see_an_uncommitted_import(packed: FactStore) -> None:
+    batch = [make_fact(f"bulk-{n}") for n in range(50)] + [make_fact("bulk-0", "dup")]
+    importing = asyncio.create_task(packed.import_facts(GUILD_A, batch, MOD))
+    views = []
+    while not importing.done():
+        views.append(ids(await packed.effective_facts(GUILD_A)))
+    with pytest.raises(DuplicateFactId):
+        await importing
+    assert all(view == ["alpha", "beta"] for view in views)
+
+
+async def test_cancelled_import_writes_nothing_and_store_stays_usable(packed: FactStore) -> None:
+    before = dump(packed.path)
+    batch = [make_fact(f"bulk-{n}") for n in range(2_000)]
+    for delay in range(0, 40, 3):  # cancel at various points, BEGIN included
+        importing = asyncio.create_task(packed.import_facts(GUILD_A, batch, MOD))
+        for _ in range(delay):
+            await asyncio.sleep(0)
+        importing.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await importing
+        assert dump(packed.path) == before
+    assert (await packed.add(GUILD_A, make_fact("after"), MOD)).revision == 1
+    assert ids(await packed.effective_facts(GUILD_A)) == ["after", "alpha", "beta"]
+
+
+# --- ids ----------------------------------------------------------------------------------
+
+
+async def test_new_fact_id_skips_guild_and_pack_ids(packed: FactStore) -> None:
+    assert await packed.new_fact_id(GUILD_A, "Trailer!") == "trailer"
+    await packed.add(GUILD_A, make_fact("trailer"), MOD)
+    await packed.sync_pack(make_pack(make_fact("alpha"), make_fact("trailer-2")))
+    assert await packed.new_fact_id(GUILD_A, "trailer") == "trailer-3"
+    assert await packed.new_fact_id(GUILD_B, "trailer") == "trailer"
+    assert await packed.new_fact_id(GUILD_A, "¡¡¡") == "fact"
+    await packed.bulk_insert_guild_facts(GUILD_A, [make_fact(f"busy-{n}") for n in range(2, 130)])
+    await packed.add(GUILD_A, make_fact("busy"), MOD)
+    assert await packed.new_fact_id(GUILD_A, "Busy") == "busy-130"
+
+
+async def test_new_fact_id_for_a_long_stem_fits_the_pattern(store: FactStore) -> None:
+    stem = "x" * 70
+    first = await store.new_fact_id(GUILD_A, stem)
+    await store.add(GUILD_A, make_fact(first), MOD)
+    second = await store.new_fact_id(GUILD_A, stem)
+    assert (len(first), len(second)) == (64, 64)
+    assert second.endswith("-2")
+    assert re.fullmatch(FACT_ID_PATTERN, second)
+
+
+@given(st.text(max_size=120), st.integers(min_value=1, max_value=10_000))
+def test_any_stem_makes_a_valid_id(stem: str, number: int) -> None:
+    candidate = store_module._numbered(slugify(stem), number)
+    assert re.fullmatch(FACT_ID_PATTERN, candidate)
+    make_fact(candidate)
+
+
+# --- reads at scale and robustness ----------------------------------------------------------
+
+
+async def test_effective_facts_reads_only_that_guilds_rows(packed: FactStore) -> None:
+    plan = await packed._db.execute_fetchall(
+        "EXPLAIN QUERY PLAN " + store_module._EFFECTIVE_SQL, {"guild": GUILD_A}
+    )
+    details = [str(row[-1]) for row in plan]
+    assert not [d for d in details if d.startswith("SCAN")], details
+    assert any("PRIMARY KEY (guild_id=?)" in d for d in details), details
+
+
+async def test_effective_facts_of_one_guild_among_many(packed: FactStore) -> None:
+    template = make_fact("template", "Some answer that is about as long as a real one is.")
+    for guild in range(1, 6):
+        await packed.bulk_insert_guild_facts(
+            guild, (template.model_copy(update={"id": f"g{guild}-{n}"}) for n in range(2_000))
+        )
+    await packed.bulk_insert_guild_facts(
+        GUILD_A, (template.model_copy(update={"id": f"mine-{n:05d}"}) for n in range(3_000))
+    )
+
+    view = await packed.effective_facts(GUILD_A)
+
+    assert len(view) == 3_002
+    assert ids(view) == sorted(ids(view))
+    assert {s.fact_id for s in view if s.origin == "pack"} == {"alpha", "beta"}
+    assert all(s.fact_id.startswith("mine-") for s in view if s.origin == "guild")
+
+
+async def test_invalid_stored_row_is_skipped_not_fatal(
+    packed: FactStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    await packed.add(GUILD_A, make_fact("fine"), MOD)
+    await packed.add(GUILD_A, make_fact("broken"), MOD)
+    await packed._db.execute(
+        "UPDATE facts SET body = json_set(body, '$.answer', '') WHERE fact_id = 'broken'"
+    )
+
+    with caplog.at_level(logging.ERROR, logger="bot.core.store"):
+        view = await packed.effective_facts(GUILD_A)
+
+    assert ids(view) == ["alpha", "beta", "fine"]
+    assert "'broken'" in caplog.text

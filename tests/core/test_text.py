@@ -1,0 +1,52 @@
+"""Question analysis folds the ways fans write into the same terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.text import analyse, fold
+
+
+def test_fold_handles_case_quotes_accents_and_punctuation() -> None:
+    assert fold("WHAT\u2019S   Kate\u2019s  Caf\u00e9?!") == "what kate cafe"
+
+
+@pytest.mark.parametrize(
+    ("question", "seasons"),
+    [
+        ("when does s2 drop", {2}),
+        ("Season Two release date", {2}),
+        ("the second season", {2}),
+        ("series 1 recap", {1}),
+        ("seson 3??", {3}),
+        ("S01E02 was great", {1}),
+        ("is everyone from s1 back for s2", {1, 2}),
+        ("who plays the vp", set()),
+        ("top 10 on netflix", set()),
+    ],
+)
+def test_seasons(question: str, seasons: set[int]) -> None:
+    assert analyse(question).seasons == seasons
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("when does season 2 drop", "When does Season 2 come out?"),
+        ("s2 release date??", "season two premiere"),
+        ("who's the VP", "who is the vice president"),
+        ("who plays the PM", "Who plays the Prime Minister?"),
+        ("does hal die", "Does Hal survive?"),
+    ],
+)
+def test_synonyms_meet(one: str, other: str) -> None:
+    assert set(analyse(one).terms) == set(analyse(other).terms)
+
+
+def test_show_name_and_chatter_are_dropped() -> None:
+    analysis = analyse("hey guys lol when does the diplomat come out", ignore=["the diplomat"])
+    assert analysis.terms == ("@when", "@premiere")
+
+
+def test_user_text_cannot_forge_a_concept() -> None:
+    assert analyse("@vpx @foo").terms == ("vpx", "foo")
