@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.constants import SUGGESTIONS_MAX
+from bot.core.catalog import Catalog
 from bot.core.matcher import FactIndex, Match
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
@@ -112,6 +113,13 @@ def suggestion_label(fact: Fact) -> str:
     return fact.title
 
 
+@dataclass(frozen=True)
+class _GuildView:
+    generation: int  # the store's generation for the guild when this was built
+    index: FactIndex
+    catalog: Catalog
+
+
 class AnswerService:
     """Answers questions for a guild from the pack plus that guild's own facts."""
 
@@ -119,42 +127,50 @@ class AnswerService:
         self.store = store
         self.pack = pack
         self._ignore = (pack.show.name, *pack.show.aliases)
-        self._indexes: OrderedDict[int | None, tuple[int, FactIndex]] = OrderedDict()
-        self._building: dict[int | None, asyncio.Task[FactIndex]] = {}
+        self._views: OrderedDict[int | None, _GuildView] = OrderedDict()
+        self._building: dict[int | None, asyncio.Task[_GuildView]] = {}
 
     def cite(self, fact: Fact) -> str:
         """The fact's source as a citation (pack facts name a source by key)."""
         source = self.pack.sources.get(fact.source)
         return source.cite() if source else fact.source
 
+    def is_warm(self, guild_id: int | None) -> bool:
+        """Whether ``guild_id``'s facts are indexed as they are now (answering is instant)."""
+        view = self._views.get(guild_id)
+        return view is not None and view.generation == self.store.generation(guild_id)
+
     async def index_for(self, guild_id: int | None) -> FactIndex:
         """The search index of what the bot knows in ``guild_id`` (built once per change)."""
-        generation = self.store.generation(guild_id)
-        cached = self._indexes.get(guild_id)
-        if cached is not None and cached[0] == generation:
-            self._indexes.move_to_end(guild_id)
-            return cached[1]
+        return (await self._view(guild_id)).index
+
+    async def catalog(self, guild_id: int | None) -> Catalog:
+        """Every fact that answers in ``guild_id``, organised by topic and season."""
+        return (await self._view(guild_id)).catalog
+
+    async def _view(self, guild_id: int | None) -> _GuildView:
+        if self.is_warm(guild_id):
+            self._views.move_to_end(guild_id)
+            return self._views[guild_id]
         task = self._building.get(guild_id)
         if task is None:
-            task = asyncio.create_task(self._build(guild_id, generation))
+            task = asyncio.create_task(self._build(guild_id))
             self._building[guild_id] = task
             task.add_done_callback(lambda _: self._building.pop(guild_id, None))
         return await asyncio.shield(task)
 
-    async def _build(self, guild_id: int | None, generation: int) -> FactIndex:
+    async def _build(self, guild_id: int | None) -> _GuildView:
+        generation = self.store.generation(guild_id)
         facts = [stored.fact for stored in await self.store.effective_facts(guild_id)]
         # Building is CPU work proportional to the facts: keep it off the event loop.
         index = await asyncio.to_thread(FactIndex, facts, ignore=self._ignore)
-        self._indexes[guild_id] = (generation, index)
-        self._indexes.move_to_end(guild_id)
-        while len(self._indexes) > _CACHED_GUILDS:
-            self._indexes.popitem(last=False)
+        view = _GuildView(generation, index, Catalog(index.facts))
+        self._views[guild_id] = view
+        self._views.move_to_end(guild_id)
+        while len(self._views) > _CACHED_GUILDS:
+            self._views.popitem(last=False)
         log.debug("Indexed %d facts for guild %s", len(index), guild_id)
-        return index
-
-    async def facts(self, guild_id: int | None) -> tuple[Fact, ...]:
-        """Every fact that answers in ``guild_id``."""
-        return (await self.index_for(guild_id)).facts
+        return view
 
     async def answer(self, guild_id: int | None, question: str, *, spoilers: bool) -> Answer:
         """Answer ``question`` as asked in ``guild_id``."""
@@ -171,14 +187,25 @@ class AnswerService:
             return self._decline(question, Decline.UNKNOWN_SEASON, matches, season=unknown[0])
         return self._decline(question, Decline.NO_MATCH, matches)
 
+    def message(self, fact: Fact, *, spoilers: bool) -> str:
+        """The message that answers with ``fact``: its text under the policy, then its source."""
+        text = render_fact(fact, spoilers=spoilers)
+        if fact.spoiler and not spoilers:
+            return text
+        return f"{text}\n-# Source: {self.cite(fact)}"
+
+    async def answer_fact(
+        self, guild_id: int | None, fact_id: str, *, spoilers: bool
+    ) -> str | None:
+        """The message for a fact chosen by id (a clicked suggestion), if it still answers."""
+        fact = (await self.catalog(guild_id)).by_id(fact_id)
+        return None if fact is None else self.message(fact, spoilers=spoilers)
+
     def _matched(self, question: str, match: Match, *, spoilers: bool) -> Answer:
         fact = match.fact
-        text = render_fact(fact, spoilers=spoilers)
-        if not (fact.spoiler and not spoilers):
-            text = f"{text}\n-# Source: {self.cite(fact)}"
         return Answer(
             question=question,
-            text=text,
+            text=self.message(fact, spoilers=spoilers),
             fact=fact,
             score=match.score,
             withheld=fact.spoiler and not spoilers,
@@ -205,4 +232,3 @@ class AnswerService:
             topics = ", ".join(TOPIC_LABELS[topic] for topic in Topic)
             lines.append(f"I can answer questions about {topics}. Try `/about`.")
         return Answer(question, "\n".join(lines), declined=reason, suggestions=suggestions)
-

@@ -106,7 +106,9 @@ def parse_pack(raw: Mapping[str, Any], name: str) -> Pack:
 
 
 def _problems_from(error: ValidationError, raw: Mapping[str, Any], name: str) -> list[Problem]:
-    facts = raw.get("facts") if isinstance(raw.get("facts"), list) else []
+    facts = raw.get("facts")
+    if not isinstance(facts, list):
+        facts = []
     problems = []
     for detail in error.errors(include_url=False):
         loc = list(detail["loc"])
@@ -136,4 +138,6 @@ def _unknown_sources(pack: Pack, name: str) -> Iterable[Problem]:
     for fact in pack.facts:
         if fact.source not in pack.sources:
             known = ", ".join(sorted(pack.sources))
-            yield Problem(name, fact.id, "source", f"unknown source {fact.source!r} (known: {known})")
+            yield Problem(
+                name, fact.id, "source", f"unknown source {fact.source!r} (known: {known})"
+            )

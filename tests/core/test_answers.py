@@ -49,9 +49,7 @@ async def test_spoilers_off_withholds_and_says_how_to_ask(
     assert not any(fragment in answer.text for fragment in finale_fragments(pack))
 
 
-async def test_spoilers_on_keeps_the_finale_inside_tags(
-    service: AnswerService, pack: Pack
-) -> None:
+async def test_spoilers_on_keeps_the_finale_inside_tags(service: AnswerService, pack: Pack) -> None:
     answer = await service.answer(None, "how did season 1 end", spoilers=True)
     assert answer.spoiler and not answer.withheld
     [tagged] = SPOILER_TAG.findall(answer.text)
@@ -66,13 +64,41 @@ def test_escaping_keeps_pipes_inside_the_tag() -> None:
 
 
 QUESTION_WORDS = [
-    "how", "did", "season", "1", "end", "finale", "hal", "die", "trowbridge", "car",
-    "bomb", "carrier", "who", "behind", "attack", "spoiler", "||", "|", "recap", "kate",
-    "s1", "ending", "survive", "cliffhanger", "what", "happened", "the", "pm", "villain",
+    "how",
+    "did",
+    "season",
+    "1",
+    "end",
+    "finale",
+    "hal",
+    "die",
+    "trowbridge",
+    "car",
+    "bomb",
+    "carrier",
+    "who",
+    "behind",
+    "attack",
+    "spoiler",
+    "||",
+    "|",
+    "recap",
+    "kate",
+    "s1",
+    "ending",
+    "survive",
+    "cliffhanger",
+    "what",
+    "happened",
+    "the",
+    "pm",
+    "villain",
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     words=st.lists(st.sampled_from(QUESTION_WORDS), min_size=1, max_size=8),
     noise=st.text(max_size=20),

@@ -67,6 +67,8 @@ def test_sigkill_mid_burst_loses_no_acknowledged_add(tmp_path: Path) -> None:
 
     assert len(acknowledged) >= ACKS_BEFORE_KILL - 1  # minus "ready"
     assert len(acknowledged) < durability_writer.BURST_SIZE  # killed mid-burst
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert wal.stat().st_size > 0  # the kill left commits in the WAL, recovered on reopen
     present = asyncio.run(_present_ids(db_path, durability_writer.GUILD_ID))
     missing = [fact_id for fact_id in acknowledged if fact_id not in present]
     assert missing == []

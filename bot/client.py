@@ -1,0 +1,89 @@
+"""The bot: a :class:`commands.Bot` that owns the fact store and the answer service."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.answers import AnswerService
+from bot.core.pack import Pack, load_pack
+from bot.core.store import FactStore
+from bot.errors import CommandErrorHandler
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.exts.answers", "bot.exts.meta", "bot.exts.curation")
+
+
+def intents() -> discord.Intents:
+    """Slash commands need no privileged intent; ``guilds`` lets us name servers in logs."""
+    return discord.Intents(guilds=True)
+
+
+class FanBot(commands.Bot):
+    """Answers fans' questions about one show from its fact pack and each server's facts."""
+
+    def __init__(self, settings: Settings, *, sync_dev_guild: bool = True) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # no message commands: slash only
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            max_messages=None,
+            chunk_guilds_at_startup=False,
+            help_command=None,
+            tree_cls=FanTree,
+        )
+        self.settings = settings
+        self.sync_dev_guild = sync_dev_guild
+        self.pack: Pack = load_pack(settings.fact_pack)
+        self._store: FactStore | None = None
+        self._answers: AnswerService | None = None
+
+    @property
+    def store(self) -> FactStore:
+        if self._store is None:
+            raise RuntimeError("the store opens in setup_hook")
+        return self._store
+
+    @property
+    def answers(self) -> AnswerService:
+        if self._answers is None:
+            raise RuntimeError("the answer service starts in setup_hook")
+        return self._answers
+
+    async def setup_hook(self) -> None:
+        self._store = await FactStore.open(self.settings.database_path)
+        synced = await self._store.sync_pack(self.pack)
+        log.info("Fact pack %s: %s", self.pack.show.name, synced)
+        self._answers = AnswerService(self._store, self.pack)
+        await self._answers.index_for(None)  # warm: the first question is as fast as any
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.sync_dev_guild and self.settings.dev_guild_id:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            commands_synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to dev guild %s", len(commands_synced), guild.id)
+
+    async def on_ready(self) -> None:
+        log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        await super().close()
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+
+
+class FanTree(app_commands.CommandTree["FanBot"]):
+    """The command tree; every command error goes through :class:`CommandErrorHandler`."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[FanBot], error: app_commands.AppCommandError
+    ) -> None:
+        await CommandErrorHandler.handle(interaction, error)

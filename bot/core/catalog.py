@@ -1,0 +1,99 @@
+"""Facts looked up by what they are rather than by a question: the premise, the cast,
+a season's premiere or recap. Backs the topic commands (/premise, /cast, /premiere, /recap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+from bot.constants import AUTOCOMPLETE_CHOICES_LIMIT
+from bot.core.models import Fact, Topic
+
+NAME_MATCH_CUTOFF = 70.0
+
+
+@dataclass(frozen=True)
+class Recap:
+    """A season's recap: what anyone may read, and what only spoiler-seekers may."""
+
+    season: int | None
+    spoiler_free: tuple[Fact, ...]
+    spoilers: tuple[Fact, ...]
+
+
+class Catalog:
+    """One guild's facts, organised by topic and season."""
+
+    def __init__(self, facts: Iterable[Fact]) -> None:
+        self.facts = tuple(facts)
+        self._by_id = {fact.id: fact for fact in self.facts}
+        self.cast = tuple(f for f in self.facts if f.cast is not None)
+        self._cast_names = {
+            f.id: f"{f.cast.actor} \u2014 {f.cast.character}" for f in self.cast if f.cast
+        }
+
+    def by_id(self, fact_id: str) -> Fact | None:
+        return self._by_id.get(fact_id)
+
+    def of_topic(self, topic: Topic) -> list[Fact]:
+        return [fact for fact in self.facts if fact.topic is topic]
+
+    def premise(self) -> Fact | None:
+        return next(iter(self.of_topic(Topic.PREMISE)), None)
+
+    def seasons(self, topic: Topic) -> list[int]:
+        """Seasons that have a fact of ``topic``, in order."""
+        return sorted({f.season for f in self.of_topic(topic) if f.season is not None})
+
+    def premiere(self, season: int | None) -> Fact | None:
+        """The premiere of ``season``, or of the newest season when none is given."""
+        premieres = [f for f in self.of_topic(Topic.PREMIERE) if f.season is not None]
+        if season is None:
+            return max(premieres, key=lambda f: f.season or 0, default=None)
+        return next((f for f in premieres if f.season == season), None)
+
+    def recap(self, season: int | None) -> Recap | None:
+        """The recap of ``season``, or of the newest recapped season when none is given."""
+        recapped = self.seasons(Topic.RECAP)
+        if season is None and recapped:
+            season = recapped[-1]
+        facts = [f for f in self.of_topic(Topic.RECAP) if f.season == season]
+        if not facts:
+            return None
+        return Recap(
+            season,
+            tuple(f for f in facts if not f.spoiler),
+            tuple(f for f in facts if f.spoiler),
+        )
+
+    def find_cast(self, name: str) -> Fact | None:
+        """The cast fact for a fact id or a (misspelt) actor or character name."""
+        by_id = next((f for f in self.cast if f.id == name), None)
+        if by_id is not None:
+            return by_id
+        found = process.extractOne(
+            name,
+            self._cast_names,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            score_cutoff=NAME_MATCH_CUTOFF,
+        )
+        return next(f for f in self.cast if f.id == found[2]) if found else None
+
+    def cast_choices(self, typed: str) -> list[tuple[str, str]]:
+        """Autocomplete: (label, fact id) pairs, best first, at most Discord's limit."""
+        if not typed.strip():
+            pairs = list(self._cast_names.items())[:AUTOCOMPLETE_CHOICES_LIMIT]
+            return [(label, fact_id) for fact_id, label in pairs]
+        found = process.extract(
+            typed,
+            self._cast_names,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=AUTOCOMPLETE_CHOICES_LIMIT,
+            score_cutoff=50,
+        )
+        return [(label, fact_id) for label, _, fact_id in found]

@@ -1,0 +1,1 @@
+"""Discord features, one package each: a thin ``_cog.py`` beside its rendering and views."""

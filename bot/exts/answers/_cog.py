@@ -1,0 +1,129 @@
+"""Fans' commands: /ask, /premise, /cast, /premiere, /recap. Parse, ask the core, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import user_cooldown
+from bot.core.models import Topic
+from bot.exts.answers import _render
+from bot.exts.answers._suggestions import suggestion_view
+from bot.responses import reply
+
+if TYPE_CHECKING:
+    from bot.client import FanBot
+
+Interaction = discord.Interaction["FanBot"]
+SeasonOption = app_commands.Range[int, 1, 99]
+
+
+class AnswersCog(commands.Cog, name="Answers"):
+    """Answers from the show's facts; spoilers only for those who ask."""
+
+    def __init__(self, bot: FanBot) -> None:
+        self.bot = bot
+
+    async def _defer_if_cold(self, interaction: Interaction) -> None:
+        # Answering from a warm index takes milliseconds; the first question after a
+        # server's facts change rebuilds its index, which can take longer than Discord's
+        # three seconds for a very large server. Defer only then.
+        if not self.bot.answers.is_warm(interaction.guild_id):
+            await interaction.response.defer(thinking=True)
+
+    @app_commands.command(name="ask", description="Ask anything about the show")
+    @app_commands.describe(
+        question="Your question, as you would ask a friend",
+        spoilers="Show answers that spoil the show (default: no)",
+    )
+    @user_cooldown()
+    async def ask(
+        self,
+        interaction: Interaction,
+        question: app_commands.Range[str, 1, 300],
+        spoilers: bool = False,
+    ) -> None:
+        await self._defer_if_cold(interaction)
+        answer = await self.bot.answers.answer(interaction.guild_id, question, spoilers=spoilers)
+        view = suggestion_view(answer, spoilers=spoilers)
+        if view is None:
+            await reply(interaction, content=answer.text)
+        else:
+            await reply(interaction, content=answer.text, view=view)
+
+    @app_commands.command(name="premise", description="What the show is about, spoiler-free")
+    @user_cooldown()
+    async def premise(self, interaction: Interaction) -> None:
+        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        fact = catalog.premise()
+        if fact is None:
+            await reply(interaction, content="No premise is on file yet.", ephemeral=True)
+            return
+        await reply(interaction, embed=_render.premise_embed(self.bot.answers, fact))
+
+    @app_commands.command(name="cast", description="Who plays whom")
+    @app_commands.describe(name="An actor or a character (leave empty for the whole cast)")
+    @user_cooldown()
+    async def cast(self, interaction: Interaction, name: str | None = None) -> None:
+        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        if name is None:
+            embed = _render.cast_list_embed(self.bot.answers, catalog.cast)
+            await reply(interaction, embed=embed)
+            return
+        fact = catalog.find_cast(name)
+        if fact is None:
+            message = f"No one in the cast matches {name[:80]!r}. Try `/cast` for everyone."
+            await reply(interaction, content=message, ephemeral=True)
+            return
+        await reply(interaction, embed=_render.cast_member_embed(self.bot.answers, fact))
+
+    @cast.autocomplete("name")
+    async def cast_name_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        return [
+            app_commands.Choice(name=label[:100], value=fact_id)
+            for label, fact_id in catalog.cast_choices(current)
+        ]
+
+    @app_commands.command(name="premiere", description="When a season premieres")
+    @app_commands.describe(season="Which season (default: the newest)")
+    @user_cooldown()
+    async def premiere(self, interaction: Interaction, season: SeasonOption | None = None) -> None:
+        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        fact = catalog.premiere(season)
+        if fact is None:
+            show = self.bot.pack.show.name
+            known = catalog.seasons(Topic.PREMIERE)
+            text = _render.no_premiere_text(show, season or 1, known)
+            await reply(interaction, content=text)
+            return
+        now = dt.datetime.now(dt.UTC)
+        await reply(interaction, embed=_render.premiere_embed(self.bot.answers, fact, now=now))
+
+    @app_commands.command(name="recap", description="Catch up on a season")
+    @app_commands.describe(
+        season="Which season (default: the newest recapped)",
+        spoilers="Include the finale, hidden behind spoiler tags (default: no)",
+    )
+    @user_cooldown()
+    async def recap(
+        self,
+        interaction: Interaction,
+        season: SeasonOption | None = None,
+        spoilers: bool = False,
+    ) -> None:
+        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        recap = catalog.recap(season)
+        if recap is None:
+            seasons = ", ".join(map(str, catalog.seasons(Topic.RECAP))) or "none yet"
+            text = f"I have no recap of Season {season}. Recapped seasons: {seasons}."
+            await reply(interaction, content=text, ephemeral=True)
+            return
+        embed = _render.recap_embed(self.bot.answers, recap, spoilers=spoilers)
+        await reply(interaction, embed=embed)

@@ -1,0 +1,62 @@
+"""/about: what the bot knows, where it comes from, and how to ask."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import user_cooldown
+from bot.core.answers import TOPIC_LABELS
+from bot.exts.answers._render import COLOUR
+from bot.responses import reply
+
+if TYPE_CHECKING:
+    from bot.client import FanBot
+
+COMMANDS = (
+    ("/ask question", "any question; add `spoilers: True` for finale answers"),
+    ("/premise", "what the show is about, spoiler-free"),
+    ("/cast [name]", "the cast, or one actor or character"),
+    ("/premiere [season]", "premiere dates, in your time zone"),
+    ("/recap [season] [spoilers]", "catch up on a season"),
+    ("/fact …", "moderators: add, correct or hide facts for this server"),
+)
+
+
+class MetaCog(commands.Cog, name="Meta"):
+    """The bot describing itself."""
+
+    def __init__(self, bot: FanBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="about", description="What this bot knows and how to ask it")
+    @user_cooldown()
+    async def about(self, interaction: discord.Interaction[FanBot]) -> None:
+        pack = self.bot.pack
+        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        topics = Counter(fact.topic for fact in catalog.facts)
+        known = ", ".join(f"{TOPIC_LABELS[t]} ({n})" for t, n in sorted(topics.items()))
+        embed = discord.Embed(
+            title=f"{pack.show.name} fact bot",
+            description=(
+                f"I answer fans' questions about {pack.show.name} ({pack.show.network}) from "
+                f"{len(catalog.facts)} curated facts, and I never spoil the finale for "
+                f"anyone who didn't ask.\n\n**I know about:** {known}"
+            ),
+            colour=COLOUR,
+        )
+        embed.add_field(
+            name="Commands",
+            value="\n".join(f"`{name}`: {what}" for name, what in COMMANDS),
+            inline=False,
+        )
+        embed.add_field(
+            name="Sources",
+            value="\n".join(source.cite() for source in pack.sources.values())[:1024],
+            inline=False,
+        )
+        await reply(interaction, embed=embed, ephemeral=True)

@@ -1,0 +1,75 @@
+"""``python -m bot run`` and ``python -m bot sync``: the parts of the CLI that reach Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import discord
+
+from bot.client import FanBot
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NO_TOKEN = (
+    "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications, "
+    "copy its token into .env (see .env.example) or the environment, and run again."
+)
+BAD_TOKEN = (
+    "Discord rejected DISCORD_TOKEN. Reset the token on the bot's page in the Discord "
+    "developer portal, put the new one in .env, and run again."
+)
+
+
+def run_bot(settings: Settings) -> int:
+    """Connect and serve until stopped; a clear line and exit code 2 on a token problem."""
+    return _with_token(settings, _serve, sync_dev_guild=True)
+
+
+def sync_commands(settings: Settings, *, guild_id: int | None) -> int:
+    """Register the slash commands: with Discord globally, or in one guild at once."""
+    return _with_token(
+        settings, lambda bot, token: _sync(bot, token, guild_id), sync_dev_guild=False
+    )
+
+
+def _with_token(
+    settings: Settings,
+    action: Callable[[FanBot, str], Coroutine[Any, Any, None]],
+    *,
+    sync_dev_guild: bool,
+) -> int:
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    bot = FanBot(settings, sync_dev_guild=sync_dev_guild)
+    try:
+        asyncio.run(action(bot, token))
+    except discord.LoginFailure:
+        print(BAD_TOKEN, file=sys.stderr)
+        return 2
+    except discord.PrivilegedIntentsRequired:  # pragma: no cover - we ask for none
+        print("Discord refused the requested intents.", file=sys.stderr)
+        return 2
+    return 0
+
+
+async def _serve(bot: FanBot, token: str) -> None:
+    async with bot:
+        await bot.start(token)
+
+
+async def _sync(bot: FanBot, token: str, guild_id: int | None) -> None:
+    async with bot:
+        await bot.login(token)
+        guild = discord.Object(guild_id) if guild_id else None
+        if guild is not None:
+            bot.tree.copy_global_to(guild=guild)
+        synced = await bot.tree.sync(guild=guild)
+        where = f"guild {guild_id}" if guild_id else "all guilds (global; may take up to an hour)"
+        log.info("Synced %d commands to %s: %s", len(synced), where, [c.name for c in synced])
