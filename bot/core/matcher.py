@@ -31,8 +31,8 @@ from bot.core.text import STOPWORDS, Analysis, analyse, concept_words, fold
 
 # Candidate gathering stops adding terms once this many facts are in play; a term found in
 # more facts than this is too common to gather from (it still counts when scoring).
-_CANDIDATE_BUDGET = 2000
-_RERANK = 12
+_CANDIDATE_BUDGET = 400
+_RERANK = 8
 # How a phrasing's score is made up.
 _W_QUESTION, _W_PHRASING, _W_FUZZ = 0.65, 0.25, 0.10
 _SEASON_BONUS = 0.04
@@ -54,6 +54,7 @@ class _Phrasing:
     terms: frozenset[str]
     text: str  # canonical terms joined, for rapidfuzz
     seasons: frozenset[int]
+    weight: float  # the sum of its terms' weights
     is_name: bool  # a name or alias: a question that contains it all is about this fact
 
 
@@ -108,12 +109,12 @@ class FactIndex:
 
         self._phrasings_of: list[list[_Phrasing]] = [[] for _ in self.facts]
         self._terms_of: list[frozenset[str]] = [frozenset() for _ in self.facts]
+        raw_phrasings: list[tuple[int, frozenset[str], frozenset[int], bool]] = []
         for i, text, is_name in raw:
             analysis = analyse(text, ignore=self._ignore)
             terms = frozenset(analysis.terms)
             if terms:
-                phrasing = _Phrasing(terms, " ".join(sorted(terms)), analysis.seasons, is_name)
-                self._phrasings_of[i].append(phrasing)
+                raw_phrasings.append((i, terms, analysis.seasons, is_name))
                 self._terms_of[i] |= terms
 
         postings: dict[str, list[int]] = defaultdict(list)
@@ -124,6 +125,10 @@ class FactIndex:
         total = max(len(self.facts), 1)
         self._idf = {t: math.log(1 + total / len(ids)) for t, ids in self._postings.items()}
         self._unknown_weight = math.log(1 + total) + 1.0
+        for i, terms, seasons, is_name in raw_phrasings:
+            weight = sum(self._idf[t] for t in terms)
+            text = " ".join(sorted(terms))
+            self._phrasings_of[i].append(_Phrasing(terms, text, seasons, weight, is_name))
         self.seasons = frozenset(f.season for f in self.facts if f.season is not None)
 
     def __len__(self) -> int:
@@ -140,12 +145,13 @@ class FactIndex:
         if not total:
             return []
         seasons = analysis.seasons
+        asked = weights.keys()
         rough = []
         for i in self._candidates(weights):
             fact_season = self.facts[i].season
             if seasons and fact_season is not None and fact_season not in seasons:
                 continue  # about another season than the one asked about
-            shared = sum(w for t, w in weights.items() if t in self._terms_of[i])
+            shared = sum(weights[t] for t in self._terms_of[i] & asked)
             rough.append((shared + _SEASON_BONUS * (fact_season in seasons), shared, i))
         best = heapq.nlargest(_RERANK, rough)
         query_text = " ".join(sorted(weights))
@@ -166,7 +172,7 @@ class FactIndex:
         for term in reversed(known):  # rarest (heaviest) first
             ids = self._postings[term]
             if found and len(found) + len(ids) > _CANDIDATE_BUDGET:
-                break
+                continue  # too common to gather from; it still counts when scoring
             found.update(ids[:_CANDIDATE_BUDGET])
         return found
 
@@ -182,8 +188,8 @@ class FactIndex:
         total = sum(weights.values())
         best, best_coverage, named = 0.0, 0.0, False
         for phrasing in self._phrasings_of[i]:
-            shared = sum(w for t, w in weights.items() if t in phrasing.terms)
-            own = sum(self._idf[t] for t in phrasing.terms)
+            shared = sum(weights[t] for t in phrasing.terms & weights.keys())
+            own = phrasing.weight
             coverage = (shared / total + fact_coverage) / 2
             similarity = fuzz.token_sort_ratio(query_text, phrasing.text) / 100
             score = _W_QUESTION * coverage + _W_PHRASING * shared / own + _W_FUZZ * similarity
