@@ -134,16 +134,28 @@ async def measure_size(size: int, questions: list[str], *, baseline_queries: int
 
             choices = [q for f in (*pack.facts, *facts) for q in (*f.questions, *f.aliases)]
             sample = questions[:baseline_queries]
-            print("  " + row("rapidfuzz process.extract scan", time_calls(
-                lambda q: process.extract(
-                    q, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=4
-                ),
-                sample,
-            )))
-            print("  " + row("difflib.get_close_matches", time_calls(
-                lambda q: difflib.get_close_matches(q.lower(), choices, n=4, cutoff=0.5),
-                sample[: max(3, baseline_queries // 5)],
-            )))
+            print(
+                "  "
+                + row(
+                    "rapidfuzz process.extract scan",
+                    time_calls(
+                        lambda q: process.extract(
+                            q, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=4
+                        ),
+                        sample,
+                    ),
+                )
+            )
+            print(
+                "  "
+                + row(
+                    "difflib.get_close_matches",
+                    time_calls(
+                        lambda q: difflib.get_close_matches(q.lower(), choices, n=4, cutoff=0.5),
+                        sample[: max(3, baseline_queries // 5)],
+                    ),
+                )
+            )
 
 
 async def measure_other_guilds(size: int, others: int, questions: list[str]) -> None:

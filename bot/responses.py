@@ -1,12 +1,19 @@
-"""Sending replies the same way everywhere: no mentions, and follow-ups once deferred."""
+"""Sending replies the same way everywhere: no mentions, on time, follow-ups once deferred."""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import discord
 
 NO_MENTIONS = discord.AllowedMentions.none()
+# Discord wants a first response within 3 s. Work still running after this long is
+# deferred ("thinking…") and answered with a follow-up instead.
+DEFER_AFTER_SECONDS = 2.0
+
+T = TypeVar("T")
 
 
 async def reply(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
@@ -20,3 +27,14 @@ async def reply(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
         await interaction.followup.send(**kwargs)
     else:
         await interaction.response.send_message(**kwargs)
+
+
+async def in_time(
+    interaction: discord.Interaction[Any], work: Awaitable[T], *, ephemeral: bool = False
+) -> T:
+    """Await ``work``; if it is slow, defer the interaction so Discord keeps waiting."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
+    if not done and not interaction.response.is_done():
+        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+    return await task

@@ -161,15 +161,21 @@ class AnswerService:
 
     async def _build(self, guild_id: int | None) -> _GuildView:
         generation = self.store.generation(guild_id)
-        facts = [stored.fact for stored in await self.store.effective_facts(guild_id)]
-        # Building is CPU work proportional to the facts: keep it off the event loop.
-        index = await asyncio.to_thread(FactIndex, facts, ignore=self._ignore)
-        view = _GuildView(generation, index, Catalog(index.facts))
+        stored = await self.store.effective_facts(guild_id)
+        if guild_id is not None and all(s.origin == "pack" for s in stored):
+            # Most servers never change a fact: they share the pack's index.
+            pack_view = await self._view(None)
+            view = _GuildView(generation, pack_view.index, pack_view.catalog)
+        else:
+            facts = [s.fact for s in stored]
+            # Building is CPU work proportional to the facts: keep it off the event loop.
+            index = await asyncio.to_thread(FactIndex, facts, ignore=self._ignore)
+            view = _GuildView(generation, index, Catalog(index.facts))
         self._views[guild_id] = view
         self._views.move_to_end(guild_id)
         while len(self._views) > _CACHED_GUILDS:
             self._views.popitem(last=False)
-        log.debug("Indexed %d facts for guild %s", len(index), guild_id)
+        log.debug("Indexed %d facts for guild %s", len(view.index), guild_id)
         return view
 
     async def answer(self, guild_id: int | None, question: str, *, spoilers: bool) -> Answer:

@@ -95,11 +95,11 @@ def load_pack(path: Path) -> Pack:
 
 def parse_pack(raw: Mapping[str, Any], name: str) -> Pack:
     """Validate an already-parsed pack document; ``name`` is used in error messages."""
+    problems = [*_duplicate_ids(raw, name), *_unknown_sources(raw, name)]
     try:
         pack = Pack.model_validate(raw)
     except ValidationError as error:
-        raise PackError(_problems_from(error, raw, name)) from None
-    problems = [*_duplicate_ids(pack, name), *_unknown_sources(pack, name)]
+        problems = _problems_from(error, raw, name) + problems
     if problems:
         raise PackError(problems)
     return pack
@@ -127,17 +127,24 @@ def _message(text: str) -> str:
     return text.removeprefix("Value error, ")
 
 
-def _duplicate_ids(pack: Pack, name: str) -> Iterable[Problem]:
-    counts = Counter(fact.id for fact in pack.facts)
+def _raw_facts(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    facts = raw.get("facts")
+    return [f for f in facts if isinstance(f, dict)] if isinstance(facts, list) else []
+
+
+def _duplicate_ids(raw: Mapping[str, Any], name: str) -> Iterable[Problem]:
+    counts = Counter(f["id"] for f in _raw_facts(raw) if isinstance(f.get("id"), str))
     for fact_id, count in counts.items():
         if count > 1:
             yield Problem(name, fact_id, "id", f"used by {count} facts; ids must be unique")
 
 
-def _unknown_sources(pack: Pack, name: str) -> Iterable[Problem]:
-    for fact in pack.facts:
-        if fact.source not in pack.sources:
-            known = ", ".join(sorted(pack.sources))
-            yield Problem(
-                name, fact.id, "source", f"unknown source {fact.source!r} (known: {known})"
-            )
+def _unknown_sources(raw: Mapping[str, Any], name: str) -> Iterable[Problem]:
+    sources = raw.get("sources")
+    known = set(sources) if isinstance(sources, dict) else set()
+    for fact in _raw_facts(raw):
+        source = fact.get("source")
+        if isinstance(source, str) and source not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            fact_id = str(fact.get("id", "?"))
+            yield Problem(name, fact_id, "source", f"unknown source {source!r} (known: {listed})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -10,10 +11,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import user_cooldown
+from bot.core.catalog import Catalog
 from bot.core.models import Topic
 from bot.exts.answers import _render
 from bot.exts.answers._suggestions import suggestion_view
-from bot.responses import reply
+from bot.responses import DEFER_AFTER_SECONDS, in_time, reply
 
 if TYPE_CHECKING:
     from bot.client import FanBot
@@ -28,12 +30,8 @@ class AnswersCog(commands.Cog, name="Answers"):
     def __init__(self, bot: FanBot) -> None:
         self.bot = bot
 
-    async def _defer_if_cold(self, interaction: Interaction) -> None:
-        # Answering from a warm index takes milliseconds; the first question after a
-        # server's facts change rebuilds its index, which can take longer than Discord's
-        # three seconds for a very large server. Defer only then.
-        if not self.bot.answers.is_warm(interaction.guild_id):
-            await interaction.response.defer(thinking=True)
+    async def _catalog(self, interaction: Interaction) -> Catalog:
+        return await in_time(interaction, self.bot.answers.catalog(interaction.guild_id))
 
     @app_commands.command(name="ask", description="Ask anything about the show")
     @app_commands.describe(
@@ -47,8 +45,10 @@ class AnswersCog(commands.Cog, name="Answers"):
         question: app_commands.Range[str, 1, 300],
         spoilers: bool = False,
     ) -> None:
-        await self._defer_if_cold(interaction)
-        answer = await self.bot.answers.answer(interaction.guild_id, question, spoilers=spoilers)
+        answer = await in_time(
+            interaction,
+            self.bot.answers.answer(interaction.guild_id, question, spoilers=spoilers),
+        )
         view = suggestion_view(answer, spoilers=spoilers)
         if view is None:
             await reply(interaction, content=answer.text)
@@ -58,7 +58,7 @@ class AnswersCog(commands.Cog, name="Answers"):
     @app_commands.command(name="premise", description="What the show is about, spoiler-free")
     @user_cooldown()
     async def premise(self, interaction: Interaction) -> None:
-        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        catalog = await self._catalog(interaction)
         fact = catalog.premise()
         if fact is None:
             await reply(interaction, content="No premise is on file yet.", ephemeral=True)
@@ -69,7 +69,7 @@ class AnswersCog(commands.Cog, name="Answers"):
     @app_commands.describe(name="An actor or a character (leave empty for the whole cast)")
     @user_cooldown()
     async def cast(self, interaction: Interaction, name: str | None = None) -> None:
-        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        catalog = await self._catalog(interaction)
         if name is None:
             embed = _render.cast_list_embed(self.bot.answers, catalog.cast)
             await reply(interaction, embed=embed)
@@ -85,7 +85,12 @@ class AnswersCog(commands.Cog, name="Answers"):
     async def cast_name_autocomplete(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        try:  # autocomplete cannot be deferred: offer nothing rather than time out
+            catalog = await asyncio.wait_for(
+                self.bot.answers.catalog(interaction.guild_id), timeout=DEFER_AFTER_SECONDS
+            )
+        except TimeoutError:
+            return []
         return [
             app_commands.Choice(name=label[:100], value=fact_id)
             for label, fact_id in catalog.cast_choices(current)
@@ -95,7 +100,7 @@ class AnswersCog(commands.Cog, name="Answers"):
     @app_commands.describe(season="Which season (default: the newest)")
     @user_cooldown()
     async def premiere(self, interaction: Interaction, season: SeasonOption | None = None) -> None:
-        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        catalog = await self._catalog(interaction)
         fact = catalog.premiere(season)
         if fact is None:
             show = self.bot.pack.show.name
@@ -118,7 +123,7 @@ class AnswersCog(commands.Cog, name="Answers"):
         season: SeasonOption | None = None,
         spoilers: bool = False,
     ) -> None:
-        catalog = await self.bot.answers.catalog(interaction.guild_id)
+        catalog = await self._catalog(interaction)
         recap = catalog.recap(season)
         if recap is None:
             seasons = ", ".join(map(str, catalog.seasons(Topic.RECAP))) or "none yet"

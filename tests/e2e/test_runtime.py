@@ -1,0 +1,89 @@
+"""Running concerns end to end: cooldowns, errors, and explicit command sync."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bot.client import FanBot
+from bot.runner import _sync
+from bot.settings import Settings
+from tests.e2e.conftest import GUILD, fan
+from tests.fakediscord import FakeDiscord, run_bot
+
+EPHEMERAL = 1 << 6
+COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+async def test_cooldown_refuses_spam_ephemerally(fake: FakeDiscord, settings: Settings) -> None:
+    slow = settings.model_copy(update={"command_cooldown_seconds": 30.0})
+    async with run_bot(FanBot(slow), fake):
+        first = await fake.slash("premise", guild_id=GUILD, member=fan())
+        assert "embeds" in (await first.response())["data"]
+        second = await fake.slash("premise", guild_id=GUILD, member=fan())
+        data = (await second.response())["data"]
+        assert data["flags"] & EPHEMERAL and data["content"].startswith("Easy there!")
+        other_fan = await fake.slash("premise", guild_id=GUILD, member=fan(502, "other"))
+        assert "embeds" in (await other_fan.response())["data"]  # per user, not global
+
+
+async def test_an_unexpected_error_is_short_and_logged(
+    fake: FakeDiscord, bot: FanBot, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(bot.answers, "answer", broken)
+    sent = await fake.slash("ask", {"question": "who plays kate"}, guild_id=GUILD, member=fan())
+    data = (await sent.response())["data"]
+    assert data["flags"] & EPHEMERAL
+    assert data["content"].startswith("Something went wrong") and "fire" not in data["content"]
+    assert any("Command /ask failed" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def check_definition(command: dict[str, Any]) -> None:
+    assert COMMAND_NAME.fullmatch(command["name"]) and command["name"].islower()
+    assert 1 <= len(command["description"]) <= 100
+    options = command.get("options", [])
+    assert len(options) <= 25
+    required = [option.get("required", False) for option in options]
+    assert required == sorted(required, reverse=True), "required options come first"
+    for option in options:
+        if option["type"] in (1, 2):  # subcommand (group)
+            check_definition(option)
+        else:
+            assert COMMAND_NAME.fullmatch(option["name"]) and len(option["description"]) >= 1
+
+
+async def test_sync_sends_valid_definitions(fake: FakeDiscord, settings: Settings) -> None:
+    bot = FanBot(settings, sync_dev_guild=False)
+    await _sync(bot, "fake-token", GUILD)
+    synced = fake.commands(GUILD)
+    names = {command["name"] for command in synced}
+    assert {"ask", "premise", "cast", "premiere", "recap", "about"} <= names
+    for command in synced:
+        check_definition(command)
+    ask = next(c for c in synced if c["name"] == "ask")
+    assert [(o["name"], o["type"], o.get("required", False)) for o in ask["options"]] == [
+        ("question", 3, True),
+        ("spoilers", 5, False),
+    ]
+    cast = next(c for c in synced if c["name"] == "cast")
+    assert cast["options"][0]["autocomplete"] is True
+    assert fake.commands(None) == []  # nothing global when a guild was asked for
+
+
+async def test_dev_guild_syncs_on_start_and_never_globally(
+    fake: FakeDiscord, settings: Settings
+) -> None:
+    dev = settings.model_copy(update={"dev_guild_id": GUILD})
+    async with run_bot(FanBot(dev), fake):
+        assert {c["name"] for c in fake.commands(GUILD)} >= {"ask", "cast"}
+    global_puts = [
+        r
+        for r in fake.requests
+        if r.method == "PUT" and r.path.endswith("/commands") and "/guilds/" not in r.path
+    ]
+    assert global_puts == []

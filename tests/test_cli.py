@@ -1,0 +1,87 @@
+"""The command line, run as users run it: ``python -m bot ...`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def run(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = (
+        {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
+        | {"DATABASE_PATH": str(tmp_path / "cli.db"), "LOG_LEVEL": "WARNING"}
+        | env
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,  # no .env there; the pack path is given explicitly
+        env=environment | {"FACT_PACK": str(REPO / "facts" / "the-diplomat.toml")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ask_json_contract(tmp_path: Path) -> None:
+    questions = [
+        "when does season 2 come out",
+        "who plays the vice president",
+        "how did season 1 end",
+    ]
+    result = run("ask", "--json", *questions, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == questions
+    premiere, vp, finale = lines
+    assert premiere["matched"] and "October 31, 2024" in premiere["text"]
+    assert vp["fact_id"] == "cast-allison-janney" and "Allison Janney" in vp["text"]
+    assert finale["spoiler"] and finale["matched"] and "Trowbridge" not in finale["text"]
+    assert {"matched", "text", "fact_id", "topic", "score", "spoiler"} <= finale.keys()
+
+    spoiled = run("ask", "--json", "--spoilers", "how did season 1 end", tmp_path=tmp_path)
+    text = json.loads(spoiled.stdout)["text"]
+    assert text.startswith("||") and "Trowbridge" in text.split("||")[1]
+
+
+def test_ask_declines_out_of_scope(tmp_path: Path) -> None:
+    result = run("ask", "--json", "what is the weather in london", tmp_path=tmp_path)
+    line = json.loads(result.stdout)
+    assert result.returncode == 0 and not line["matched"] and line["fact_id"] is None
+
+
+def test_facts_check(tmp_path: Path) -> None:
+    good = run("facts", "check", str(REPO / "facts" / "the-diplomat.toml"), tmp_path=tmp_path)
+    assert good.returncode == 0 and "OK, 23 facts" in good.stdout
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        (REPO / "facts" / "the-diplomat.toml")
+        .read_text(encoding="utf-8")
+        .replace('id = "s2-trailer"', 'id = "s2-premiere"')
+        .replace('answer = "Season 1 premiered on Netflix in April 2023."', 'answer = ""'),
+        encoding="utf-8",
+    )
+    result = run("facts", "check", str(bad), tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert f"{bad}: fact 's1-premiere': field 'answer'" in result.stderr
+    assert f"{bad}: fact 's2-premiere': field 'id'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_without_a_token_says_what_to_do(tmp_path: Path) -> None:
+    result = run("run", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("DISCORD_TOKEN is not set.")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_settings_are_one_clear_line(tmp_path: Path) -> None:
+    result = run("ask", "hi", tmp_path=tmp_path, DEV_GUILD_ID="not-a-number")
+    assert result.returncode == 2 and "DEV_GUILD_ID" in result.stderr
+    assert "Traceback" not in result.stderr
