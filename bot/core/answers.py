@@ -162,9 +162,13 @@ class AnswerService:
     async def _build(self, guild_id: int | None) -> _GuildView:
         generation = self.store.generation(guild_id)
         stored = await self.store.effective_facts(guild_id)
-        if guild_id is not None and all(s.origin == "pack" for s in stored):
-            # Most servers never change a fact: they share the pack's index.
-            pack_view = await self._view(None)
+        pack_view = await self._view(None) if guild_id is not None else None
+        if (
+            pack_view is not None
+            and len(stored) == len(pack_view.index)
+            and all(s.origin == "pack" for s in stored)
+        ):
+            # Most servers never change a fact (nor hide one): they share the pack's index.
             view = _GuildView(generation, pack_view.index, pack_view.catalog)
         else:
             facts = [s.fact for s in stored]
