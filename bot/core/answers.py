@@ -12,6 +12,7 @@ fact with :func:`render_fact`), so the policy lives in one place:
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ MIN_SCORE = 60.0  # below this the best match is a guess, not an answer
 MIN_COVERAGE = 0.6  # share of the question (by weight) the answer must account for
 SUGGEST_SCORE = 40.0  # a declined question still suggests facts this close
 _CACHED_GUILDS = 512
+_LARGE_INDEX = 10_000
 TOPIC_LABELS = {
     Topic.PREMISE: "the premise",
     Topic.RECAP: "recaps",
@@ -113,6 +115,27 @@ def suggestion_label(fact: Fact) -> str:
     return fact.title
 
 
+def _build_index(facts: list[Fact], ignore: tuple[str, ...]) -> FactIndex:
+    """Index ``facts``, in a worker thread.
+
+    A large index is millions of objects: while it grows, the cyclic garbage collector
+    would rescan all of them several times, each pass holding the GIL (and so the event
+    loop) for up to a second. Collection pauses for the build, and a large index is then
+    frozen out of later collections (it holds no reference cycles; refcounting frees it).
+    """
+    if len(facts) < _LARGE_INDEX:
+        return FactIndex(facts, ignore=ignore)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        index = FactIndex(facts, ignore=ignore)
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return index
+
+
 @dataclass(frozen=True)
 class _GuildView:
     generation: int  # the store's generation for the guild when this was built
@@ -123,12 +146,14 @@ class _GuildView:
 class AnswerService:
     """Answers questions for a guild from the pack plus that guild's own facts."""
 
-    def __init__(self, store: FactStore, pack: Pack) -> None:
+    def __init__(self, store: FactStore, pack: Pack, *, recent_answers: int = 4096) -> None:
         self.store = store
         self.pack = pack
         self._ignore = (pack.show.name, *pack.show.aliases)
         self._views: OrderedDict[int | None, _GuildView] = OrderedDict()
         self._building: dict[int | None, asyncio.Task[_GuildView]] = {}
+        self._recent: OrderedDict[tuple[int | None, int, str, bool], Answer] = OrderedDict()
+        self._recent_max = recent_answers
 
     def cite(self, fact: Fact) -> str:
         """The fact's source as a citation (pack facts name a source by key)."""
@@ -173,7 +198,7 @@ class AnswerService:
         else:
             facts = [s.fact for s in stored]
             # Building is CPU work proportional to the facts: keep it off the event loop.
-            index = await asyncio.to_thread(FactIndex, facts, ignore=self._ignore)
+            index = await asyncio.to_thread(_build_index, facts, self._ignore)
             view = _GuildView(generation, index, Catalog(index.facts))
         self._views[guild_id] = view
         self._views.move_to_end(guild_id)
@@ -183,8 +208,24 @@ class AnswerService:
         return view
 
     async def answer(self, guild_id: int | None, question: str, *, spoilers: bool) -> Answer:
-        """Answer ``question`` as asked in ``guild_id``."""
+        """Answer ``question`` as asked in ``guild_id``.
+
+        Fans ask the same questions again and again: recent answers are kept, keyed by the
+        guild's generation, so a change to the guild's facts is seen at once.
+        """
         index = await self.index_for(guild_id)
+        key = (guild_id, self.store.generation(guild_id), question, spoilers)
+        cached = self._recent.get(key)
+        if cached is not None:
+            self._recent.move_to_end(key)
+            return cached
+        answer = self._answer(index, question, spoilers=spoilers)
+        self._recent[key] = answer
+        if len(self._recent) > self._recent_max:
+            self._recent.popitem(last=False)
+        return answer
+
+    def _answer(self, index: FactIndex, question: str, *, spoilers: bool) -> Answer:
         analysis = index.analyse(question)
         if not analysis.terms:
             return self._decline(question, Decline.EMPTY, [])

@@ -222,6 +222,7 @@ class ImportReport:
     added: tuple[str, ...]
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
+    hidden: tuple[str, ...] = ()  # ``hide`` ids newly removed/hidden (already hidden: unchanged)
 
 
 # --- rows ---------------------------------------------------------------------------
@@ -503,16 +504,13 @@ class FactStore:
         whole server.
         """
         if guild_id is None:
-            rows = await self._read(_PACK_SQL)
+            sql, params = _PACK_SQL, {}
         else:
-            rows = await self._read(_EFFECTIVE_SQL, {"guild": _checked_guild(guild_id)})
-        facts = []
-        for row in rows:
-            try:
-                facts.append(_stored(row))
-            except CorruptFact as error:
-                logger.error("skipping a stored fact: %s", error)
-        return facts
+            sql, params = _EFFECTIVE_SQL, {"guild": _checked_guild(guild_id)}
+        async with self._lock:
+            raw = await self._db.execute_fetchall(sql, params)
+        # Validating a large server's facts takes a while: off the event loop.
+        return await asyncio.to_thread(_stored_all, raw)
 
     async def get(
         self, guild_id: int | None, fact_id: str, *, include_removed: bool = False
@@ -723,39 +721,64 @@ class FactStore:
         return _stored(row)
 
     async def import_facts(
-        self, guild_id: int, facts: Sequence[Fact], actor_id: int
+        self,
+        guild_id: int,
+        facts: Sequence[Fact],
+        actor_id: int,
+        *,
+        hide: Sequence[str] = (),
     ) -> ImportReport:
-        """Add new ids, change existing ones that differ; all in one transaction.
+        """Add new ids, change existing ones that differ, remove/hide ``hide``; all in one
+        transaction.
 
         Pack facts that differ become overrides. Raises (writing nothing) on an id that
-        appears twice in ``facts`` (:class:`DuplicateFactId`) or is removed in the
-        server (:class:`AlreadyRemoved`).
+        appears twice in ``facts`` or ``hide`` (:class:`DuplicateFactId`), a fact that is
+        removed in the server (:class:`AlreadyRemoved`) or a ``hide`` id the server does
+        not know (:class:`UnknownFact`).
         """
         guild_id = _checked_guild(guild_id)
         added: list[str] = []
         changed: list[str] = []
         unchanged: list[str] = []
-        outcome = {"added": added, "changed": changed, "unchanged": unchanged}
+        hidden: list[str] = []
+        outcome = {"added": added, "changed": changed, "unchanged": unchanged, "hidden": hidden}
         async with self._write() as changes:
             seen: set[str] = set()
-            for fact in facts:
-                if fact.id in seen:
+            for fact_id in (*(fact.id for fact in facts), *hide):
+                if fact_id in seen:
                     raise DuplicateFactId(
-                        fact.id, f"fact id {fact.id!r} appears twice in the import"
+                        fact_id, f"fact id {fact_id!r} appears twice in the import"
                     )
-                seen.add(fact.id)
+                seen.add(fact_id)
+            for fact in facts:
                 outcome[await self._import_one(guild_id, fact, actor_id)].append(fact.id)
-            if added or changed:
+            for fact_id in hide:
+                outcome[await self._import_hide(guild_id, fact_id, actor_id)].append(fact_id)
+            if added or changed or hidden:
                 changes.guilds.add(guild_id)
         logger.info(
-            "guild %d: %s imported %d added, %d changed, %d unchanged",
+            "guild %d: %s imported %d added, %d changed, %d unchanged, %d hidden",
             guild_id,
             actor_id,
             len(added),
             len(changed),
             len(unchanged),
+            len(hidden),
         )
-        return ImportReport(tuple(added), tuple(changed), tuple(unchanged))
+        return ImportReport(tuple(added), tuple(changed), tuple(unchanged), tuple(hidden))
+
+    async def _import_hide(self, guild_id: int, fact_id: str, actor_id: int) -> str:
+        """Remove/hide one fact as part of an import; return "hidden" or "unchanged"."""
+        pair = await self._pair(guild_id, fact_id)
+        shown = pair.shown
+        if shown is None:
+            raise UnknownFact(fact_id)
+        if shown.removed:
+            return "unchanged"
+        row = _removed_row(guild_id, pair, actor_id)
+        await self._run(_UPSERT, row)
+        await self._audit(row, AuditAction.REMOVE, pair.body, None)
+        return "hidden"
 
     async def _import_one(self, guild_id: int, fact: Fact, actor_id: int) -> str:
         """Write one imported fact; return "added", "changed" or "unchanged"."""
@@ -938,6 +961,17 @@ def _now() -> str:
 
 def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
+
+
+def _stored_all(raw_rows: Iterable[Sequence[Any]]) -> list[StoredFact]:
+    """Rows as stored facts; a row that no longer validates is logged and left out."""
+    facts = []
+    for raw in raw_rows:
+        try:
+            facts.append(_stored(_Row(*raw)))
+        except CorruptFact as error:
+            logger.error("skipping a stored fact: %s", error)
+    return facts
 
 
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
