@@ -41,13 +41,19 @@ def is_moderator(interaction: discord.Interaction[Any]) -> bool:
     return any(role.id in allowed for role in roles)
 
 
+NOT_A_MODERATOR = (
+    "Only this server's moderators (Manage Messages, or a moderator role) "
+    "can change the bot's facts."
+)
+
+
 def moderator_only() -> Callable[[T], T]:
+    """The run-time check of every ``/fact`` command: :class:`NotAModerator` unless
+    :func:`is_moderator`."""
+
     def predicate(interaction: discord.Interaction[Any]) -> bool:
         if not is_moderator(interaction):
-            raise NotAModerator(
-                "Only this server's moderators (Manage Messages, or a moderator role) "
-                "can change the bot's facts."
-            )
+            raise NotAModerator(NOT_A_MODERATOR)
         return True
 
     return app_commands.check(predicate)

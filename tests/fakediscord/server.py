@@ -256,8 +256,11 @@ class FakeDiscord:
         self.timeout = timeout
         self.allow_resume = True
         self.requests: list[RecordedRequest] = []
+        # Called with each request as it is recorded (benchmarks use it instead of polling).
+        self.request_listeners: list[Callable[[RecordedRequest], None]] = []
         self.messages: dict[int, Payload] = {}
         self.modals: dict[str, Payload] = {}
+        self.attachment_data: dict[int, bytes] = {}
         self.identify_payloads: list[Payload] = []
         self.connection_count = 0
         self.identify_count = 0
@@ -314,6 +317,11 @@ class FakeDiscord:
         return f"http://127.0.0.1:{self.port}/api/v10"
 
     @property
+    def cdn_url(self) -> str:
+        """Base of attachment URLs: ``GET {cdn_url}/attachments/{id}/{filename}``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
     def gateway_url(self) -> str:
         """Websocket gateway URL (also sent as ``resume_gateway_url``)."""
         return f"ws://127.0.0.1:{self.port}/gateway"
@@ -322,6 +330,7 @@ class FakeDiscord:
         """Bind 127.0.0.1 on an ephemeral port and start serving."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{filename}", self._attachment_bytes)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(
             app, handle_signals=False, access_log=None, shutdown_timeout=1.0
@@ -438,6 +447,18 @@ class FakeDiscord:
         if state is None or state.original_id is None:
             return None
         return self.messages.get(state.original_id)
+
+    def upload(
+        self, filename: str, data: bytes, *, content_type: str = "application/octet-stream"
+    ) -> Payload:
+        """Register a user's upload; return its ``Attachment`` payload (URL served by the fake).
+
+        Put it in a command's ``resolved`` map: ``{"attachments": {payload["id"]: payload}}``.
+        """
+        aid = payloads.snowflake()
+        self.attachment_data[aid] = data
+        attachment = payloads.attachment(filename, len(data), id=aid, base_url=self.cdn_url)
+        return {**attachment, "content_type": content_type}
 
     def guild_spec(self, guild_id: int) -> GuildSpec | None:
         """The configured guild with ``guild_id``."""
@@ -803,6 +824,14 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ REST internals
 
+    async def _attachment_bytes(self, request: web.Request) -> web.StreamResponse:
+        """``GET /attachments/{id}/{filename}``: the bytes of an upload or of a bot's file."""
+        raw = request.match_info["id"]
+        data = self.attachment_data.get(int(raw)) if raw.isdigit() else None
+        if data is None:
+            return web.Response(status=404, text="404: Not Found")
+        return web.Response(body=data, content_type="application/octet-stream")
+
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         rec = await self._record(request)
         status, body = 404, _error(0, "404: Not Found")
@@ -828,6 +857,8 @@ class FakeDiscord:
         await response.prepare(request)
         await response.write_eof()
         self.requests.append(rec)
+        for listener in self.request_listeners:
+            listener(rec)
         await self._notify()
         return response
 
@@ -918,12 +949,13 @@ class FakeDiscord:
         self, data: Payload, files: list[RecordedFile], existing: list[Payload]
     ) -> list[Payload]:
         by_index = {f.index: f for f in files}
-        new = {
-            str(i): payloads.attachment(
-                f.filename or f"file{i}", len(f.data), base_url=f"http://127.0.0.1:{self.port}"
+        new = {}
+        for i, f in by_index.items():
+            aid = payloads.snowflake()
+            self.attachment_data[aid] = f.data  # the bot's files can be downloaded back
+            new[str(i)] = payloads.attachment(
+                f.filename or f"file{i}", len(f.data), id=aid, base_url=self.cdn_url
             )
-            for i, f in by_index.items()
-        }
         if "attachments" not in data:
             return existing + list(new.values())
         out = []

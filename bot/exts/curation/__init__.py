@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.exts.curation._cog import CurationCog
+from bot.exts.curation._views import CancelRemove, ConfirmRemove, PageButton
+
 if TYPE_CHECKING:
     from bot.client import FanBot
 
 
 async def setup(bot: FanBot) -> None:
-    """Registered by the curation issue; nothing yet."""
+    """Add the /fact group and the buttons that outlive a restart."""
+    await bot.add_cog(CurationCog(bot))
+    bot.add_dynamic_items(ConfirmRemove, CancelRemove, PageButton)

@@ -1,0 +1,212 @@
+"""What moderators see: previews, refusals that quote their input, lists, details, history."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import discord
+
+from bot.constants import EMBED_DESCRIPTION_LIMIT, EMBED_FIELD_VALUE_LIMIT, MESSAGE_CONTENT_LIMIT
+from bot.core.answers import AnswerService, suggestion_label
+from bot.core.curation import Draft, describe_change, fact_label
+from bot.core.models import Topic
+from bot.core.pack import PackError
+from bot.core.store import AuditAction, AuditEntry, ImportReport, StoredFact
+from bot.exts.answers._render import COLOUR
+
+PAGE_SIZE = 10
+HISTORY_MAX = 20
+PROBLEMS_SHOWN = 12
+TYPED_FILENAME = "your-fact.txt"
+_ORIGINS = {
+    "pack": "the pack (as shipped)",
+    "guild": "this server's own fact",
+    "override": "this server's correction of a pack fact",
+}
+_ACTIONS = {
+    AuditAction.ADD: "added",
+    AuditAction.EDIT: "edited",
+    AuditAction.REMOVE: "removed",
+    AuditAction.RESTORE: "restored",
+    AuditAction.IMPORT: "imported",
+}
+
+
+def code(text: str) -> str:
+    """``text`` as inline code that no backtick in it can break."""
+    safe = text.replace("`", "'")
+    return f"`{safe}`"
+
+
+def quoted(text: str) -> str:
+    """``text`` in a code block: shown as typed, never parsed for mentions or markdown.
+
+    A zero-width space after every backtick keeps ```` ``` ```` in the text from closing it.
+    """
+    body = text.replace("`", "`\u200b") if text.strip() else "(empty)"
+    return f"```\n{body}\n```"
+
+
+# --- the fact form ---------------------------------------------------------------
+
+
+def refused_input(problems: Sequence[str], draft: Draft) -> tuple[str, discord.File | None]:
+    """Why the form was refused, and what the moderator typed (in the message, or attached
+    when that would be too long)."""
+    shown = [f"\u2022 {p}" for p in problems[:PROBLEMS_SHOWN]]
+    if len(problems) > PROBLEMS_SHOWN:
+        shown.append(f"\u2022 \u2026and {len(problems) - PROBLEMS_SHOWN} more")
+    head = "I couldn't save this fact, nothing was changed:\n" + "\n".join(shown)
+    typed = (
+        f"\n\nWhat you typed (press **Edit and try again** to get it back in the form):"
+        f"\n**Questions**\n{quoted(draft.questions)}\n**Answer**\n{quoted(draft.answer)}"
+    )
+    if len(head) + len(typed) <= MESSAGE_CONTENT_LIMIT:
+        return head + typed, None
+    note = f"\n\nWhat you typed is attached as {code(TYPED_FILENAME)}, so nothing is lost."
+    text = f"Questions:\n{draft.questions}\n\nAnswer:\n{draft.answer}\n"
+    file = discord.File(io.BytesIO(text.encode("utf-8", "replace")), filename=TYPED_FILENAME)
+    return (head[: MESSAGE_CONTENT_LIMIT - len(note)] + note), file
+
+
+def saved(
+    service: AnswerService, stored: StoredFact, *, verb: str
+) -> tuple[str, list[discord.Embed]]:
+    """The confirmation, with the answer exactly as fans will see it.
+
+    The preview is in the message itself when it fits, else in embeds.
+    """
+    fact = stored.fact
+    head = f"{verb} fact {code(fact.id)} (revision {stored.revision}) in this server."
+    if fact.spoiler:
+        previews = [
+            ("Fans who ask without spoilers see:", service.message(fact, spoilers=False)),
+            ("With `spoilers: True` they see:", service.message(fact, spoilers=True)),
+        ]
+    else:
+        previews = [("Fans who ask see:", service.message(fact, spoilers=False))]
+    text = "\n\n".join([head, *(f"{label}\n{preview}" for label, preview in previews)])
+    if len(text) <= MESSAGE_CONTENT_LIMIT:
+        return text, []
+    embeds = [discord.Embed(title=label, description=p, colour=COLOUR) for label, p in previews]
+    return head, embeds
+
+
+def removal_prompt(stored: StoredFact) -> str:
+    """The question above the Remove / Cancel buttons."""
+    what = f"{code(stored.fact_id)} ({suggestion_label(stored.fact)})"
+    if stored.origin == "pack":
+        ask = f"Hide the pack fact {what} in this server? Other servers keep it."
+    else:
+        ask = f"Remove {what} from this server?"
+    return f"{ask} `/fact restore` brings it back."
+
+
+# --- reading facts ---------------------------------------------------------------
+
+
+def fact_list(
+    facts: Sequence[StoredFact], page: int, *, topic: Topic | None
+) -> tuple[discord.Embed, int]:
+    """One page of the server's facts, and the number of pages."""
+    pages = max(1, -(-len(facts) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    what = f"{topic.value} facts" if topic else "facts"
+    embed = discord.Embed(title=f"This server's {what}", colour=COLOUR)
+    if not facts:
+        embed.description = (
+            "None yet: every answer comes from the pack as shipped. Add a fact with "
+            "`/fact add`, or correct or hide a pack fact with `/fact edit` or `/fact remove`."
+        )
+        return embed, pages
+    chunk = facts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    embed.description = "\n".join(f"\u2022 {fact_label(s)}" for s in chunk)
+    own = sum(s.origin == "guild" and not s.removed for s in facts)
+    fixed = sum(s.origin == "override" and not s.removed for s in facts)
+    hidden = sum(s.removed for s in facts)
+    embed.set_footer(
+        text=f"Page {page + 1} of {pages} \u00b7 {own} own, {fixed} corrected pack facts, "
+        f"{hidden} removed or hidden"
+    )
+    return embed, pages
+
+
+def fact_details(service: AnswerService, stored: StoredFact) -> discord.Embed:
+    """A fact with its metadata, for ``/fact show`` (spoiler content stays tagged)."""
+    fact = stored.fact
+    embed = discord.Embed(
+        title=f"{fact.id}: {suggestion_label(fact)}"[:256],
+        description=_within(service.message(fact, spoilers=True), EMBED_DESCRIPTION_LIMIT),
+        colour=COLOUR,
+    )
+    questions = "\n".join(f"{n}. {q}" for n, q in enumerate(fact.questions, start=1))
+    if fact.spoiler:
+        questions = f"||{questions.replace('|', '')}||"
+    embed.add_field(
+        name="Questions", value=_within(questions, EMBED_FIELD_VALUE_LIMIT), inline=False
+    )
+    where = fact.topic.value + (f", Season {fact.season}" if fact.season else "")
+    embed.add_field(name="Topic", value=where + (" (spoiler)" if fact.spoiler else ""))
+    embed.add_field(name="Origin", value=_ORIGINS[stored.origin])
+    embed.add_field(name="Revision", value=str(stored.revision))
+    status = "Answers fans in this server"
+    if stored.removed:
+        status = "Hidden in this server" if stored.origin == "override" else "Removed"
+    embed.add_field(name="Status", value=status)
+    if stored.updated_by is not None and stored.updated_at is not None:
+        when = discord.utils.format_dt(stored.updated_at, "f")
+        embed.add_field(name="Last change", value=f"<@{stored.updated_by}>, {when}")
+    return embed
+
+
+def fact_history(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
+    """Who changed what when, newest last (the last :data:`HISTORY_MAX` changes)."""
+    embed = discord.Embed(title=f"History of {fact_id}", colour=COLOUR)
+    if not entries:
+        embed.description = "No moderator has changed this fact here: it is the pack's, as shipped."
+        return embed
+    lines = []
+    for entry in entries[-HISTORY_MAX:]:
+        line = (
+            f"{discord.utils.format_dt(entry.at, 'f')} <@{entry.actor_id}> {_ACTIONS[entry.action]}"
+        )
+        change = describe_change(entry.before_fact, entry.after_fact)
+        lines.append(f"{line}: {change}" if change else line)
+    if len(entries) > HISTORY_MAX:
+        lines.insert(0, f"\u2026{len(entries) - HISTORY_MAX} earlier changes not shown")
+    embed.description = _within("\n".join(lines), EMBED_DESCRIPTION_LIMIT)
+    return embed
+
+
+# --- export and import -----------------------------------------------------------
+
+
+def pack_problems(error: PackError) -> str:
+    """A refused import file: every problem (file, fact, field) and that nothing changed."""
+    lines = [f"\u2022 {_within(str(p), 300)}" for p in error.problems[:PROBLEMS_SHOWN]]
+    if len(error.problems) > PROBLEMS_SHOWN:
+        lines.append(f"\u2022 \u2026and {len(error.problems) - PROBLEMS_SHOWN} more")
+    text = "I couldn't import that file, nothing was changed:\n" + "\n".join(lines)
+    return _within(text, MESSAGE_CONTENT_LIMIT)
+
+
+def import_report(filename: str, report: ImportReport, skipped: Sequence[str]) -> str:
+    """What an import did, by fact id."""
+    lines = [f"Imported {code(filename)}:"]
+    for label, ids in (
+        ("added", report.added),
+        ("changed", report.changed),
+        ("hidden", report.hidden),
+        ("unchanged", report.unchanged),
+    ):
+        listed = ", ".join(code(i) for i in ids) if ids else "none"
+        lines.append(f"\u2022 {len(ids)} {label}: {listed}")
+    if skipped:
+        listed = ", ".join(code(i) for i in skipped)
+        lines.append(f"\u2022 not in this server, so not hidden: {listed}")
+    return _within("\n".join(lines), MESSAGE_CONTENT_LIMIT)
+
+
+def _within(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
