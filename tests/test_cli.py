@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 
@@ -85,3 +87,26 @@ def test_bad_settings_are_one_clear_line(tmp_path: Path) -> None:
     result = run("ask", "hi", tmp_path=tmp_path, DEV_GUILD_ID="not-a-number")
     assert result.returncode == 2 and "DEV_GUILD_ID" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_rejected_token_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import discord
+
+    from bot.runner import run_bot
+    from bot.settings import Settings
+
+    async def reject(self: object, token: str) -> None:
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.setattr(discord.http.HTTPClient, "static_login", reject)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_token="not-a-real-token",
+        database_path=tmp_path / "bot.db",
+        fact_pack=REPO / "facts" / "the-diplomat.toml",
+    )
+    assert run_bot(settings) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Discord rejected DISCORD_TOKEN.") and "not-a-real-token" not in error

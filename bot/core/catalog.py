@@ -12,7 +12,8 @@ from rapidfuzz import fuzz, process, utils
 from bot.constants import AUTOCOMPLETE_CHOICES_LIMIT
 from bot.core.models import Fact, Topic
 
-NAME_MATCH_CUTOFF = 70.0
+NAME_MATCH_CUTOFF = 70.0  # /cast name: below this, "no one matches"
+CHOICE_CUTOFF = 50.0  # autocomplete may offer looser matches
 
 
 @dataclass(frozen=True)
@@ -71,29 +72,26 @@ class Catalog:
 
     def find_cast(self, name: str) -> Fact | None:
         """The cast fact for a fact id or a (misspelt) actor or character name."""
-        by_id = next((f for f in self.cast if f.id == name), None)
-        if by_id is not None:
-            return by_id
-        found = process.extractOne(
-            name,
-            self._cast_names,
-            scorer=fuzz.WRatio,
-            processor=utils.default_process,
-            score_cutoff=NAME_MATCH_CUTOFF,
-        )
-        return next(f for f in self.cast if f.id == found[2]) if found else None
+        fact = self._by_id.get(name)
+        if fact is not None and fact.cast is not None:
+            return fact
+        best = self._ranked(name, limit=1, cutoff=NAME_MATCH_CUTOFF)
+        return self._by_id[best[0][1]] if best else None
 
     def cast_choices(self, typed: str) -> list[tuple[str, str]]:
         """Autocomplete: (label, fact id) pairs, best first, at most Discord's limit."""
         if not typed.strip():
             pairs = list(self._cast_names.items())[:AUTOCOMPLETE_CHOICES_LIMIT]
             return [(label, fact_id) for fact_id, label in pairs]
+        return self._ranked(typed, limit=AUTOCOMPLETE_CHOICES_LIMIT, cutoff=CHOICE_CUTOFF)
+
+    def _ranked(self, typed: str, *, limit: int, cutoff: float) -> list[tuple[str, str]]:
         found = process.extract(
             typed,
             self._cast_names,
             scorer=fuzz.WRatio,
-            processor=utils.default_process,
-            limit=AUTOCOMPLETE_CHOICES_LIMIT,
-            score_cutoff=50,
+            processor=utils.default_process,  # rapidfuzz 3 compares case as typed otherwise
+            limit=limit,
+            score_cutoff=cutoff,
         )
         return [(label, fact_id) for label, _, fact_id in found]
