@@ -1,0 +1,20 @@
+"""The core imports nothing from discord: it can be used and tested without it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def test_core_modules_do_not_import_discord() -> None:
+    modules = sorted(
+        f"bot.core.{path.stem}" if path.stem != "__init__" else "bot.core"
+        for path in (REPO / "bot" / "core").glob("*.py")
+    ) + ["bot.core.curation"]
+    code = f"import sys; import {', '.join(modules)}; print('discord' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert result.stdout.strip() == "False"
