@@ -28,7 +28,7 @@ from bot.core.store import FactStore
 log = logging.getLogger(__name__)
 
 MIN_SCORE = 60.0  # below this the best match is a guess, not an answer
-MIN_COVERAGE = 0.6  # share of the question (by weight) the answer must account for
+MIN_COVERAGE = 0.55  # share of the question (by weight) the answer must account for
 SUGGEST_SCORE = 40.0  # a declined question still suggests facts this close
 _CACHED_GUILDS = 512
 _LARGE_INDEX = 10_000

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from bot.core.models import Fact
-from bot.core.text import STOPWORDS, Analysis, analyse, concept_words, fold
+from bot.core.text import INTENTS, STOPWORDS, Analysis, analyse, concept_words, fold
 
 # Candidate gathering stops adding terms once this many facts are in play; a term found in
 # more facts than this is too common to gather from (it still counts when scoring).
@@ -37,6 +37,8 @@ _RERANK = 8
 _W_QUESTION, _W_PHRASING, _W_FUZZ = 0.65, 0.25, 0.10
 _SEASON_BONUS = 0.04
 _NAME_BONUS = 0.05
+UNKNOWN_WORD_WEIGHT = 2.5
+_MISMATCH_COVERAGE = 0.3
 _CONCEPT_WORDS = concept_words()
 
 
@@ -125,6 +127,7 @@ class FactIndex:
         total = max(len(self.facts), 1)
         self._idf = {t: math.log(1 + total / len(ids)) for t, ids in self._postings.items()}
         self._unknown_weight = math.log(1 + total) + 1.0
+        self._unknown_word_weight = UNKNOWN_WORD_WEIGHT
         for i, terms, seasons, is_name in raw_phrasings:
             weight = sum(self._idf[t] for t in terms)
             text = " ".join(sorted(terms))
@@ -162,9 +165,13 @@ class FactIndex:
         return matches[:limit]
 
     def _unknown(self, term: str) -> float:
-        # A word no fact knows weighs like the rarest word: asking about it is asking
-        # about something else. A bare number ("2022") says less.
-        return 1.0 if term.isdigit() else self._unknown_weight
+        # A term no fact knows. A concept (an age question, say) weighs like the rarest
+        # term: asking about it is asking about something else. A bare number ("2022")
+        # says little. Any other word may be chatter ("binge", "lol") or a sign of another
+        # topic ("weather"): it weighs like a term of middling rarity.
+        if term.startswith("@"):
+            return self._unknown_weight
+        return 1.0 if term.isdigit() else self._unknown_word_weight
 
     def _candidates(self, weights: dict[str, float]) -> set[int]:
         known = sorted((t for t in weights if t in self._postings), key=weights.__getitem__)
@@ -199,6 +206,11 @@ class FactIndex:
             best, best_coverage = max((best, best_coverage), (score, coverage))
         fact = self.facts[i]
         best += _NAME_BONUS * named + _SEASON_BONUS * (fact.season in seasons)
+        if INTENTS.intersection(weights).difference(self._terms_of[i]) or (
+            fact.spoiler and "@spoiler-free" in weights
+        ):
+            # Asked for a kind of fact this is not (an age, a spoiler-free recap).
+            best, best_coverage = best / 2, min(best_coverage, _MISMATCH_COVERAGE)
         return Match(fact, round(max(0.0, min(best, 1.0)) * 100, 1), round(best_coverage, 3))
 
 

@@ -22,7 +22,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "air date", "premiere date", "drop date", "start date", "back on", "premiere",
         "premiered", "premiering", "release", "released", "releasing", "drop", "dropping",
         "dropped", "air", "airing", "aired", "debut", "debuted", "launch", "arrive", "arrives",
-        "start", "starts", "begin", "begins", "out", "streaming date", "date",
+        "start", "starts", "begin", "begins", "out", "streaming date", "date", "drops",
     ),
     "@finale": (
         "last episode", "final episode", "season finale", "finale", "ending", "end", "ended",
@@ -31,6 +31,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@villain": (
         "bad guy", "bad guys", "villain", "villains", "behind", "responsible", "culprit",
+        "planned", "plotted", "orchestrated",
         "who did it", "mastermind", "evil",
     ),
     "@discover": (
@@ -47,9 +48,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "recap", "summary", "summarise", "summarize", "sum up", "catch me up", "refresher",
         "happened", "rundown", "tldr", "tl dr", "remind", "previously",
     ),
+    "@spoiler-free": (
+        "without ruining the ending", "without spoiling the ending", "without spoiling",
+        "without ruining", "without spoilers", "no spoilers", "spoiler free", "spoilerfree",
+    ),
     "@premise": (
         "premise", "plot", "synopsis", "storyline", "story", "logline", "about", "genre",
-        "kind of show", "type of show", "happen", "happens", "going to happen",
+        "kind of show", "type of show", "happen", "happens", "going to happen", "drama",
+        "thriller", "comedy",
     ),
     "@cast": (
         "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
@@ -97,7 +103,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "rating", "ratings", "viewership", "viewer", "viewers", "views", "viewed", "hours",
         "number one", "no 1", "top 10", "top ten", "popular", "popularity", "hit", "success",
         "successful", "numbers", "figures", "chart", "charts", "do well", "did well",
-        "how well", "perform", "performed", "watched", "ppl watch",
+        "how well", "perform", "performed", "ppl watch",
     ),
     "@creator": (
         "creator", "created", "create", "showrunner", "show runner", "writer", "wrote", "made",
@@ -130,16 +136,53 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@when": (
         "when", "what date", "what day", "what year", "how long until", "how long till",
-        "how soon", "how fast", "how quickly",
+        "how soon", "how fast", "how quickly", "how long ago", "how long since",
     ),
     "@who": (
         "who", "whom", "whose",
     ),
+    # Things fans ask that no fact answers unless a curator adds one: recognising them
+    # keeps "how old is Keri Russell" from being answered with her role.
+    "@age": ("how old", "age", "born", "birthday", "birth"),
+    "@family": (
+        "mom", "mum", "mother", "dad", "father", "parents", "kid", "kids", "children",
+        "son", "daughter", "girlfriend", "boyfriend", "dating",
+    ),
+    "@real-life": ("irl", "in real life", "real life", "true story", "based on"),
+    "@money": ("budget", "salary", "paid", "net worth", "cost", "costs", "money"),
+    "@filming": ("filmed", "filming", "film location", "shooting location", "locations"),
+    "@episodes": ("episode", "episodes", "eps", "runtime", "minutes"),
+    "@reviews": ("rotten tomatoes", "imdb", "reviews", "review", "critics", "emmy", "emmys"),
+    # Other shows fans compare with (a pack's own show name is removed before this).
+    "@other-show": (
+        "the crown", "veep", "the west wing", "west wing", "house of cards", "stranger things",
+        "bridgerton", "the americans", "succession", "the white lotus", "game of thrones",
+        "house of the dragon", "the bear", "the last of us", "the morning show",
+        "slow horses", "the night agent", "ozark", "squid game", "the boys", "yellowstone",
+        "breaking bad", "better call saul", "mad men", "homeland", "madam secretary",
+        "scandal", "designated survivor", "borgen", "bake off", "the office",
+    ),
+    "@music": ("theme song", "song", "songs", "soundtrack", "music", "composer"),
     "@where": (
         "where",
     ),
 }
 # fmt: on
+# Kinds of question that only a fact of that kind answers: a question about an actor's
+# age is not answered by the actor's role, however well the name matches.
+INTENTS = frozenset(
+    {
+        "@age",
+        "@family",
+        "@real-life",
+        "@money",
+        "@filming",
+        "@episodes",
+        "@reviews",
+        "@music",
+        "@other-show",
+    }
+)
 
 # Words that carry no meaning for matching (after contractions lose their apostrophe).
 STOPWORDS = frozenset(
@@ -161,13 +204,50 @@ STOPWORDS = frozenset(
     explain explained sentence quick quickly before after forgot forget remember remind
     wait excited hype hyped saw seen posted post heard hear read thinking start starting
     started need want everything someone give gimme pretty kinda sorta lot lots totally
-    literally finally detail details see ppl people
+    literally finally detail details see ppl people keep keeps kept telling told basic
+    basically genuinely forever since thru through finished confused fine wait waiting
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 # A few of the words above still matter in phrases ("still in", "in it", "no 1"):
 # phrases are matched before stopwords are dropped.
 
-_CONTRACTIONS = {"whos": "who", "wheres": "where", "whens": "when", "who's": "who"}
+# Contractions and chat abbreviations, spelled out before anything else.
+_SPELLED_OUT = {
+    "whos": "who",
+    "wheres": "where",
+    "whens": "when",
+    "yr": "year",
+    "yrs": "years",
+    "hr": "hours",
+    "hrs": "hours",
+    "wh": "white house",
+    "sec": "secretary",
+    "pres": "president",
+    "ep": "episode",
+    "ur": "your",
+    "n": "and",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "tho": "though",
+    "rn": "now",
+    "ppl": "people",
+    "axed": "cancelled",
+    "axe": "cancel",
+    "app": "streaming service",
+    "binge": "watch",
+    "jan": "january",
+    "feb": "february",
+    "mar": "march",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+}
 # fmt: off
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight":
@@ -249,7 +329,7 @@ def stem(word: str) -> str:
 
 def terms_of(folded: str) -> list[str]:
     """Canonical terms of folded text: phrases to concepts, then words minus stopwords."""
-    words = [_CONTRACTIONS.get(word, word) for word in folded.split()]
+    words = [_SPELLED_OUT.get(word, word) for word in folded.split()]
     text = " ".join(words)
     text = _PHRASE.sub(lambda match: f" {_CONCEPT_OF[match.group()]} ", text)
     terms = []
