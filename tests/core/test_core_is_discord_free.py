@@ -10,7 +10,11 @@ from tests.conftest import REPO
 
 def test_core_modules_do_not_import_discord() -> None:
     core = REPO / "bot" / "core"
-    modules = ["bot.core.curation", *(f"bot.core.{path.stem}" for path in core.glob("*.py"))]
+    modules = [
+        "bot.core.curation",
+        "bot.core.store",
+        *(f"bot.core.{path.stem}" for path in core.glob("*.py")),
+    ]
     code = f"import sys; import {', '.join(modules)}; print('discord' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO

@@ -1,266 +1,57 @@
-"""The fact store: pack facts and each server's own facts in one SQLite file.
-
-Everything goes through ONE :mod:`aiosqlite` connection. Every public call, reads
-included, holds one :class:`asyncio.Lock`, and every write runs in a ``BEGIN IMMEDIATE``
-transaction that commits before the lock is released and rolls back on any exception.
-So interleaved calls never see or undo each other's half-done work, and a call that
-raises leaves the store as it was.
-
-How rows combine (see :mod:`bot.core.migrations` for the table):
-
-* Pack facts live under ``guild_id = 0`` and change only through :meth:`FactStore.sync_pack`.
-* A server's own facts (``origin = 'guild'``) use ids the pack does not.
-* A server's override (``origin = 'override'``) shares a pack fact's id; its body wins in
-  that server only. Hiding a pack fact writes an override with ``removed = 1`` and, if
-  the server never corrected the fact, no body; restoring such a marker deletes it, so
-  the server follows later pack updates again.
-
-Durability: WAL with ``synchronous = NORMAL``. A commit is appended to the WAL with
-``write()`` before :meth:`commit` returns, so it survives the bot process being killed;
-only a power loss or OS crash may lose the last few commits (never corrupting the file).
-That trade buys much cheaper commits than ``FULL`` and is the setting SQLite recommends
-for WAL.
-"""
+"""The :class:`FactStore` itself (see :mod:`bot.core.store` for how it works)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import re
-import sqlite3
-import unicodedata
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, NamedTuple, Self, cast
+from typing import Any, Self
 
 import aiosqlite
-from pydantic import ValidationError
 
-from bot.core.migrations import MIGRATIONS, Migration
-from bot.core.models import FACT_ID_PATTERN, Fact, Topic
+from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
-
-logger = logging.getLogger(__name__)
-
-PACK_GUILD_ID = 0
-"""``guild_id`` of pack rows; Discord snowflakes are never 0."""
-BUSY_TIMEOUT_MS = 5_000
-"""How long a write waits for another process's write lock before failing."""
-PARSE_CACHE_SIZE = 200_000
-"""Parsed facts kept per stored JSON text, so reloading a guild re-validates only changes."""
-FACT_ID_MAX_CHARS = 64
-_ID_CANDIDATES_PER_QUERY = 50
-
-Origin = Literal["pack", "guild", "override"]
-
-
-# --- errors -------------------------------------------------------------------------
-
-
-class StoreError(Exception):
-    """Base of every error the fact store raises on purpose."""
-
-
-class SchemaTooNew(StoreError):
-    """The database was written by a newer version of the bot."""
-
-    def __init__(self, where: str, found: int, known: int) -> None:
-        self.found = found
-        self.known = known
-        super().__init__(
-            f"{where}: schema version {found} is newer than this bot knows (up to {known}); "
-            "upgrade the bot or restore a backup made by this version"
-        )
-
-
-class FactError(StoreError):
-    """An error about one fact; ``fact_id`` names it."""
-
-    def __init__(self, fact_id: str, message: str) -> None:
-        self.fact_id = fact_id
-        super().__init__(message)
-
-
-class DuplicateFactId(FactError):
-    """The id is already taken, in this server or by the pack."""
-
-
-class UnknownFact(FactError):
-    """No such fact in this server or in the pack."""
-
-    def __init__(self, fact_id: str) -> None:
-        super().__init__(fact_id, f"no fact {fact_id!r} in this server or in the pack")
-
-
-class StaleRevision(FactError):
-    """The fact changed since the caller read it."""
-
-    def __init__(self, fact_id: str, expected: int, actual: int) -> None:
-        self.expected = expected
-        self.actual = actual
-        super().__init__(
-            fact_id,
-            f"fact {fact_id!r} changed meanwhile (you edited revision {expected}, it is now "
-            f"at {actual}); reload it and try again",
-        )
-
-
-class AlreadyRemoved(FactError):
-    """The fact is removed (or hidden) in this server."""
-
-
-class NotRemoved(FactError):
-    """Restore was asked for a fact that is visible."""
-
-    def __init__(self, fact_id: str) -> None:
-        super().__init__(fact_id, f"fact {fact_id!r} is not removed in this server")
-
-
-class CorruptFact(FactError):
-    """A stored row that no longer makes a valid :class:`Fact`."""
-
-
-# --- values handed out --------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StoredFact:
-    """A fact as one server sees it, with where it comes from and its audit state."""
-
-    fact: Fact
-    guild_id: int | None  # None for a pack fact
-    origin: Origin
-    revision: int  # pass back as ``expected_revision`` to detect concurrent edits
-    removed: bool  # soft-deleted guild fact, or pack fact hidden in this server
-    updated_at: datetime | None
-    updated_by: int | None  # None for pack facts
-
-    @property
-    def fact_id(self) -> str:
-        """The fact's id."""
-        return self.fact.id
-
-
-class AuditAction(StrEnum):
-    """What a moderator did to a fact."""
-
-    ADD = "add"
-    EDIT = "edit"
-    REMOVE = "remove"
-    RESTORE = "restore"
-    IMPORT = "import"
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One change to one fact in one server.
-
-    ``before``/``after`` are the fact JSON the server saw before and after the change;
-    ``None`` means the fact was absent or removed/hidden at that moment.
-    """
-
-    id: int
-    guild_id: int
-    fact_id: str
-    action: AuditAction
-    actor_id: int
-    at: datetime
-    before: str | None
-    after: str | None
-
-    @property
-    def before_fact(self) -> Fact | None:
-        """``before`` parsed, or None."""
-        return None if self.before is None else Fact.model_validate_json(self.before)
-
-    @property
-    def after_fact(self) -> Fact | None:
-        """``after`` parsed, or None."""
-        return None if self.after is None else Fact.model_validate_json(self.after)
-
-
-GuildFactRef = tuple[int, str]
-"""(guild_id, fact_id)"""
-
-
-@dataclass(frozen=True, slots=True)
-class PackSync:
-    """What :meth:`FactStore.sync_pack` changed.
-
-    ``orphaned``: overrides whose pack fact left the pack; they are now plain guild facts.
-    ``claimed``: live guild facts whose id the pack now uses; they are now overrides.
-    ``dropped``: rows deleted because they lost their meaning: hide markers of facts
-    that left the pack, and removed guild facts whose id the pack now uses (their
-    history stays in the audit log).
-    """
-
-    added: int
-    updated: int
-    removed: int
-    unchanged: int
-    orphaned: tuple[GuildFactRef, ...] = ()
-    claimed: tuple[GuildFactRef, ...] = ()
-    dropped: tuple[GuildFactRef, ...] = ()
-
-    @property
-    def changed(self) -> bool:
-        """Whether anything at all was written."""
-        return bool(self.added or self.updated or self.removed or self.claimed or self.dropped)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """Fact ids of an import, by what happened to them."""
-
-    added: tuple[str, ...]
-    changed: tuple[str, ...]
-    unchanged: tuple[str, ...]
-    hidden: tuple[str, ...] = ()  # ``hide`` ids newly removed/hidden (already hidden: unchanged)
-
-
-# --- rows ---------------------------------------------------------------------------
-
-_COLUMNS = "guild_id, fact_id, topic, origin, body, revision, removed, updated_at, updated_by"
-
-
-class _Row(NamedTuple):
-    """One ``facts`` row, as stored."""
-
-    guild_id: int
-    fact_id: str
-    topic: str
-    origin: str
-    body: str | None
-    revision: int
-    removed: int
-    updated_at: str | None
-    updated_by: int | None
-
-
-class _Pair(NamedTuple):
-    """A fact id's pack row and this server's row, either possibly missing."""
-
-    pack: _Row | None
-    own: _Row | None
-
-    @property
-    def shown(self) -> _Row | None:
-        """The row that decides what the server sees: its own, else the pack's."""
-        return self.own if self.own is not None else self.pack
-
-    @property
-    def body(self) -> str | None:
-        """The fact JSON the server sees (hidden or not), or None if there is none."""
-        if self.own is not None and self.own.body is not None:
-            return self.own.body
-        return self.pack.body if self.pack is not None else None
+from bot.core.store.errors import AlreadyRemoved, DuplicateFactId, NotRemoved, UnknownFact
+from bot.core.store.ids import (
+    _ID_CANDIDATES_PER_QUERY,
+    PACK_GUILD_ID,
+    _checked_guild,
+    _numbered,
+    slugify,
+)
+from bot.core.store.records import (
+    AuditAction,
+    AuditEntry,
+    GuildFactRef,
+    ImportReport,
+    PackSync,
+    StoredFact,
+)
+from bot.core.store.rows import (
+    _COLUMNS,
+    _EFFECTIVE_SQL,
+    _GUILD_SQL,
+    _PACK_SQL,
+    _UPSERT,
+    _audit_entry,
+    _editable,
+    _now,
+    _Pair,
+    _removed_row,
+    _resolve,
+    _Row,
+    _stored,
+    _stored_all,
+)
+from bot.core.store.schema import _configure, _rollback, apply_migrations
+
+# The package's name, so records keep the logger name they had before the split.
+logger = logging.getLogger(__package__)
 
 
 @dataclass
@@ -269,101 +60,6 @@ class _Changes:
 
     guilds: set[int] = field(default_factory=set)
     pack: bool = False
-
-
-_UPSERT = f"""
-INSERT INTO facts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (guild_id, fact_id) DO UPDATE SET
-    topic = excluded.topic, origin = excluded.origin, body = excluded.body,
-    revision = excluded.revision, removed = excluded.removed,
-    updated_at = excluded.updated_at, updated_by = excluded.updated_by
-"""
-
-# Pack facts the server has no row for, plus the server's visible rows. Both halves
-# are range searches on the primary key (guild_id, fact_id): no other guild is read.
-_EFFECTIVE_SQL = f"""
-SELECT {_COLUMNS} FROM facts AS p
-WHERE p.guild_id = 0 AND NOT EXISTS (
-    SELECT 1 FROM facts AS g WHERE g.guild_id = :guild AND g.fact_id = p.fact_id)
-UNION ALL
-SELECT {_COLUMNS} FROM facts WHERE guild_id = :guild AND removed = 0
-ORDER BY fact_id
-"""
-
-_PACK_SQL = f"SELECT {_COLUMNS} FROM facts WHERE guild_id = 0 ORDER BY fact_id"
-
-# A server's own rows; hide markers borrow the pack fact's body.
-_GUILD_SQL = """
-SELECT g.guild_id, g.fact_id, g.topic, g.origin, COALESCE(g.body, p.body), g.revision,
-       g.removed, g.updated_at, g.updated_by
-FROM facts AS g LEFT JOIN facts AS p ON p.guild_id = 0 AND p.fact_id = g.fact_id
-WHERE g.guild_id = :guild {filters}
-ORDER BY g.fact_id
-"""
-
-
-# --- migrations -----------------------------------------------------------------------
-
-
-async def apply_migrations(
-    db: aiosqlite.Connection, steps: Sequence[Migration] = MIGRATIONS, *, where: str = "database"
-) -> int:
-    """Bring ``db`` up to ``len(steps)``, one transaction per step; return the version.
-
-    Raises :class:`SchemaTooNew` when the database is ahead of ``steps``.
-    """
-    if [step.version for step in steps] != list(range(1, len(steps) + 1)):
-        raise ValueError("migration steps must be numbered 1, 2, 3, ... in order")
-    found = await _user_version(db)
-    if found > len(steps):
-        raise SchemaTooNew(where, found, len(steps))
-    for step in steps[found:]:
-        await _apply_step(db, step, where, len(steps))
-    return await _user_version(db)
-
-
-async def _apply_step(db: aiosqlite.Connection, step: Migration, where: str, known: int) -> None:
-    """Apply ``step`` and set ``user_version`` in one transaction, unless already done."""
-    try:
-        await db.execute("BEGIN IMMEDIATE")
-        current = await _user_version(db)  # another process may have migrated meanwhile
-        if current > known:
-            raise SchemaTooNew(where, current, known)
-        if current == step.version - 1:
-            logger.info("%s: migrating to schema %d (%s)", where, step.version, step.summary)
-            await step.apply(db)
-            await db.execute(f"PRAGMA user_version = {int(step.version)}")
-        await db.execute("COMMIT")
-    except BaseException:
-        await _rollback(db)
-        raise
-
-
-async def _user_version(db: aiosqlite.Connection) -> int:
-    rows = list(await db.execute_fetchall("PRAGMA user_version"))
-    return int(rows[0][0])
-
-
-async def _rollback(db: aiosqlite.Connection) -> None:
-    """Roll back the open transaction, if any (a failed COMMIT may already have ended it)."""
-    try:
-        await db.execute("ROLLBACK")
-    except sqlite3.OperationalError as error:
-        if "no transaction is active" not in str(error):
-            logger.exception("rollback failed")
-
-
-async def _configure(db: aiosqlite.Connection, where: str) -> None:
-    """Set the connection's pragmas (see the module docstring for ``synchronous``)."""
-    await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    rows = list(await db.execute_fetchall("PRAGMA journal_mode = WAL"))
-    if str(rows[0][0]).lower() != "wal":
-        logger.warning("%s: journal_mode is %s, not WAL", where, rows[0][0])
-    await db.execute("PRAGMA synchronous = NORMAL")
-    await db.execute("PRAGMA foreign_keys = ON")
-
-
-# --- the store ------------------------------------------------------------------------
 
 
 class FactStore:
@@ -923,134 +619,3 @@ class FactStore:
                 )
                 claimed.append(ref)
         return tuple(claimed), tuple(dropped)
-
-
-# --- helpers --------------------------------------------------------------------------
-
-
-def slugify(stem: str) -> str:
-    """A fact-id-shaped slug of ``stem`` (ASCII letters, digits, hyphens), or ``fact``."""
-    ascii_text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:FACT_ID_MAX_CHARS].rstrip("-") or "fact"
-
-
-def _numbered(base: str, n: int) -> str:
-    """``base`` for n = 1, else ``base-n``, shortened to stay a valid id."""
-    if n == 1:
-        candidate = base
-    else:
-        suffix = f"-{n}"
-        candidate = base[: FACT_ID_MAX_CHARS - len(suffix)].rstrip("-") + suffix
-    if not re.fullmatch(FACT_ID_PATTERN, candidate):
-        raise ValueError(f"cannot make a fact id from {base!r}")
-    return candidate
-
-
-def _checked_guild(guild_id: int) -> int:
-    """``guild_id`` if it can name a server (0 is reserved for the pack)."""
-    if isinstance(guild_id, bool) or not isinstance(guild_id, int) or guild_id <= 0:
-        raise ValueError(f"guild_id must be a positive int, not {guild_id!r}")
-    return guild_id
-
-
-def _now() -> str:
-    """The current UTC time as stored (ISO 8601 with offset)."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _stored_all(raw_rows: Iterable[Sequence[Any]]) -> list[StoredFact]:
-    """Rows as stored facts; a row that no longer validates is logged and left out."""
-    facts = []
-    for raw in raw_rows:
-        try:
-            facts.append(_stored(_Row(*raw)))
-        except CorruptFact as error:
-            logger.error("skipping a stored fact: %s", error)
-    return facts
-
-
-@lru_cache(maxsize=PARSE_CACHE_SIZE)
-def _parse_fact(body: str) -> Fact:
-    """Validate stored JSON into a :class:`Fact`; cached, since facts are immutable."""
-    return Fact.model_validate_json(body)
-
-
-def _editable(pair: _Pair, fact_id: str, expected_revision: int | None) -> _Row:
-    """The shown row of a fact that may be edited now, or the reason it may not."""
-    shown = pair.shown
-    if shown is None:
-        raise UnknownFact(fact_id)
-    if expected_revision is not None and shown.revision != expected_revision:
-        raise StaleRevision(fact_id, expected_revision, shown.revision)
-    if shown.removed:
-        raise AlreadyRemoved(fact_id, f"fact {fact_id!r} is removed here; restore it to edit it")
-    return shown
-
-
-def _removed_row(guild_id: int, pair: _Pair, actor_id: int) -> _Row:
-    """The server's row after removing ``pair``'s fact: its own row flagged, or a new
-    bare hide marker over the pack fact."""
-    now = _now()
-    if pair.own is not None:
-        own = pair.own
-        return own._replace(
-            removed=1, revision=own.revision + 1, updated_at=now, updated_by=actor_id
-        )
-    assert pair.pack is not None
-    pack = pair.pack
-    return _Row(
-        guild_id, pack.fact_id, pack.topic, "override", None, pack.revision + 1, 1, now, actor_id
-    )
-
-
-def _stored(row: _Row, fact: Fact | None = None, *, fallback_body: str | None = None) -> StoredFact:
-    """``row`` as a :class:`StoredFact`; ``fact`` if already known, else parsed from the
-    row's body (or ``fallback_body`` for a bare hide marker)."""
-    if fact is None:
-        fact = _fact_of(row, row.body if row.body is not None else fallback_body)
-    return StoredFact(
-        fact=fact,
-        guild_id=None if row.guild_id == PACK_GUILD_ID else row.guild_id,
-        origin=cast(Origin, row.origin),
-        revision=row.revision,
-        removed=bool(row.removed),
-        updated_at=_time(row.updated_at),
-        updated_by=row.updated_by,
-    )
-
-
-def _fact_of(row: _Row, body: str | None) -> Fact:
-    if body is None:
-        raise CorruptFact(row.fact_id, f"fact {row.fact_id!r} (guild {row.guild_id}) has no body")
-    try:
-        return _parse_fact(body)
-    except ValidationError as error:
-        raise CorruptFact(
-            row.fact_id,
-            f"stored fact {row.fact_id!r} (guild {row.guild_id}) is no longer valid: {error}",
-        ) from None
-
-
-def _resolve(pair: _Pair) -> StoredFact | None:
-    """What the server sees for ``pair``, hidden or not."""
-    shown = pair.shown
-    return None if shown is None else _stored(shown, fallback_body=pair.body)
-
-
-def _audit_entry(row: Any) -> AuditEntry:
-    entry_id, guild_id, fact_id, action, actor_id, at, before, after = row
-    return AuditEntry(
-        id=entry_id,
-        guild_id=guild_id,
-        fact_id=fact_id,
-        action=AuditAction(action),
-        actor_id=actor_id,
-        at=datetime.fromisoformat(at),
-        before=before,
-        after=after,
-    )

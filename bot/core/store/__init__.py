@@ -1,0 +1,85 @@
+"""The fact store: pack facts and each server's own facts in one SQLite file.
+
+Everything goes through ONE :mod:`aiosqlite` connection. Every public call, reads
+included, holds one :class:`asyncio.Lock`, and every write runs in a ``BEGIN IMMEDIATE``
+transaction that commits before the lock is released and rolls back on any exception.
+So interleaved calls never see or undo each other's half-done work, and a call that
+raises leaves the store as it was.
+
+How rows combine (see :mod:`bot.core.migrations` for the table):
+
+* Pack facts live under ``guild_id = 0`` and change only through :meth:`FactStore.sync_pack`.
+* A server's own facts (``origin = 'guild'``) use ids the pack does not.
+* A server's override (``origin = 'override'``) shares a pack fact's id; its body wins in
+  that server only. Hiding a pack fact writes an override with ``removed = 1`` and, if
+  the server never corrected the fact, no body; restoring such a marker deletes it, so
+  the server follows later pack updates again.
+
+Durability: WAL with ``synchronous = NORMAL``. A commit is appended to the WAL with
+``write()`` before :meth:`commit` returns, so it survives the bot process being killed;
+only a power loss or OS crash may lose the last few commits (never corrupting the file).
+That trade buys much cheaper commits than ``FULL`` and is the setting SQLite recommends
+for WAL.
+
+The code, by module: :mod:`.facts` (:class:`FactStore`), :mod:`.records` (the values it
+hands out), :mod:`.errors`, :mod:`.rows` (the ``facts`` rows and their SQL), :mod:`.ids`
+and :mod:`.schema` (connection settings, running the migrations).
+"""
+
+import logging
+
+from bot.core.store.errors import (
+    AlreadyRemoved,
+    CorruptFact,
+    DuplicateFactId,
+    FactError,
+    NotRemoved,
+    SchemaTooNew,
+    StaleRevision,
+    StoreError,
+    UnknownFact,
+)
+from bot.core.store.facts import FactStore
+from bot.core.store.ids import FACT_ID_MAX_CHARS, PACK_GUILD_ID, slugify
+from bot.core.store.ids import _checked_guild as _checked_guild
+from bot.core.store.ids import _numbered as _numbered
+from bot.core.store.records import (
+    AuditAction,
+    AuditEntry,
+    GuildFactRef,
+    ImportReport,
+    Origin,
+    PackSync,
+    StoredFact,
+)
+from bot.core.store.rows import _EFFECTIVE_SQL as _EFFECTIVE_SQL
+from bot.core.store.rows import PARSE_CACHE_SIZE
+from bot.core.store.schema import BUSY_TIMEOUT_MS, apply_migrations
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "FACT_ID_MAX_CHARS",
+    "PACK_GUILD_ID",
+    "PARSE_CACHE_SIZE",
+    "AlreadyRemoved",
+    "AuditAction",
+    "AuditEntry",
+    "CorruptFact",
+    "DuplicateFactId",
+    "FactError",
+    "FactStore",
+    "GuildFactRef",
+    "ImportReport",
+    "NotRemoved",
+    "Origin",
+    "PackSync",
+    "SchemaTooNew",
+    "StaleRevision",
+    "StoreError",
+    "StoredFact",
+    "UnknownFact",
+    "apply_migrations",
+    "slugify",
+]

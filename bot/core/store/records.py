@@ -1,0 +1,108 @@
+"""The values the fact store hands out: stored facts, audit entries, sync and import
+reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from bot.core.models import Fact
+
+Origin = Literal["pack", "guild", "override"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFact:
+    """A fact as one server sees it, with where it comes from and its audit state."""
+
+    fact: Fact
+    guild_id: int | None  # None for a pack fact
+    origin: Origin
+    revision: int  # pass back as ``expected_revision`` to detect concurrent edits
+    removed: bool  # soft-deleted guild fact, or pack fact hidden in this server
+    updated_at: datetime | None
+    updated_by: int | None  # None for pack facts
+
+    @property
+    def fact_id(self) -> str:
+        """The fact's id."""
+        return self.fact.id
+
+
+class AuditAction(StrEnum):
+    """What a moderator did to a fact."""
+
+    ADD = "add"
+    EDIT = "edit"
+    REMOVE = "remove"
+    RESTORE = "restore"
+    IMPORT = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change to one fact in one server.
+
+    ``before``/``after`` are the fact JSON the server saw before and after the change;
+    ``None`` means the fact was absent or removed/hidden at that moment.
+    """
+
+    id: int
+    guild_id: int
+    fact_id: str
+    action: AuditAction
+    actor_id: int
+    at: datetime
+    before: str | None
+    after: str | None
+
+    @property
+    def before_fact(self) -> Fact | None:
+        """``before`` parsed, or None."""
+        return None if self.before is None else Fact.model_validate_json(self.before)
+
+    @property
+    def after_fact(self) -> Fact | None:
+        """``after`` parsed, or None."""
+        return None if self.after is None else Fact.model_validate_json(self.after)
+
+
+GuildFactRef = tuple[int, str]
+"""(guild_id, fact_id)"""
+
+
+@dataclass(frozen=True, slots=True)
+class PackSync:
+    """What :meth:`FactStore.sync_pack` changed.
+
+    ``orphaned``: overrides whose pack fact left the pack; they are now plain guild facts.
+    ``claimed``: live guild facts whose id the pack now uses; they are now overrides.
+    ``dropped``: rows deleted because they lost their meaning: hide markers of facts
+    that left the pack, and removed guild facts whose id the pack now uses (their
+    history stays in the audit log).
+    """
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    orphaned: tuple[GuildFactRef, ...] = ()
+    claimed: tuple[GuildFactRef, ...] = ()
+    dropped: tuple[GuildFactRef, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything at all was written."""
+        return bool(self.added or self.updated or self.removed or self.claimed or self.dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """Fact ids of an import, by what happened to them."""
+
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    hidden: tuple[str, ...] = ()  # ``hide`` ids newly removed/hidden (already hidden: unchanged)

@@ -1,0 +1,191 @@
+"""Rows of the ``facts`` table: their columns, the SQL that reads and writes them, and
+turning them into :mod:`~bot.core.store.records`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, NamedTuple, cast
+
+from pydantic import ValidationError
+
+from bot.core.models import Fact
+from bot.core.store.errors import AlreadyRemoved, CorruptFact, StaleRevision, UnknownFact
+from bot.core.store.ids import PACK_GUILD_ID
+from bot.core.store.records import AuditAction, AuditEntry, Origin, StoredFact
+
+# The package's name, so records keep the logger name they had before the split.
+logger = logging.getLogger(__package__)
+
+PARSE_CACHE_SIZE = 200_000
+"""Parsed facts kept per stored JSON text, so reloading a guild re-validates only changes."""
+
+_COLUMNS = "guild_id, fact_id, topic, origin, body, revision, removed, updated_at, updated_by"
+
+
+class _Row(NamedTuple):
+    """One ``facts`` row, as stored."""
+
+    guild_id: int
+    fact_id: str
+    topic: str
+    origin: str
+    body: str | None
+    revision: int
+    removed: int
+    updated_at: str | None
+    updated_by: int | None
+
+
+class _Pair(NamedTuple):
+    """A fact id's pack row and this server's row, either possibly missing."""
+
+    pack: _Row | None
+    own: _Row | None
+
+    @property
+    def shown(self) -> _Row | None:
+        """The row that decides what the server sees: its own, else the pack's."""
+        return self.own if self.own is not None else self.pack
+
+    @property
+    def body(self) -> str | None:
+        """The fact JSON the server sees (hidden or not), or None if there is none."""
+        if self.own is not None and self.own.body is not None:
+            return self.own.body
+        return self.pack.body if self.pack is not None else None
+
+
+_UPSERT = f"""
+INSERT INTO facts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (guild_id, fact_id) DO UPDATE SET
+    topic = excluded.topic, origin = excluded.origin, body = excluded.body,
+    revision = excluded.revision, removed = excluded.removed,
+    updated_at = excluded.updated_at, updated_by = excluded.updated_by
+"""
+
+# Pack facts the server has no row for, plus the server's visible rows. Both halves
+# are range searches on the primary key (guild_id, fact_id): no other guild is read.
+_EFFECTIVE_SQL = f"""
+SELECT {_COLUMNS} FROM facts AS p
+WHERE p.guild_id = 0 AND NOT EXISTS (
+    SELECT 1 FROM facts AS g WHERE g.guild_id = :guild AND g.fact_id = p.fact_id)
+UNION ALL
+SELECT {_COLUMNS} FROM facts WHERE guild_id = :guild AND removed = 0
+ORDER BY fact_id
+"""
+
+_PACK_SQL = f"SELECT {_COLUMNS} FROM facts WHERE guild_id = 0 ORDER BY fact_id"
+
+# A server's own rows; hide markers borrow the pack fact's body.
+_GUILD_SQL = """
+SELECT g.guild_id, g.fact_id, g.topic, g.origin, COALESCE(g.body, p.body), g.revision,
+       g.removed, g.updated_at, g.updated_by
+FROM facts AS g LEFT JOIN facts AS p ON p.guild_id = 0 AND p.fact_id = g.fact_id
+WHERE g.guild_id = :guild {filters}
+ORDER BY g.fact_id
+"""
+
+
+def _now() -> str:
+    """The current UTC time as stored (ISO 8601 with offset)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _stored_all(raw_rows: Iterable[Sequence[Any]]) -> list[StoredFact]:
+    """Rows as stored facts; a row that no longer validates is logged and left out."""
+    facts = []
+    for raw in raw_rows:
+        try:
+            facts.append(_stored(_Row(*raw)))
+        except CorruptFact as error:
+            logger.error("skipping a stored fact: %s", error)
+    return facts
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse_fact(body: str) -> Fact:
+    """Validate stored JSON into a :class:`Fact`; cached, since facts are immutable."""
+    return Fact.model_validate_json(body)
+
+
+def _editable(pair: _Pair, fact_id: str, expected_revision: int | None) -> _Row:
+    """The shown row of a fact that may be edited now, or the reason it may not."""
+    shown = pair.shown
+    if shown is None:
+        raise UnknownFact(fact_id)
+    if expected_revision is not None and shown.revision != expected_revision:
+        raise StaleRevision(fact_id, expected_revision, shown.revision)
+    if shown.removed:
+        raise AlreadyRemoved(fact_id, f"fact {fact_id!r} is removed here; restore it to edit it")
+    return shown
+
+
+def _removed_row(guild_id: int, pair: _Pair, actor_id: int) -> _Row:
+    """The server's row after removing ``pair``'s fact: its own row flagged, or a new
+    bare hide marker over the pack fact."""
+    now = _now()
+    if pair.own is not None:
+        own = pair.own
+        return own._replace(
+            removed=1, revision=own.revision + 1, updated_at=now, updated_by=actor_id
+        )
+    assert pair.pack is not None
+    pack = pair.pack
+    return _Row(
+        guild_id, pack.fact_id, pack.topic, "override", None, pack.revision + 1, 1, now, actor_id
+    )
+
+
+def _stored(row: _Row, fact: Fact | None = None, *, fallback_body: str | None = None) -> StoredFact:
+    """``row`` as a :class:`StoredFact`; ``fact`` if already known, else parsed from the
+    row's body (or ``fallback_body`` for a bare hide marker)."""
+    if fact is None:
+        fact = _fact_of(row, row.body if row.body is not None else fallback_body)
+    return StoredFact(
+        fact=fact,
+        guild_id=None if row.guild_id == PACK_GUILD_ID else row.guild_id,
+        origin=cast(Origin, row.origin),
+        revision=row.revision,
+        removed=bool(row.removed),
+        updated_at=_time(row.updated_at),
+        updated_by=row.updated_by,
+    )
+
+
+def _fact_of(row: _Row, body: str | None) -> Fact:
+    if body is None:
+        raise CorruptFact(row.fact_id, f"fact {row.fact_id!r} (guild {row.guild_id}) has no body")
+    try:
+        return _parse_fact(body)
+    except ValidationError as error:
+        raise CorruptFact(
+            row.fact_id,
+            f"stored fact {row.fact_id!r} (guild {row.guild_id}) is no longer valid: {error}",
+        ) from None
+
+
+def _resolve(pair: _Pair) -> StoredFact | None:
+    """What the server sees for ``pair``, hidden or not."""
+    shown = pair.shown
+    return None if shown is None else _stored(shown, fallback_body=pair.body)
+
+
+def _audit_entry(row: Any) -> AuditEntry:
+    entry_id, guild_id, fact_id, action, actor_id, at, before, after = row
+    return AuditEntry(
+        id=entry_id,
+        guild_id=guild_id,
+        fact_id=fact_id,
+        action=AuditAction(action),
+        actor_id=actor_id,
+        at=datetime.fromisoformat(at),
+        before=before,
+        after=after,
+    )
