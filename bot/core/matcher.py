@@ -31,7 +31,7 @@ from bot.core.text import INTENTS, STOPWORDS, Analysis, analyse, concept_words, 
 
 # Candidate gathering stops adding terms once this many facts are in play; a term found in
 # more facts than this is too common to gather from (it still counts when scoring).
-_CANDIDATE_BUDGET = 200
+_CANDIDATE_BUDGET = 100
 _RERANK = 8
 # How a phrasing's score is made up.
 _W_QUESTION, _W_PHRASING, _W_FUZZ = 0.65, 0.25, 0.10
