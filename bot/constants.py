@@ -6,11 +6,8 @@ from typing import Final
 MESSAGE_CONTENT_LIMIT: Final = 2000
 EMBED_DESCRIPTION_LIMIT: Final = 4096
 EMBED_FIELD_VALUE_LIMIT: Final = 1024
-EMBED_FIELD_NAME_LIMIT: Final = 256
-EMBED_TITLE_LIMIT: Final = 256
 AUTOCOMPLETE_CHOICES_LIMIT: Final = 25
 CHOICE_NAME_LIMIT: Final = 100
-MODAL_TEXT_INPUT_LIMIT: Final = 4000
 BUTTON_LABEL_LIMIT: Final = 80
 
 # What a fact may hold, chosen so that any answer fits an embed field with room for

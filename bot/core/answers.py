@@ -160,7 +160,7 @@ class AnswerService:
         source = self.pack.sources.get(fact.source)
         return source.cite() if source else fact.source
 
-    def is_warm(self, guild_id: int | None) -> bool:
+    def _is_warm(self, guild_id: int | None) -> bool:
         """Whether ``guild_id``'s facts are indexed as they are now (answering is instant)."""
         view = self._views.get(guild_id)
         return view is not None and view.generation == self.store.generation(guild_id)
@@ -174,7 +174,7 @@ class AnswerService:
         return (await self._view(guild_id)).catalog
 
     async def _view(self, guild_id: int | None) -> _GuildView:
-        if self.is_warm(guild_id):
+        if self._is_warm(guild_id):
             self._views.move_to_end(guild_id)
             return self._views[guild_id]
         task = self._building.get(guild_id)
