@@ -12,7 +12,6 @@ fact with :func:`render_fact`), so the policy lives in one place:
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from enum import StrEnum
 
 from bot.constants import SUGGESTIONS_MAX
 from bot.core.catalog import Catalog
+from bot.core.gc_pause import collection_paused
 from bot.core.matcher import FactIndex, Match
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
@@ -31,7 +31,6 @@ MIN_SCORE = 60.0  # below this the best match is a guess, not an answer
 MIN_COVERAGE = 0.55  # share of the question (by weight) the answer must account for
 SUGGEST_SCORE = 40.0  # a declined question still suggests facts this close
 _CACHED_GUILDS = 512
-_LARGE_INDEX = 10_000
 TOPIC_LABELS = {
     Topic.PREMISE: "the premise",
     Topic.RECAP: "recaps",
@@ -116,24 +115,9 @@ def suggestion_label(fact: Fact) -> str:
 
 
 def _build_index(facts: list[Fact], ignore: tuple[str, ...]) -> FactIndex:
-    """Index ``facts``, in a worker thread.
-
-    A large index is millions of objects: while it grows, the cyclic garbage collector
-    would rescan all of them several times, each pass holding the GIL (and so the event
-    loop) for up to a second. Collection pauses for the build, and a large index is then
-    frozen out of later collections (it holds no reference cycles; refcounting frees it).
-    """
-    if len(facts) < _LARGE_INDEX:
+    """Index ``facts``, in a worker thread."""
+    with collection_paused(len(facts)):
         return FactIndex(facts, ignore=ignore)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        index = FactIndex(facts, ignore=ignore)
-    finally:
-        if was_enabled:
-            gc.enable()
-    gc.freeze()
-    return index
 
 
 @dataclass(frozen=True)

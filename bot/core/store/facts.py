@@ -204,7 +204,7 @@ class FactStore:
         else:
             sql, params = _EFFECTIVE_SQL, {"guild": _checked_guild(guild_id)}
         async with self._lock:
-            raw = await self._db.execute_fetchall(sql, params)
+            raw = list(await self._db.execute_fetchall(sql, params))
         # Validating a large server's facts takes a while: off the event loop.
         return await asyncio.to_thread(_stored_all, raw)
 

@@ -4,13 +4,14 @@ turning them into :mod:`~bot.core.store.records`."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
 
+from bot.core.gc_pause import collection_paused
 from bot.core.models import Fact
 from bot.core.store.errors import AlreadyRemoved, CorruptFact, StaleRevision, UnknownFact
 from bot.core.store.ids import PACK_GUILD_ID
@@ -98,14 +99,15 @@ def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _stored_all(raw_rows: Iterable[Sequence[Any]]) -> list[StoredFact]:
+def _stored_all(raw_rows: Sequence[Sequence[Any]]) -> list[StoredFact]:
     """Rows as stored facts; a row that no longer validates is logged and left out."""
     facts = []
-    for raw in raw_rows:
-        try:
-            facts.append(_stored(_Row(*raw)))
-        except CorruptFact as error:
-            logger.error("skipping a stored fact: %s", error)
+    with collection_paused(len(raw_rows)):
+        for raw in raw_rows:
+            try:
+                facts.append(_stored(_Row(*raw)))
+            except CorruptFact as error:
+                logger.error("skipping a stored fact: %s", error)
     return facts
 
 
