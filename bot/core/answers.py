@@ -24,6 +24,7 @@ from bot.core.matcher import FactIndex, Match
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
 from bot.core.store import FactStore
+from bot.core.text import OTHER_SHOW
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Decline(StrEnum):
     EMPTY = "empty"
     NO_MATCH = "no-match"
     UNKNOWN_SEASON = "unknown-season"
+    OTHER_SHOW = "other-show"
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,8 @@ class AnswerService:
         best = matches[0] if matches else None
         if best and best.score >= MIN_SCORE and best.coverage >= MIN_COVERAGE:
             return self._matched(question, best, spoilers=spoilers)
+        if OTHER_SHOW in analysis.terms:
+            return self._decline(question, Decline.OTHER_SHOW, [])
         unknown = sorted(analysis.seasons - index.seasons)
         if unknown:
             return self._decline(question, Decline.UNKNOWN_SEASON, matches, season=unknown[0])
@@ -257,6 +261,8 @@ class AnswerService:
         show = self.pack.show.name
         if reason is Decline.UNKNOWN_SEASON:
             opening = f"Nothing about Season {season} of {show} is in my sources yet."
+        elif reason is Decline.OTHER_SHOW:
+            opening = f"That sounds like another show: I only know about {show}."
         else:
             opening = f"I don't have an answer to that among my facts about {show}."
         lines = [opening]

@@ -170,6 +170,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 # fmt: on
 # Kinds of question that only a fact of that kind answers: a question about an actor's
 # age is not answered by the actor's role, however well the name matches.
+OTHER_SHOW = "@other-show"
 INTENTS = frozenset(
     {
         "@age",

@@ -128,6 +128,8 @@ async def test_suggestions_never_name_spoiler_questions(service: AnswerService) 
         ("what's the weather in london", Decline.NO_MATCH),
         ("how do I bake sourdough bread", Decline.NO_MATCH),
         ("when does season 3 come out", Decline.UNKNOWN_SEASON),
+        ("when does stranger things season 5 come out", Decline.OTHER_SHOW),
+        ("how old is keri russell", Decline.NO_MATCH),
         ("???", Decline.EMPTY),
     ],
 )
@@ -135,6 +137,8 @@ async def test_declines_politely(service: AnswerService, question: str, reason: 
     answer = await service.answer(None, question, spoilers=False)
     assert not answer.matched and answer.declined is reason
     assert "Try `/about`" in answer.text or "Did you mean" in answer.text
+    if reason is Decline.OTHER_SHOW:
+        assert "another show" in answer.text and "Season 5" not in answer.text
     if reason is Decline.UNKNOWN_SEASON:
         assert "Season 3" in answer.text and "October 31" not in answer.text
 
