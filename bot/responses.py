@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import discord
+
+log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord wants a first response within 3 s. Work still running after this long is
@@ -53,3 +56,12 @@ async def in_time(
         timer.cancel()
         if deferring is not None:
             await deferring  # the reply must follow the deferral, not race it
+
+
+async def in_time_or_none(work: Awaitable[T]) -> T | None:
+    """``work``'s result, or ``None`` if it is slow: autocomplete cannot be deferred."""
+    try:
+        return await asyncio.wait_for(work, timeout=DEFER_AFTER_SECONDS)
+    except TimeoutError:
+        log.warning("autocomplete gave up after %.1f s", DEFER_AFTER_SECONDS)
+        return None

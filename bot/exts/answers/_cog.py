@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,7 @@ from bot.core.catalog import Catalog
 from bot.core.models import Topic
 from bot.exts.answers import _render
 from bot.exts.answers._suggestions import suggestion_view
-from bot.responses import DEFER_AFTER_SECONDS, in_time, reply
+from bot.responses import in_time, in_time_or_none, reply
 
 if TYPE_CHECKING:
     from bot.client import FanBot
@@ -85,11 +84,8 @@ class AnswersCog(commands.Cog, name="Answers"):
     async def cast_name_autocomplete(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        try:  # autocomplete cannot be deferred: offer nothing rather than time out
-            catalog = await asyncio.wait_for(
-                self.bot.answers.catalog(interaction.guild_id), timeout=DEFER_AFTER_SECONDS
-            )
-        except TimeoutError:
+        catalog = await in_time_or_none(self.bot.answers.catalog(interaction.guild_id))
+        if catalog is None:
             return []
         return [
             app_commands.Choice(name=label[:100], value=fact_id)

@@ -4,7 +4,6 @@ facts. Parse, ask the core and the store, render; the rules live in :mod:`bot.co
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 import logging
@@ -23,7 +22,7 @@ from bot.core.pack import PackError, Problem
 from bot.core.store import FactError, StoredFact
 from bot.exts.curation import _render, _views
 from bot.exts.curation._modals import FactForm, NewFact
-from bot.responses import DEFER_AFTER_SECONDS, in_time, reply
+from bot.responses import in_time, in_time_or_none, reply
 
 if TYPE_CHECKING:
     from bot.client import FanBot
@@ -265,12 +264,8 @@ class CurationCog(
 
 
 async def _quickly(work: Awaitable[list[StoredFact]]) -> list[StoredFact]:
-    """``work``'s facts, or none if it is slow: autocomplete cannot be deferred."""
-    try:
-        return await asyncio.wait_for(work, timeout=DEFER_AFTER_SECONDS)
-    except TimeoutError:
-        log.warning("fact autocomplete timed out")
-        return []
+    """``work``'s facts, or none if it is slow."""
+    return await in_time_or_none(work) or []
 
 
 def _choices(facts: list[StoredFact], current: str) -> list[app_commands.Choice[str]]:
