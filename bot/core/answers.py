@@ -1,12 +1,8 @@
-"""The answer service: a question in, the message to post out, with the spoiler policy.
+"""The answer service: a question in, the message to post out.
 
-Every command that answers fans goes through :meth:`AnswerService.answer` (or renders a
-fact with :func:`render_fact`), so the policy lives in one place:
-
-- spoilers off: a spoiler fact's content never appears. The fan is told that the answer
-  holds spoilers for what it spoils, and how to ask for it;
-- spoilers on: the content is inside Discord spoiler tags ``||...||``, with every ``|``
-  in it escaped so the text cannot close the tag early.
+Questions go through :meth:`AnswerService.answer`; topic commands look facts up through
+:meth:`AnswerService.lookup`. Both hand out facts only as :class:`~bot.core.policy.ShownFact`
+(the spoiler policy, :mod:`bot.core.policy`), so what a fan sees is decided in one place.
 """
 
 from __future__ import annotations
@@ -18,11 +14,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.constants import SUGGESTIONS_MAX
-from bot.core.catalog import Catalog
+from bot.core.catalog import Catalog, ShownCatalog
 from bot.core.gc_pause import collection_paused
 from bot.core.matcher import FactIndex, Match
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
+from bot.core.policy import ShownFact, show, suggestion_label
 from bot.core.store import FactStore
 from bot.core.text import OTHER_SHOW
 
@@ -84,38 +81,6 @@ class Answer:
         return self.fact is not None and self.fact.spoiler
 
 
-def escape_spoiler(text: str) -> str:
-    """Make ``text`` safe inside ``||...||``: no ``|`` in it can end the tag."""
-    return text.replace("\\", "\\\\").replace("|", "\\|")
-
-
-def spoiler_tagged(text: str) -> str:
-    return f"||{escape_spoiler(text)}||"
-
-
-def spoiler_notice(fact: Fact) -> str:
-    """What a fan who did not ask for spoilers sees instead of a spoiler fact."""
-    return (
-        f"\u26a0\ufe0f This answer holds spoilers for {fact.spoiler_scope}. "
-        "To see it, ask again with `spoilers: True` "
-        "(for example `/recap spoilers: True` or `/ask spoilers: True`)."
-    )
-
-
-def render_fact(fact: Fact, *, spoilers: bool) -> str:
-    """The fact's answer as fans see it under the spoiler policy (no source line)."""
-    if not fact.spoiler:
-        return fact.answer
-    return spoiler_tagged(fact.answer) if spoilers else spoiler_notice(fact)
-
-
-def suggestion_label(fact: Fact) -> str:
-    """A "did you mean" label; a spoiler fact's own questions could give it away."""
-    if fact.spoiler:
-        return f"{fact.spoiler_scope[:1].upper()}{fact.spoiler_scope[1:]} (spoilers)"
-    return fact.title
-
-
 def _build_index(facts: list[Fact], ignore: tuple[str, ...]) -> FactIndex:
     """Index ``facts``, in a worker thread."""
     with collection_paused(len(facts)):
@@ -137,7 +102,7 @@ class AnswerService:
         self.pack = pack
         self._ignore = (pack.show.name, *pack.show.aliases)
         self._views: OrderedDict[int | None, _GuildView] = OrderedDict()
-        self._building: dict[int | None, asyncio.Task[_GuildView]] = {}
+        self._building: dict[int | None, tuple[int, asyncio.Task[_GuildView]]] = {}
         self._recent: OrderedDict[tuple[int | None, int, str, bool], Answer] = OrderedDict()
         self._recent_max = recent_answers
 
@@ -146,32 +111,41 @@ class AnswerService:
         source = self.pack.sources.get(fact.source)
         return source.cite() if source else fact.source
 
-    def _is_warm(self, guild_id: int | None) -> bool:
-        """Whether ``guild_id``'s facts are indexed as they are now (answering is instant)."""
-        view = self._views.get(guild_id)
-        return view is not None and view.generation == self.store.generation(guild_id)
+    def show(self, fact: Fact, *, spoilers: bool) -> ShownFact:
+        """``fact`` as a fan who did or did not ask for spoilers may see it."""
+        return show(fact, spoilers=spoilers, cite=self.cite)
 
     async def index_for(self, guild_id: int | None) -> FactIndex:
         """The search index of what the bot knows in ``guild_id`` (built once per change)."""
         return (await self._view(guild_id)).index
 
-    async def catalog(self, guild_id: int | None) -> Catalog:
-        """Every fact that answers in ``guild_id``, organised by topic and season."""
-        return (await self._view(guild_id)).catalog
+    async def lookup(self, guild_id: int | None, *, spoilers: bool) -> ShownCatalog:
+        """The facts of ``guild_id`` by topic and season, as this fan may see them."""
+        catalog = (await self._view(guild_id)).catalog
+        return ShownCatalog(catalog, lambda fact: self.show(fact, spoilers=spoilers))
 
     async def _view(self, guild_id: int | None) -> _GuildView:
-        if self._is_warm(guild_id):
+        generation = self.store.generation(guild_id)
+        view = self._views.get(guild_id)
+        if view is not None and view.generation == generation:
             self._views.move_to_end(guild_id)
-            return self._views[guild_id]
-        task = self._building.get(guild_id)
-        if task is None:
-            task = asyncio.create_task(self._build(guild_id))
-            self._building[guild_id] = task
-            task.add_done_callback(lambda _: self._building.pop(guild_id, None))
+            return view
+        building = self._building.get(guild_id)
+        if building is None or building[0] != generation:
+            # A build started before the latest change would hand out what was just changed.
+            task = asyncio.create_task(self._build(guild_id, generation))
+            self._building[guild_id] = (generation, task)
+            task.add_done_callback(lambda _: self._forget_build(guild_id, task))
+        else:
+            task = building[1]
         return await asyncio.shield(task)
 
-    async def _build(self, guild_id: int | None) -> _GuildView:
-        generation = self.store.generation(guild_id)
+    def _forget_build(self, guild_id: int | None, task: asyncio.Task[_GuildView]) -> None:
+        building = self._building.get(guild_id)
+        if building is not None and building[1] is task:
+            del self._building[guild_id]
+
+    async def _build(self, guild_id: int | None, generation: int) -> _GuildView:
         stored = await self.store.effective_facts(guild_id)
         pack_view = await self._view(None) if guild_id is not None else None
         if (
@@ -186,8 +160,10 @@ class AnswerService:
             # Building is CPU work proportional to the facts: keep it off the event loop.
             index = await asyncio.to_thread(_build_index, facts, self._ignore)
             view = _GuildView(generation, index, Catalog(index.facts))
-        self._views[guild_id] = view
-        self._views.move_to_end(guild_id)
+        current = self._views.get(guild_id)
+        if current is None or current.generation <= generation:
+            self._views[guild_id] = view
+            self._views.move_to_end(guild_id)
         while len(self._views) > _CACHED_GUILDS:
             self._views.popitem(last=False)
         log.debug("Indexed %d facts for guild %s", len(view.index), guild_id)
@@ -199,13 +175,15 @@ class AnswerService:
         Fans ask the same questions again and again: recent answers are kept, keyed by the
         guild's generation, so a change to the guild's facts is seen at once.
         """
-        index = await self.index_for(guild_id)
-        key = (guild_id, self.store.generation(guild_id), question, spoilers)
+        view = await self._view(guild_id)
+        # Keyed by the generation the index was built from, not the store's current one:
+        # an answer computed while a change was being indexed must not outlive the change.
+        key = (guild_id, view.generation, question, spoilers)
         cached = self._recent.get(key)
         if cached is not None:
             self._recent.move_to_end(key)
             return cached
-        answer = self._answer(index, question, spoilers=spoilers)
+        answer = self._answer(view.index, question, spoilers=spoilers)
         self._recent[key] = answer
         if len(self._recent) > self._recent_max:
             self._recent.popitem(last=False)
@@ -226,25 +204,18 @@ class AnswerService:
             return self._decline(question, Decline.UNKNOWN_SEASON, matches, season=unknown[0])
         return self._decline(question, Decline.NO_MATCH, matches)
 
-    def message(self, fact: Fact, *, spoilers: bool) -> str:
-        """The message that answers with ``fact``: its text under the policy, then its source."""
-        text = render_fact(fact, spoilers=spoilers)
-        if fact.spoiler and not spoilers:
-            return text
-        return f"{text}\n-# Source: {self.cite(fact)}"
-
     async def answer_fact(
         self, guild_id: int | None, fact_id: str, *, spoilers: bool
     ) -> str | None:
         """The message for a fact chosen by id (a clicked suggestion), if it still answers."""
-        fact = (await self.catalog(guild_id)).by_id(fact_id)
-        return None if fact is None else self.message(fact, spoilers=spoilers)
+        fact = (await self._view(guild_id)).catalog.by_id(fact_id)
+        return None if fact is None else self.show(fact, spoilers=spoilers).message()
 
     def _matched(self, question: str, match: Match, *, spoilers: bool) -> Answer:
         fact = match.fact
         return Answer(
             question=question,
-            text=self.message(fact, spoilers=spoilers),
+            text=self.show(fact, spoilers=spoilers).message(),
             fact=fact,
             score=match.score,
             withheld=fact.spoiler and not spoilers,

@@ -22,6 +22,16 @@ from bot import constants
 FACT_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _MENTION_TRICK = re.compile(r"@(everyone|here)\b|<@[!&]?\d+>|<#\d+>", re.IGNORECASE)
 _PARTIAL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# What a spoiler fact may say it spoils. Fans who asked for no spoilers read it (in the
+# warning, a recap heading, a "did you mean" button), so it names a part of the show and
+# can say nothing of what happens there.
+_SPOILS_LABEL = re.compile(
+    r"^(?:the\s+)?(?:(?:season\s+\d{1,2}|s\d{1,2})(?:\s+(?:finale|premiere|ending|trailer|"
+    r"mid-?season\s+finale|episode\s+\d{1,2}))?|finale|premiere|ending|show|series|trailer|"
+    r"last\s+episode|mid-?season\s+finale|episode\s+\d{1,2})$",
+    re.IGNORECASE,
+)
+SPOILS_EXAMPLES = "'the Season 1 finale', 'Season 2', 'the Season 2 premiere' or 'the show'"
 
 
 class Topic(StrEnum):
@@ -75,6 +85,15 @@ def _one_line(value: str) -> str:
 
 def _paragraph(value: str) -> str:
     return _check_text(value, multiline=True)
+
+
+def _spoils_label(value: str) -> str:
+    if not _SPOILS_LABEL.match(value):
+        raise ValueError(
+            f"must only name the part of the show that is spoiled, such as {SPOILS_EXAMPLES}: "
+            "fans who asked for no spoilers read it"
+        )
+    return value
 
 
 OneLine = Annotated[str, AfterValidator(_one_line)]
@@ -144,7 +163,7 @@ class Fact(BaseModel):
     aliases: tuple[Alias, ...] = Field(default=(), max_length=50)
     answer: Annotated[Paragraph, Field(max_length=constants.ANSWER_MAX_CHARS)]
     spoiler: bool = False
-    spoils: Annotated[OneLine, Field(max_length=80)] | None = None
+    spoils: Annotated[OneLine, Field(max_length=40), AfterValidator(_spoils_label)] | None = None
     source: Annotated[OneLine, Field(max_length=constants.SOURCE_MAX_CHARS)]
     cast: CastRole | None = None
     date: PartialDate | None = None

@@ -345,3 +345,28 @@ async def test_thousand_guilds() -> None:
     specs = [GuildSpec(1500000000000000000 + i, f"guild {i}") for i in range(1000)]
     async with FakeDiscord(guilds=specs) as server, run_bot(make_bot(), server) as big:
         assert len(big.guilds) == 1000
+
+
+async def test_messages_over_discord_limits_are_refused(fake: FakeDiscord) -> None:
+    """As on Discord, a message over a limit is refused whole (400, code 50035)."""
+    bot = make_bot()
+    refused: list[discord.HTTPException] = []
+
+    @bot.tree.command(description="Say too much")
+    async def ramble(interaction: discord.Interaction, fields: int) -> None:
+        embed = discord.Embed(title="t")
+        for n in range(fields):
+            embed.add_field(name=str(n), value="v")
+        try:
+            await interaction.response.send_message("x" * 2001 if not fields else None, embed=embed)
+        except discord.HTTPException as error:
+            refused.append(error)
+            await interaction.response.send_message("fits")
+
+    async with run_bot(bot, fake):
+        for fields in (0, 26, 25):
+            sent = await fake.slash("ramble", {"fields": fields})
+            await fake.wait_until(lambda: sent.message)
+    statuses = [r.status for r in fake.requests if r.path.endswith("/callback")]
+    assert statuses == [400, 200, 400, 200, 200]
+    assert [e.code for e in refused] == [50035, 50035]

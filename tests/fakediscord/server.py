@@ -27,7 +27,7 @@ from aiohttp import BodyPartReader, WSMsgType, web
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from . import payloads
+from . import limits, payloads
 from .payloads import InteractionContext, Payload
 
 __all__ = [
@@ -404,8 +404,14 @@ class FakeDiscord:
         )
 
     async def wait_for_interaction_response(self, interaction_id: int) -> Payload:
-        """The JSON body of the interaction callback (``{"type": ..., "data": ...}``)."""
-        body: Payload = (await self.wait_for_callback(interaction_id)).json
+        """The JSON body of the interaction callback (``{"type": ..., "data": ...}``).
+
+        Raises :class:`AssertionError` if the fake refused it as Discord would (a limit).
+        """
+        callback = await self.wait_for_callback(interaction_id)
+        if callback.status == 400:
+            raise AssertionError(f"Discord would refuse this response: {callback.json}")
+        body: Payload = callback.json
         return body
 
     async def wait_for_followup(self, token: str, index: int = 0) -> RecordedRequest:
@@ -838,7 +844,12 @@ class FakeDiscord:
         for methods, pattern, handler in self._routes:
             match = pattern.fullmatch(rec.path)
             if match and rec.method in methods.split("|"):
-                status, body = handler(rec, match)
+                problems = self._limit_problems(rec, handler)
+                if problems:  # refused whole, as Discord does
+                    status, body = 400, limits.invalid_form_body(problems)
+                    log.warning("FakeDiscord: %s %s refused: %s", rec.method, rec.path, problems)
+                else:
+                    status, body = handler(rec, match)
                 break
         else:
             rec.handled = False
@@ -861,6 +872,20 @@ class FakeDiscord:
             listener(rec)
         await self._notify()
         return response
+
+    def _limit_problems(self, rec: RecordedRequest, handler: Handler) -> list[str]:
+        """What in ``rec`` is over one of Discord's limits (see :mod:`.limits`)."""
+        if not isinstance(rec.json, dict):
+            return []
+        if handler == self._interaction_callback:
+            return limits.callback_problems(rec.json)
+        if rec.method in ("POST", "PATCH") and handler in (
+            self._followup,
+            self._webhook_message,
+            self._channel_message,
+        ):
+            return limits.message_problems(rec.json)
+        return []
 
     async def _record(self, request: web.Request) -> RecordedRequest:
         body, parsed, files = b"", None, []

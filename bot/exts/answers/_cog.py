@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import user_cooldown
-from bot.core.catalog import Catalog
+from bot.core.catalog import ShownCatalog
 from bot.core.models import Topic
 from bot.exts.answers import _render
 from bot.exts.answers._suggestions import suggestion_view
@@ -29,8 +29,13 @@ class AnswersCog(commands.Cog, name="Answers"):
     def __init__(self, bot: FanBot) -> None:
         self.bot = bot
 
-    async def _catalog(self, interaction: Interaction) -> Catalog:
-        return await in_time(interaction, self.bot.answers.catalog(interaction.guild_id))
+    async def _lookup(self, interaction: Interaction, *, spoilers: bool = False) -> ShownCatalog:
+        work = self.bot.answers.lookup(interaction.guild_id, spoilers=spoilers)
+        return await in_time(interaction, work)
+
+    @property
+    def _show(self) -> str:
+        return self.bot.pack.show.name
 
     @app_commands.command(name="ask", description="Ask anything about the show")
     @app_commands.describe(
@@ -57,34 +62,34 @@ class AnswersCog(commands.Cog, name="Answers"):
     @app_commands.command(name="premise", description="What the show is about, spoiler-free")
     @user_cooldown()
     async def premise(self, interaction: Interaction) -> None:
-        catalog = await self._catalog(interaction)
-        fact = catalog.premise()
+        fact = (await self._lookup(interaction)).premise()
         if fact is None:
             await reply(interaction, content="No premise is on file yet.", ephemeral=True)
             return
-        await reply(interaction, embed=_render.premise_embed(self.bot.answers, fact))
+        await reply(interaction, embed=_render.premise_embed(self._show, fact))
 
     @app_commands.command(name="cast", description="Who plays whom")
     @app_commands.describe(name="An actor or a character (leave empty for the whole cast)")
     @user_cooldown()
     async def cast(self, interaction: Interaction, name: str | None = None) -> None:
-        catalog = await self._catalog(interaction)
+        catalog = await self._lookup(interaction)
         if name is None:
-            embed = _render.cast_list_embed(self.bot.answers, catalog.cast)
-            await reply(interaction, embed=embed)
+            await reply(interaction, embed=_render.cast_list_embed(self._show, catalog.cast()))
             return
         fact = catalog.find_cast(name)
         if fact is None:
             message = f"No one in the cast matches {name[:80]!r}. Try `/cast` for everyone."
             await reply(interaction, content=message, ephemeral=True)
             return
-        await reply(interaction, embed=_render.cast_member_embed(self.bot.answers, fact))
+        await reply(interaction, embed=_render.cast_member_embed(fact))
 
     @cast.autocomplete("name")
     async def cast_name_autocomplete(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        catalog = await in_time_or_none(self.bot.answers.catalog(interaction.guild_id))
+        catalog = await in_time_or_none(
+            self.bot.answers.lookup(interaction.guild_id, spoilers=False)
+        )
         if catalog is None:
             return []
         return [
@@ -96,16 +101,14 @@ class AnswersCog(commands.Cog, name="Answers"):
     @app_commands.describe(season="Which season (default: the newest)")
     @user_cooldown()
     async def premiere(self, interaction: Interaction, season: SeasonOption | None = None) -> None:
-        catalog = await self._catalog(interaction)
+        catalog = await self._lookup(interaction)
         fact = catalog.premiere(season)
         if fact is None:
-            show = self.bot.pack.show.name
             known = catalog.seasons(Topic.PREMIERE)
-            text = _render.no_premiere_text(show, season or 1, known)
-            await reply(interaction, content=text)
+            await reply(interaction, content=_render.no_premiere_text(self._show, season, known))
             return
         now = dt.datetime.now(dt.UTC)
-        await reply(interaction, embed=_render.premiere_embed(self.bot.answers, fact, now=now))
+        await reply(interaction, embed=_render.premiere_embed(self._show, fact, now=now))
 
     @app_commands.command(name="recap", description="Catch up on a season")
     @app_commands.describe(
@@ -119,12 +122,12 @@ class AnswersCog(commands.Cog, name="Answers"):
         season: SeasonOption | None = None,
         spoilers: bool = False,
     ) -> None:
-        catalog = await self._catalog(interaction)
+        catalog = await self._lookup(interaction, spoilers=spoilers)
         recap = catalog.recap(season)
         if recap is None:
             seasons = ", ".join(map(str, catalog.seasons(Topic.RECAP))) or "none yet"
-            text = f"I have no recap of Season {season}. Recapped seasons: {seasons}."
+            which = f"a recap of Season {season}" if season else "a recap yet"
+            text = f"I have no {which}. Recapped seasons: {seasons}."
             await reply(interaction, content=text, ephemeral=True)
             return
-        embed = _render.recap_embed(self.bot.answers, recap, spoilers=spoilers)
-        await reply(interaction, embed=embed)
+        await reply(interaction, embed=_render.recap_embed(self._show, recap))

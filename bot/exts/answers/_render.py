@@ -1,19 +1,24 @@
-"""Facts as Discord embeds: timestamps for dates, spoiler tags for spoilers, sources cited."""
+"""Facts as Discord embeds: timestamps for dates, spoiler tags for spoilers, sources cited.
+
+Everything here renders :class:`~bot.core.policy.ShownFact` values, which the spoiler
+policy has already decided on, and builds embeds with :mod:`bot.embeds`, which keeps them
+within Discord's limits.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import discord
 
-from bot.constants import EMBED_DESCRIPTION_LIMIT, EMBED_FIELD_VALUE_LIMIT
-from bot.core.answers import AnswerService, render_fact
-from bot.core.catalog import Recap
-from bot.core.models import CastStatus, Fact
+from bot.constants import EMBED_DESCRIPTION_LIMIT, EMBED_FIELD_VALUE_LIMIT, EMBED_TOTAL_LIMIT
+from bot.core.catalog import ShownRecap
+from bot.core.models import CastStatus
+from bot.core.policy import ShownFact
+from bot.embeds import add_field, embed, room, set_footer
 
-COLOUR = discord.Colour.from_rgb(31, 58, 96)  # a diplomatic navy
 # Sources give premiere *dates*; noon UTC shows that same date in every time zone from
 # UTC-11 to UTC+11, where midnight would show the day before across the Americas.
 PREMIERE_HOUR_UTC = 12
@@ -23,24 +28,26 @@ STATUS_LABELS = {
     CastStatus.RETURNING: "Returning",
     CastStatus.UNCONFIRMED: "Return not yet confirmed",
 }
+# Room kept for the line that says how many cast members did not fit.
+_MORE_LINE_ROOM = 120
 
 
-def _embed(title: str, description: str, *, footer: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title=title, description=description, colour=COLOUR)
-    if footer:
-        embed.set_footer(text=f"Source: {footer}")
-    return embed
+def _sources(facts: Iterable[ShownFact]) -> str:
+    return "; ".join(sorted({f.source for f in facts if f.source}))
 
 
-def premise_embed(service: AnswerService, fact: Fact) -> discord.Embed:
-    return _embed(
-        f"{service.pack.show.name}: the premise",
-        render_fact(fact, spoilers=False),
-        footer=service.cite(fact),
-    )
+def _fact_embed(title: str, fact: ShownFact, description: str | None = None) -> discord.Embed:
+    shown = embed(title, description or fact.text)
+    if fact.source:
+        set_footer(shown, f"Source: {fact.source}")
+    return shown
 
 
-def premiere_moment(fact: Fact) -> dt.datetime | None:
+def premise_embed(show: str, fact: ShownFact) -> discord.Embed:
+    return _fact_embed(f"{show}: the premise", fact)
+
+
+def premiere_moment(fact: ShownFact) -> dt.datetime | None:
     """When to point a Discord timestamp at, for a premiere known to the day."""
     day = fact.date.exact if fact.date else None
     if day is None:
@@ -48,73 +55,97 @@ def premiere_moment(fact: Fact) -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time(PREMIERE_HOUR_UTC), tzinfo=dt.UTC)
 
 
-def premiere_embed(service: AnswerService, fact: Fact, *, now: dt.datetime) -> discord.Embed:
-    title = f"{service.pack.show.name} Season {fact.season}: premiere"
+def premiere_embed(show: str, fact: ShownFact, *, now: dt.datetime) -> discord.Embed:
+    title = f"{show} Season {fact.season}: premiere"
     moment = premiere_moment(fact)
     if moment is None:
-        return _embed(title, fact.answer, footer=service.cite(fact))
+        return _fact_embed(title, fact)
     verb = "Premiered" if moment < now else "Premieres"
     when = f"{discord.utils.format_dt(moment, 'D')} ({discord.utils.format_dt(moment, 'R')})"
-    return _embed(title, f"**{verb} {when}**\n\n{fact.answer}", footer=service.cite(fact))
+    return _fact_embed(title, fact, f"**{verb} {when}**\n\n{fact.text}")
 
 
-def no_premiere_text(show: str, season: int, known: Sequence[int]) -> str:
+def no_premiere_text(show: str, season: int | None, known: Sequence[int]) -> str:
     seasons = ", ".join(f"Season {s}" for s in known) or "no season"
+    which = f"Season {season}" if season else "any season"
     return (
-        f"No premiere date for Season {season} of {show} has been announced in my sources. "
+        f"No premiere date for {which} of {show} has been announced in my sources. "
         f"I know the dates for {seasons}."
     )
 
 
-def recap_embed(service: AnswerService, recap: Recap, *, spoilers: bool) -> discord.Embed:
-    title = f"{service.pack.show.name} Season {recap.season}: recap"
-    parts = [render_fact(fact, spoilers=False) for fact in recap.spoiler_free]
-    for fact in recap.spoilers:
-        heading = fact.spoiler_scope[:1].upper() + fact.spoiler_scope[1:]
-        parts.append(f"**{heading}**\n{render_fact(fact, spoilers=spoilers)}")
-    sources = sorted({service.cite(f) for f in (*recap.spoiler_free, *recap.spoilers)})
-    return _embed(title, _join_within(parts, EMBED_DESCRIPTION_LIMIT), footer="; ".join(sources))
+def recap_embed(show: str, recap: ShownRecap) -> discord.Embed:
+    title = f"{show} Season {recap.season}: recap" if recap.season else f"{show}: recap"
+    parts = [
+        f"**{fact.scope[:1].upper()}{fact.scope[1:]}**\n{fact.text}" if fact.scope else fact.text
+        for fact in recap.parts
+    ]
+    # The description gets what it needs first; the footer (sources) takes what is left.
+    budget = min(EMBED_DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(title) - _MORE_LINE_ROOM)
+    shown = embed(title, _join_within(parts, budget))
+    set_footer(shown, f"Source: {_sources(recap.parts)}")
+    return shown
 
 
-def cast_member_embed(service: AnswerService, fact: Fact) -> discord.Embed:
-    assert fact.cast is not None
+def cast_member_embed(fact: ShownFact) -> discord.Embed:
+    if fact.cast is None:  # not a cast role (or withheld): the text alone
+        return _fact_embed(fact.label, fact)
     cast = fact.cast
-    embed = _embed(f"{cast.actor} as {cast.character}", fact.answer, footer=service.cite(fact))
-    embed.add_field(name="Role", value=cast.role, inline=False)
-    embed.add_field(name="Seasons", value=", ".join(map(str, cast.seasons)))
-    embed.add_field(name="Status", value=STATUS_LABELS[cast.status])
-    return embed
+    shown = _fact_embed(f"{cast.actor} as {cast.character}", fact)
+    add_field(shown, "Role", cast.role, inline=False)
+    add_field(shown, "Seasons", ", ".join(map(str, cast.seasons)))
+    add_field(shown, "Status", STATUS_LABELS[cast.status])
+    return shown
 
 
-def cast_list_embed(service: AnswerService, cast: Sequence[Fact]) -> discord.Embed:
-    """The cast grouped by the season each actor joined: "Season 1", "New in Season 2"."""
+def cast_list_embed(show: str, cast: Sequence[ShownFact]) -> discord.Embed:
+    """The cast grouped by the season each actor joined: "Season 1", "New in Season 2".
+
+    A cast too large for one message is cut, with a line saying how many are left out and
+    how to look anyone up.
+    """
     by_first_season: dict[int, list[str]] = defaultdict(list)
     for fact in cast:
-        assert fact.cast is not None
+        if fact.cast is None:
+            continue
         line = f"**{fact.cast.actor}** as {fact.cast.character}"
         if fact.cast.status is CastStatus.GUEST:
             line += " (guest star)"
         by_first_season[min(fact.cast.seasons)].append(line)
-    embed = _embed(
-        f"{service.pack.show.name}: the cast",
-        "Pick someone with `/cast name:` for their role and status.",
-        footer="; ".join(sorted({service.cite(f) for f in cast})),
-    )
+    listed = embed(f"{show}: the cast")
+    set_footer(listed, f"Source: {_sources(cast)}")
+    footer = listed.footer.text or ""
+    listed.remove_footer()  # the fields come first; the footer is set again with what is left
     first = min(by_first_season, default=1)
-    for season in sorted(by_first_season):
-        label = f"Season {season}" if season == first else f"New in Season {season}"
-        for n, chunk in enumerate(_chunks(by_first_season[season], EMBED_FIELD_VALUE_LIMIT)):
-            embed.add_field(name=label if n == 0 else f"{label} (more)", value=chunk, inline=False)
-    return embed
+    total = sum(map(len, by_first_season.values()))
+    fields = [
+        (label if n == 0 else f"{label} (more)", chunk)
+        for season in sorted(by_first_season)
+        for label in [f"Season {season}" if season == first else f"New in Season {season}"]
+        for n, chunk in enumerate(_chunks(by_first_season[season], EMBED_FIELD_VALUE_LIMIT))
+    ]
+    shown = 0
+    for name, chunk in fields:
+        fits = room(listed) - len(name) - len(chunk) >= _MORE_LINE_ROOM
+        if not (fits and add_field(listed, name, chunk, inline=False)):
+            break
+        shown += chunk.count("\n") + 1
+    hint = "Pick someone with `/cast name:` for their role and status."
+    if shown < total:
+        hint = f"{total - shown} more not listed here. {hint}"
+    listed.description = hint
+    set_footer(listed, footer)
+    return listed
 
 
 def _chunks(lines: Sequence[str], limit: int) -> list[str]:
     chunks: list[str] = []
     for line in lines:
+        line = line[:limit]
         if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
             chunks[-1] += "\n" + line
         else:
-            chunks.append(line[:limit])
+            chunks.append(line)
     return chunks
 
 

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 import discord
 
 from bot.constants import EMBED_DESCRIPTION_LIMIT, EMBED_FIELD_VALUE_LIMIT, MESSAGE_CONTENT_LIMIT
-from bot.core.answers import AnswerService, suggestion_label
+from bot.core.answers import AnswerService
 from bot.core.curation import Draft, describe_change, fact_label
 from bot.core.models import Topic
 from bot.core.pack import PackError
+from bot.core.policy import clip, spoiler_tagged, suggestion_label
 from bot.core.store import AuditAction, AuditEntry, ImportReport, StoredFact
-from bot.exts.answers._render import COLOUR
+from bot.embeds import add_field, embed
 
 PAGE_SIZE = 10
 HISTORY_MAX = 20
@@ -81,15 +82,15 @@ def saved(
     head = f"{verb} fact {code(fact.id)} (revision {stored.revision}) in this server."
     if fact.spoiler:
         previews = [
-            ("Fans who ask without spoilers see:", service.message(fact, spoilers=False)),
-            ("With `spoilers: True` they see:", service.message(fact, spoilers=True)),
+            ("Fans who ask without spoilers see:", service.show(fact, spoilers=False).message()),
+            ("With `spoilers: True` they see:", service.show(fact, spoilers=True).message()),
         ]
     else:
-        previews = [("Fans who ask see:", service.message(fact, spoilers=False))]
+        previews = [("Fans who ask see:", service.show(fact, spoilers=False).message())]
     text = "\n\n".join([head, *(f"{label}\n{preview}" for label, preview in previews)])
     if len(text) <= MESSAGE_CONTENT_LIMIT:
         return text, []
-    embeds = [discord.Embed(title=label, description=p, colour=COLOUR) for label, p in previews]
+    embeds = [embed(label, preview) for label, preview in previews]
     return head, embeds
 
 
@@ -113,59 +114,57 @@ def fact_list(
     pages = max(1, -(-len(facts) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     what = f"{topic.value} facts" if topic else "facts"
-    embed = discord.Embed(title=f"This server's {what}", colour=COLOUR)
+    listed = embed(f"This server's {what}")
     if not facts:
-        embed.description = (
+        listed.description = (
             "None yet: every answer comes from the pack as shipped. Add a fact with "
             "`/fact add`, or correct or hide a pack fact with `/fact edit` or `/fact remove`."
         )
-        return embed, pages
+        return listed, pages
     chunk = facts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    embed.description = "\n".join(f"\u2022 {fact_label(s)}" for s in chunk)
+    listed.description = "\n".join(f"\u2022 {fact_label(s)}" for s in chunk)
     own = sum(s.origin == "guild" and not s.removed for s in facts)
     fixed = sum(s.origin == "override" and not s.removed for s in facts)
     hidden = sum(s.removed for s in facts)
-    embed.set_footer(
+    listed.set_footer(
         text=f"Page {page + 1} of {pages} \u00b7 {own} own, {fixed} corrected pack facts, "
         f"{hidden} removed or hidden"
     )
-    return embed, pages
+    return listed, pages
 
 
 def fact_details(service: AnswerService, stored: StoredFact) -> discord.Embed:
     """A fact with its metadata, for ``/fact show`` (spoiler content stays tagged)."""
     fact = stored.fact
-    embed = discord.Embed(
-        title=f"{fact.id}: {suggestion_label(fact)}"[:256],
-        description=_within(service.message(fact, spoilers=True), EMBED_DESCRIPTION_LIMIT),
-        colour=COLOUR,
+    details = embed(
+        f"{fact.id}: {suggestion_label(fact)}", service.show(fact, spoilers=True).message()
     )
     questions = "\n".join(f"{n}. {q}" for n, q in enumerate(fact.questions, start=1))
-    if fact.spoiler:
-        questions = f"||{questions.replace('|', '')}||"
-    embed.add_field(
-        name="Questions", value=_within(questions, EMBED_FIELD_VALUE_LIMIT), inline=False
-    )
+    if fact.spoiler:  # clipped before tagging, so the closing tag is never cut off
+        questions = spoiler_tagged(clip(questions, EMBED_FIELD_VALUE_LIMIT - 8))
+    add_field(details, "Questions", questions, inline=False)
     where = fact.topic.value + (f", Season {fact.season}" if fact.season else "")
-    embed.add_field(name="Topic", value=where + (" (spoiler)" if fact.spoiler else ""))
-    embed.add_field(name="Origin", value=_ORIGINS[stored.origin])
-    embed.add_field(name="Revision", value=str(stored.revision))
+    add_field(details, "Topic", where + (" (spoiler)" if fact.spoiler else ""))
+    add_field(details, "Origin", _ORIGINS[stored.origin])
+    add_field(details, "Revision", str(stored.revision))
     status = "Answers fans in this server"
     if stored.removed:
         status = "Hidden in this server" if stored.origin == "override" else "Removed"
-    embed.add_field(name="Status", value=status)
+    add_field(details, "Status", status)
     if stored.updated_by is not None and stored.updated_at is not None:
         when = discord.utils.format_dt(stored.updated_at, "f")
-        embed.add_field(name="Last change", value=f"<@{stored.updated_by}>, {when}")
-    return embed
+        add_field(details, "Last change", f"<@{stored.updated_by}>, {when}")
+    return details
 
 
 def fact_history(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
     """Who changed what when, newest last (the last :data:`HISTORY_MAX` changes)."""
-    embed = discord.Embed(title=f"History of {fact_id}", colour=COLOUR)
+    history = embed(f"History of {fact_id}")
     if not entries:
-        embed.description = "No moderator has changed this fact here: it is the pack's, as shipped."
-        return embed
+        history.description = (
+            "No moderator has changed this fact here: it is the pack's, as shipped."
+        )
+        return history
     lines = []
     for entry in entries[-HISTORY_MAX:]:
         line = (
@@ -175,8 +174,8 @@ def fact_history(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
         lines.append(f"{line}: {change}" if change else line)
     if len(entries) > HISTORY_MAX:
         lines.insert(0, f"\u2026{len(entries) - HISTORY_MAX} earlier changes not shown")
-    embed.description = _within("\n".join(lines), EMBED_DESCRIPTION_LIMIT)
-    return embed
+    history.description = clip("\n".join(lines), EMBED_DESCRIPTION_LIMIT)
+    return history
 
 
 # --- export and import -----------------------------------------------------------
@@ -184,11 +183,11 @@ def fact_history(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
 
 def pack_problems(error: PackError) -> str:
     """A refused import file: every problem (file, fact, field) and that nothing changed."""
-    lines = [f"\u2022 {_within(str(p), 300)}" for p in error.problems[:PROBLEMS_SHOWN]]
+    lines = [f"\u2022 {clip(str(p), 300)}" for p in error.problems[:PROBLEMS_SHOWN]]
     if len(error.problems) > PROBLEMS_SHOWN:
         lines.append(f"\u2022 \u2026and {len(error.problems) - PROBLEMS_SHOWN} more")
     text = "I couldn't import that file, nothing was changed:\n" + "\n".join(lines)
-    return _within(text, MESSAGE_CONTENT_LIMIT)
+    return clip(text, MESSAGE_CONTENT_LIMIT)
 
 
 def import_report(filename: str, report: ImportReport, skipped: Sequence[str]) -> str:
@@ -205,8 +204,4 @@ def import_report(filename: str, report: ImportReport, skipped: Sequence[str]) -
     if skipped:
         listed = ", ".join(code(i) for i in skipped)
         lines.append(f"\u2022 not in this server, so not hidden: {listed}")
-    return _within("\n".join(lines), MESSAGE_CONTENT_LIMIT)
-
-
-def _within(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    return clip("\n".join(lines), MESSAGE_CONTENT_LIMIT)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,7 +10,7 @@ from discord.ext import commands
 
 from bot.checks import user_cooldown
 from bot.core.answers import TOPIC_LABELS
-from bot.exts.answers._render import COLOUR
+from bot.embeds import COLOUR
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -37,14 +36,14 @@ class MetaCog(commands.Cog, name="Meta"):
     @user_cooldown()
     async def about(self, interaction: discord.Interaction[FanBot]) -> None:
         pack = self.bot.pack
-        catalog = await self.bot.answers.catalog(interaction.guild_id)
-        topics = Counter(fact.topic for fact in catalog.facts)
+        catalog = await self.bot.answers.lookup(interaction.guild_id, spoilers=False)
+        topics = catalog.topic_counts()
         known = ", ".join(f"{TOPIC_LABELS[t]} ({n})" for t, n in sorted(topics.items()))
         embed = discord.Embed(
             title=f"{pack.show.name} fact bot",
             description=(
                 f"I answer fans' questions about {pack.show.name} ({pack.show.network}) from "
-                f"{len(catalog.facts)} curated facts, and I never spoil the finale for "
+                f"{topics.total()} curated facts, and I never spoil the finale for "
                 f"anyone who didn't ask.\n\n**I know about:** {known}"
             ),
             colour=COLOUR,

@@ -1,0 +1,126 @@
+"""The spoiler policy: the one place where a fact becomes what a fan may see.
+
+Every renderer (answers, embeds, embed fields and footers, autocomplete choices, "did you
+mean" labels, moderators' previews) works from a :class:`ShownFact`, never from a
+:class:`~bot.core.models.Fact`, so no command can show a spoiler by forgetting a rule:
+
+- a fan who did not ask for spoilers gets a notice instead of a spoiler fact's answer, and
+  none of its questions, cast details or date;
+- a fan who asked gets the answer inside Discord spoiler tags ``||...||``, escaped so that
+  nothing in it can close the tag early;
+- a spoiler fact is named only by what it spoils (:attr:`Fact.spoiler_scope`, a label the
+  model checks), never by its own questions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core.models import CastRole, Fact, PartialDate, Topic
+
+_PIPE_RUN = re.compile(r"\|{2,}")
+
+
+def escape_spoiler(text: str) -> str:
+    """``text`` made safe inside ``||...||``, growing by at most two characters for text
+    without ``||``.
+
+    Discord ends a spoiler at the first ``||`` after it opens, and a backslash escapes the
+    character after it. So no two pipes may touch (inside the text, or the text's edge with a
+    tag), and the text may not end in a backslash that would escape the closing tag.
+    """
+    text = _PIPE_RUN.sub(lambda run: "\\|" * len(run[0]), text)
+    if text.startswith("|"):
+        text = "\\" + text
+    if text.endswith(("|", "\\")):
+        text += " "
+    return text
+
+
+def spoiler_tagged(text: str) -> str:
+    return f"||{escape_spoiler(text)}||"
+
+
+def spoiler_notice(fact: Fact) -> str:
+    """What a fan who did not ask for spoilers sees instead of a spoiler fact."""
+    return (
+        f"\u26a0\ufe0f This answer holds spoilers for {fact.spoiler_scope}. "
+        "To see it, ask again with `spoilers: True` "
+        "(for example `/recap spoilers: True` or `/ask spoilers: True`)."
+    )
+
+
+def suggestion_label(fact: Fact) -> str:
+    """A short name for ``fact`` that gives nothing away: its first question, or for a
+    spoiler fact what it spoils ("The Season 1 finale (spoilers)")."""
+    if fact.spoiler:
+        scope = fact.spoiler_scope
+        return f"{scope[:1].upper()}{scope[1:]} (spoilers)"
+    return fact.title
+
+
+@dataclass(frozen=True)
+class ShownFact:
+    """A fact as one fan may see it: everything a renderer may put in a message.
+
+    ``cast`` and ``date`` (shown in embed fields and timestamps, outside any spoiler tag)
+    are only ever set for facts that are not spoilers.
+    """
+
+    id: str
+    topic: Topic
+    season: int | None
+    label: str
+    text: str
+    source: str | None  # None when withheld: the notice stands alone
+    spoiler: bool
+    withheld: bool
+    cast: CastRole | None = None
+    date: PartialDate | None = None
+
+    @property
+    def scope(self) -> str | None:
+        """For a spoiler fact, a heading naming what it spoils ("The Season 1 finale")."""
+        return self.label.removesuffix(" (spoilers)") if self.spoiler else None
+
+    def message(self) -> str:
+        """The whole reply: the text, then the source as small print."""
+        return self.text if self.source is None else f"{self.text}\n-# Source: {self.source}"
+
+
+def show(fact: Fact, *, spoilers: bool, cite: Callable[[Fact], str]) -> ShownFact:
+    """``fact`` as seen by a fan who did (``spoilers=True``) or did not ask for spoilers."""
+    withheld = fact.spoiler and not spoilers
+    if not fact.spoiler:
+        text = fact.answer
+    elif spoilers:
+        text = spoiler_tagged(fact.answer)
+    else:
+        text = spoiler_notice(fact)
+    return ShownFact(
+        id=fact.id,
+        topic=fact.topic,
+        season=fact.season,
+        label=suggestion_label(fact),
+        text=text,
+        source=None if withheld else cite(fact),
+        spoiler=fact.spoiler,
+        withheld=withheld,
+        cast=None if fact.spoiler else fact.cast,
+        date=None if fact.spoiler else fact.date,
+    )
+
+
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, ending in "…" when cut, and never cut
+    inside a spoiler tag (a tag cut open would show the rest of the spoiler)."""
+    if len(text) <= limit:
+        return text
+    if limit < 1:
+        return ""
+    cut = text[: limit - 1]
+    if cut.count("||") % 2:
+        cut = cut[: cut.rindex("||")]
+    return cut.rstrip() + "\u2026"
