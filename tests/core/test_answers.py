@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core import answers as answers_module
 from bot.core.answers import AnswerService, Decline
 from bot.core.pack import Pack
 from bot.core.policy import escape_spoiler, spoiler_tagged
@@ -174,3 +178,31 @@ async def test_a_guild_correction_of_a_pack_fact_wins_there(
     await store.remove(GUILD, "s2-trailer", MOD)
     hidden = await service.answer(GUILD, question, spoilers=False)
     assert hidden.fact is None or hidden.fact.id != "s2-trailer"
+
+
+async def test_a_change_made_while_indexing_is_not_hidden_by_the_cache(
+    service: AnswerService, store: FactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fact = make_fact("s3-trailer", season=3, questions=["Is the Season 3 trailer out?"])
+    await store.add(GUILD, fact, MOD)
+    question = "is the season 3 trailer out"
+    assert (await service.answer(GUILD, question, spoilers=False)).fact == fact
+
+    started, release = threading.Event(), threading.Event()
+    build = answers_module._build_index
+
+    def held_build(*args: object) -> object:  # the index of the edit, held until released
+        started.set()
+        release.wait(5)
+        return build(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(answers_module, "_build_index", held_build)
+    await store.edit(GUILD, fact.model_copy(update={"answer": "Not yet."}), MOD)
+    pending = asyncio.create_task(service.answer(GUILD, question, spoilers=False))
+    await asyncio.to_thread(started.wait, 5)
+    await store.remove(GUILD, "s3-trailer", MOD)  # while the edit is being indexed
+    release.set()
+    assert (await pending).text.startswith("Not yet.")  # asked before the removal
+
+    again = await service.answer(GUILD, question, spoilers=False)
+    assert again.fact is None or again.fact.id != "s3-trailer"

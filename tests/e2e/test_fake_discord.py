@@ -366,7 +366,7 @@ async def test_messages_over_discord_limits_are_refused(fake: FakeDiscord) -> No
     async with run_bot(bot, fake):
         for fields in (0, 26, 25):
             sent = await fake.slash("ramble", {"fields": fields})
-            await fake.wait_until(lambda: sent.message)
+            await fake.wait_until(lambda sent=sent: sent.message)
     statuses = [r.status for r in fake.requests if r.path.endswith("/callback")]
     assert statuses == [400, 200, 400, 200, 200]
     assert [e.code for e in refused] == [50035, 50035]

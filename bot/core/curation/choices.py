@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process, utils
 
 from bot.constants import AUTOCOMPLETE_CHOICES_LIMIT, CHOICE_NAME_LIMIT
-from bot.core.answers import suggestion_label
+from bot.core.policy import suggestion_label
 from bot.core.store import StoredFact
 
 MATCH_CUTOFF = 50.0

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.core.answers import suggestion_label
 from bot.core.matcher import FactIndex
 from bot.core.models import Fact
+from bot.core.policy import suggestion_label
 
 DUPLICATE_SCORE = 80.0
 DUPLICATE_COVERAGE = 0.8

@@ -26,10 +26,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.core.answers import suggestion_label
 from bot.core.curation import toml_writer as toml
 from bot.core.models import Fact
 from bot.core.pack import PackError, Problem, Show, Source, parse_pack
+from bot.core.policy import suggestion_label
 
 IMPORT_MAX_BYTES = 512 * 1024
 MODERATOR_PUBLISHER = "Discord server moderators"

@@ -81,8 +81,13 @@ def recap_embed(show: str, recap: ShownRecap) -> discord.Embed:
         for fact in recap.parts
     ]
     # The description gets what it needs first; the footer (sources) takes what is left.
-    budget = min(EMBED_DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(title) - _MORE_LINE_ROOM)
-    shown = embed(title, _join_within(parts, budget))
+    budget = min(EMBED_DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(title)) - _MORE_LINE_ROOM
+    description, left_out = _join_within(parts, budget)
+    if left_out:
+        description += (
+            f"\n\n\u2026and {left_out} more part{'s' * (left_out > 1)}, too long for one message."
+        )
+    shown = embed(title, description)
     set_footer(shown, f"Source: {_sources(recap.parts)}")
     return shown
 
@@ -149,12 +154,12 @@ def _chunks(lines: Sequence[str], limit: int) -> list[str]:
     return chunks
 
 
-def _join_within(parts: Sequence[str], limit: int) -> str:
-    """Whole parts only, so a spoiler tag is never cut open."""
+def _join_within(parts: Sequence[str], limit: int) -> tuple[str, int]:
+    """Whole parts only, so a spoiler tag is never cut open; and how many were left out."""
     text = ""
-    for part in parts:
+    for n, part in enumerate(parts):
         joined = f"{text}\n\n{part}" if text else part
         if len(joined) > limit:
-            break
+            return text, len(parts) - n
         text = joined
-    return text
+    return text, 0
