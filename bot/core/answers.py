@@ -73,6 +73,11 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = field(default=())
 
     @property
+    def parts(self) -> tuple[Answer, ...]:
+        """The answers to each question the message asked."""
+        return (self,)
+
+    @property
     def matched(self) -> bool:
         return self.fact is not None
 
