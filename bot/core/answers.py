@@ -8,26 +8,29 @@ Questions go through :meth:`AnswerService.answer`; topic commands look facts up 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.constants import SUGGESTIONS_MAX
+from bot.constants import MESSAGE_CONTENT_LIMIT, SUGGESTIONS_MAX
 from bot.core.catalog import Catalog, ShownCatalog
+from bot.core.decision import Candidate, DecisionModel
 from bot.core.gc_pause import collection_paused
-from bot.core.matcher import FactIndex, Match
+from bot.core.matcher import FactIndex
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
 from bot.core.policy import ShownFact, show, suggestion_label
+from bot.core.semantic import Embedder, default_embedder
 from bot.core.store import FactStore
-from bot.core.text import OTHER_SHOW
+from bot.core.text import OTHER_SHOW, split_questions
 
 log = logging.getLogger(__name__)
 
-MIN_SCORE = 60.0  # below this the best match is a guess, not an answer
-MIN_COVERAGE = 0.55  # share of the question (by weight) the answer must account for
-SUGGEST_SCORE = 40.0  # a declined question still suggests facts this close
+QUESTIONS_PER_MESSAGE = 3
+_ASK_THE_REST = "-# ({rest} more question{s} did not fit here: ask it on its own.)"
+
 _CACHED_GUILDS = 512
 TOPIC_LABELS = {
     Topic.PREMISE: "the premise",
@@ -62,20 +65,21 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the bot says to one question."""
+    """What the bot says to one message: one question, or several answered together."""
 
     question: str
     text: str  # the message exactly as posted
-    fact: Fact | None = None
-    score: float = 0.0
+    fact: Fact | None = None  # with several questions, the first one's
+    score: float = 0.0  # how likely the answer is the right one, 0-100
     withheld: bool = False  # a spoiler fact whose content was left out
     declined: Decline | None = None
     suggestions: tuple[Suggestion, ...] = field(default=())
+    several: tuple[Answer, ...] = field(default=())  # each question's answer, if several
 
     @property
     def parts(self) -> tuple[Answer, ...]:
         """The answers to each question the message asked."""
-        return (self,)
+        return self.several or (self,)
 
     @property
     def matched(self) -> bool:
@@ -86,10 +90,10 @@ class Answer:
         return self.fact is not None and self.fact.spoiler
 
 
-def _build_index(facts: list[Fact], ignore: tuple[str, ...]) -> FactIndex:
+def _build_index(facts: list[Fact], ignore: tuple[str, ...], embedder: Embedder) -> FactIndex:
     """Index ``facts``, in a worker thread."""
     with collection_paused(len(facts)):
-        return FactIndex(facts, ignore=ignore)
+        return FactIndex(facts, ignore=ignore, embedder=embedder)
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,19 @@ class _GuildView:
 class AnswerService:
     """Answers questions for a guild from the pack plus that guild's own facts."""
 
-    def __init__(self, store: FactStore, pack: Pack, *, recent_answers: int = 4096) -> None:
+    def __init__(
+        self,
+        store: FactStore,
+        pack: Pack,
+        *,
+        recent_answers: int = 4096,
+        embedder: Embedder | None = None,
+        decision: DecisionModel | None = None,
+    ) -> None:
         self.store = store
         self.pack = pack
+        self._embedder = embedder or default_embedder()
+        self._decision = decision or DecisionModel.load()
         self._ignore = (pack.show.name, *pack.show.aliases)
         self._views: OrderedDict[int | None, _GuildView] = OrderedDict()
         self._building: dict[int | None, tuple[int, asyncio.Task[_GuildView]]] = {}
@@ -163,7 +177,7 @@ class AnswerService:
         else:
             facts = [s.fact for s in stored]
             # Building is CPU work proportional to the facts: keep it off the event loop.
-            index = await asyncio.to_thread(_build_index, facts, self._ignore)
+            index = await asyncio.to_thread(_build_index, facts, self._ignore, self._embedder)
             view = _GuildView(generation, index, Catalog(index.facts))
         current = self._views.get(guild_id)
         if current is None or current.generation <= generation:
@@ -188,26 +202,75 @@ class AnswerService:
         if cached is not None:
             self._recent.move_to_end(key)
             return cached
-        answer = self._answer(view.index, question, spoilers=spoilers)
+        answer = self._answer_message(view.index, question, spoilers=spoilers)
         self._recent[key] = answer
         if len(self._recent) > self._recent_max:
             self._recent.popitem(last=False)
         return answer
 
+    def _answer_message(self, index: FactIndex, message: str, *, spoilers: bool) -> Answer:
+        """Answer each question a message asks (up to :data:`QUESTIONS_PER_MESSAGE`), or the
+        one question it asks amid chatter, or else the message as a whole."""
+        parts = split_questions(message)
+        answered: list[Answer] = []
+        if len(parts) > 1:
+            for part, asks in parts:
+                if asks and len(answered) < QUESTIONS_PER_MESSAGE:
+                    answer = self._answer(index, part, spoilers=spoilers)
+                    if answer.fact and all(a.fact != answer.fact for a in answered):
+                        answered.append(answer)
+        if len(answered) > 1:
+            return self._several(message, answered)
+        if answered:
+            return dataclasses.replace(answered[0], question=message)
+        return self._answer(index, message, spoilers=spoilers)
+
+    def _several(self, message: str, answers: list[Answer]) -> Answer:
+        """One reply answering several questions, as many as fit in one message."""
+        texts: list[str] = []
+        for n, answer in enumerate(answers):
+            rest = len(answers) - n
+            if len("\n\n".join([*texts, answer.text])) + len(_ASK_THE_REST) > MESSAGE_CONTENT_LIMIT:
+                texts.append(_ASK_THE_REST.format(rest=rest, s="s" * (rest > 1)))
+                answers = answers[:n]
+                break
+            texts.append(answer.text)
+        first = answers[0]
+        return Answer(
+            question=message,
+            text="\n\n".join(texts),
+            fact=first.fact,
+            score=min(a.score for a in answers),
+            withheld=any(a.withheld for a in answers),
+            several=tuple(answers),
+        )
+
     def _answer(self, index: FactIndex, question: str, *, spoilers: bool) -> Answer:
         analysis = index.analyse(question)
         if not analysis.terms:
             return self._decline(question, Decline.EMPTY, [])
-        matches = index.search(analysis, limit=SUGGESTIONS_MAX + 1)
-        best = matches[0] if matches else None
-        if best and best.score >= MIN_SCORE and best.coverage >= MIN_COVERAGE:
-            return self._matched(question, best, spoilers=spoilers)
+        matches = index.search(analysis, question, limit=SUGGESTIONS_MAX + 5)
+        ranked = self._decision.rank(
+            matches,
+            analysis,
+            known_seasons=index.seasons,
+            unknown_words=index.unknown_share(analysis),
+        )
+        if (
+            ranked
+            and ranked[0].probability >= self._decision.answer_at
+            and not ranked[0].match.mismatch
+        ):
+            # A question about something no fact here is about (an actor's age, filming) is
+            # not answered with the fact that merely shares its names.
+            return self._matched(question, ranked[0], spoilers=spoilers)
+        likely = [c for c in ranked if c.probability >= self._decision.suggest_at]
         if OTHER_SHOW in analysis.terms:
             return self._decline(question, Decline.OTHER_SHOW, [])
         unknown = sorted(analysis.seasons - index.seasons)
         if unknown:
-            return self._decline(question, Decline.UNKNOWN_SEASON, matches, season=unknown[0])
-        return self._decline(question, Decline.NO_MATCH, matches)
+            return self._decline(question, Decline.UNKNOWN_SEASON, likely, season=unknown[0])
+        return self._decline(question, Decline.NO_MATCH, likely)
 
     async def answer_fact(
         self, guild_id: int | None, fact_id: str, *, spoilers: bool
@@ -216,23 +279,27 @@ class AnswerService:
         fact = (await self._view(guild_id)).catalog.by_id(fact_id)
         return None if fact is None else self.show(fact, spoilers=spoilers).message()
 
-    def _matched(self, question: str, match: Match, *, spoilers: bool) -> Answer:
-        fact = match.fact
+    def _matched(self, question: str, best: Candidate, *, spoilers: bool) -> Answer:
+        fact = best.match.fact
         return Answer(
             question=question,
             text=self.show(fact, spoilers=spoilers).message(),
             fact=fact,
-            score=match.score,
+            score=round(best.probability * 100, 1),
             withheld=fact.spoiler and not spoilers,
         )
 
     def _decline(
-        self, question: str, reason: Decline, matches: list[Match], *, season: int | None = None
+        self,
+        question: str,
+        reason: Decline,
+        likely: list[Candidate],
+        *,
+        season: int | None = None,
     ) -> Answer:
         suggestions = tuple(
-            Suggestion(m.fact.id, suggestion_label(m.fact))
-            for m in matches[:SUGGESTIONS_MAX]
-            if m.score >= SUGGEST_SCORE
+            Suggestion(c.match.fact.id, suggestion_label(c.match.fact))
+            for c in likely[:SUGGESTIONS_MAX]
         )
         show = self.pack.show.name
         if reason is Decline.UNKNOWN_SEASON:

@@ -9,13 +9,16 @@ actor, character and role), reduced to canonical terms by :mod:`bot.core.text`. 
    how many facts share the question's words, not on how many facts there are;
 3. scores each candidate's phrasings by how much of the question they explain (IDF
    weighted), how much of the phrasing the question covers, and rapidfuzz similarity;
-4. leaves out facts about another season than the one asked about.
+4. leaves out facts about another season than the one asked about;
+5. adds the facts whose phrasings or answer mean most nearly what the question means
+   (:mod:`bot.core.semantic`), which words alone can miss.
 
-The scores are in [0, 100]; :mod:`bot.core.answers` decides what is confident enough.
+Each candidate carries both signals; :mod:`bot.core.decision` weighs them and decides.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 import math
@@ -23,10 +26,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from bot.core.models import Fact
+from bot.core.semantic import DIMENSIONS, Embedder
 from bot.core.text import INTENTS, STOPWORDS, Analysis, analyse, concept_words, fold
 
 # Candidate gathering stops adding terms once this many facts are in play; a term found in
@@ -40,15 +46,28 @@ _NAME_BONUS = 0.05
 UNKNOWN_WORD_WEIGHT = 2.5
 _MISMATCH_COVERAGE = 0.3
 _CONCEPT_WORDS = concept_words()
+_SEMANTIC_CANDIDATES = 5
+# Above this many phrasings, each fact is embedded once (the mean of its phrasings): the
+# vectors of a 100k-fact server then take 100 MB, and a question costs one 100k x 256 product.
+_SEMANTIC_ROWS_MAX = 50_000
+_EMBED_BATCH = 4096
 
 
 @dataclass(frozen=True)
 class Match:
-    """A fact, how well it answers the question (0-100), and how much of it (0-1)."""
+    """A candidate fact for a question, with what each signal says of it.
+
+    ``score`` (0-100) and ``coverage`` (0-1) are lexical: how well its best phrasing fits
+    and how much of the question it explains. ``semantic`` is the cosine similarity of
+    the question to its nearest phrasing (-1 to 1). ``mismatch``: the question asks for a
+    kind of fact this is not (an actor's age, a spoiler-free recap).
+    """
 
     fact: Fact
     score: float
     coverage: float
+    semantic: float = 0.0
+    mismatch: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,7 +111,13 @@ def _deletions(word: str) -> set[str]:
 class FactIndex:
     """An immutable search index over one set of facts."""
 
-    def __init__(self, facts: Iterable[Fact], *, ignore: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        facts: Iterable[Fact],
+        *,
+        ignore: Sequence[str] = (),
+        embedder: Embedder | None = None,
+    ) -> None:
         self.facts: tuple[Fact, ...] = tuple(facts)
         self._ignore = tuple(ignore)
         word_counts: dict[str, int] = dict.fromkeys(_CONCEPT_WORDS, 1)
@@ -133,6 +158,11 @@ class FactIndex:
             text = " ".join(sorted(terms))
             self._phrasings_of[i].append(_Phrasing(terms, text, seasons, weight, is_name))
         self.seasons = frozenset(f.season for f in self.facts if f.season is not None)
+        self._embedder = embedder
+        self._vectors: npt.NDArray[np.float32] | None = None
+        self._starts: npt.NDArray[np.intp] | None = None
+        if embedder is not None:
+            self._vectors, self._starts = _embed_facts(self.facts, embedder)
 
     def __len__(self) -> int:
         return len(self.facts)
@@ -141,8 +171,9 @@ class FactIndex:
         """The question as this index understands it."""
         return analyse(question, ignore=self._ignore, correct=self.lexicon.correct)
 
-    def search(self, analysis: Analysis, *, limit: int = 5) -> list[Match]:
-        """The best facts for an analysed question, best first (at most ``limit``)."""
+    def search(self, analysis: Analysis, question: str = "", *, limit: int = 5) -> list[Match]:
+        """The best candidates for an analysed question, best lexical score first (at most
+        ``limit`` by words, plus up to five by meaning when ``question`` is given)."""
         weights = {t: self._idf.get(t, self._unknown(t)) for t in analysis.terms}
         total = sum(weights.values())
         if not total:
@@ -151,18 +182,46 @@ class FactIndex:
         asked = weights.keys()
         rough = []
         for i in self._candidates(weights):
-            fact_season = self.facts[i].season
-            if seasons and fact_season is not None and fact_season not in seasons:
+            if not self._in_season(i, seasons):
                 continue  # about another season than the one asked about
             shared = sum(weights[t] for t in self._terms_of[i] & asked)
-            rough.append((shared + _SEASON_BONUS * (fact_season in seasons), shared, i))
-        best = heapq.nlargest(_RERANK, rough)
+            rough.append((shared + _SEASON_BONUS * (self.facts[i].season in seasons), i))
+        chosen = [i for _, i in heapq.nlargest(_RERANK, rough)]
+        similarity = self.similarity(question) if question else None
+        if similarity is not None:
+            nearest = np.argsort(-similarity, kind="stable")
+            meant = [int(i) for i in nearest[: 4 * _SEMANTIC_CANDIDATES]]
+            meant = [i for i in meant if self._in_season(i, seasons)][:_SEMANTIC_CANDIDATES]
+            chosen += [i for i in meant if i not in chosen]
         query_text = " ".join(sorted(weights))
-        matches = [
-            self._score(i, weights, shared / total, query_text, seasons) for _, shared, i in best
-        ]
-        matches.sort(key=lambda m: (m.score, m.fact.season or 0), reverse=True)
-        return matches[:limit]
+        matches = []
+        for i in chosen:
+            shared = sum(weights[t] for t in self._terms_of[i] & asked)
+            match = self._score(i, weights, shared / total, query_text, seasons)
+            if similarity is not None:
+                match = dataclasses.replace(match, semantic=round(float(similarity[i]), 4))
+            matches.append(match)
+        matches.sort(key=lambda m: (m.score, m.semantic, m.fact.season or 0), reverse=True)
+        return matches[: max(limit, len(matches) if similarity is not None else 0)]
+
+    def unknown_share(self, analysis: Analysis) -> float:
+        """The share of the question's terms that no fact here uses (0 to 1)."""
+        if not analysis.terms:
+            return 1.0
+        return sum(t not in self._postings for t in analysis.terms) / len(analysis.terms)
+
+    def similarity(self, question: str) -> npt.NDArray[np.float32] | None:
+        """How near in meaning ``question`` is to each fact (cosine, one value per fact)."""
+        if self._embedder is None or self._vectors is None or not self.facts:
+            return None
+        rows = self._vectors @ self._embedder.embed_one(question)
+        if self._starts is None:
+            return rows
+        return np.maximum.reduceat(rows, self._starts)
+
+    def _in_season(self, i: int, seasons: frozenset[int]) -> bool:
+        season = self.facts[i].season
+        return not seasons or season is None or season in seasons
 
     def _unknown(self, term: str) -> float:
         # A term no fact knows. A concept (an age question, say) weighs like the rarest
@@ -206,12 +265,33 @@ class FactIndex:
             best, best_coverage = max((best, best_coverage), (score, coverage))
         fact = self.facts[i]
         best += _NAME_BONUS * named + _SEASON_BONUS * (fact.season in seasons)
-        if INTENTS.intersection(weights).difference(self._terms_of[i]) or (
+        mismatch = bool(INTENTS.intersection(weights).difference(self._terms_of[i])) or (
             fact.spoiler and "@spoiler-free" in weights
-        ):
-            # Asked for a kind of fact this is not (an age, a spoiler-free recap).
+        )
+        if mismatch:  # asked for a kind of fact this is not (an age, a spoiler-free recap)
             best, best_coverage = best / 2, min(best_coverage, _MISMATCH_COVERAGE)
-        return Match(fact, round(max(0.0, min(best, 1.0)) * 100, 1), round(best_coverage, 3))
+        score = round(max(0.0, min(best, 1.0)) * 100, 1)
+        return Match(fact, score, round(best_coverage, 3), mismatch=mismatch)
+
+
+def _embed_facts(
+    facts: Sequence[Fact], embedder: Embedder
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.intp] | None]:
+    """Vectors of every fact's phrasings and answer, and where each fact's rows start (or,
+    for a very large index, one mean vector per fact and no starts)."""
+    texts_of = [[*(text for text, _ in phrasings_of(fact)), fact.answer] for fact in facts]
+    rows = sum(map(len, texts_of))
+    if rows <= _SEMANTIC_ROWS_MAX:
+        starts = np.cumsum([0, *map(len, texts_of[:-1])], dtype=np.intp)
+        return embedder.embed([t for texts in texts_of for t in texts]), starts
+    means = np.empty((len(facts), DIMENSIONS), dtype=np.float32)
+    for first in range(0, len(facts), _EMBED_BATCH):  # bounded memory while embedding
+        batch = texts_of[first : first + _EMBED_BATCH]
+        vectors = embedder.embed([t for texts in batch for t in texts])
+        starts = np.cumsum([0, *map(len, batch[:-1])], dtype=np.intp)
+        means[first : first + len(batch)] = np.add.reduceat(vectors, starts, axis=0)
+    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9)
+    return means, None
 
 
 def phrasings_of(fact: Fact) -> list[tuple[str, bool]]:

@@ -31,12 +31,17 @@ def escape_spoiler(text: str) -> str:
     character after it. So no two pipes may touch (inside the text, or the text's edge with a
     tag), and the text may not end in a backslash that would escape the closing tag.
     """
-    text = _PIPE_RUN.sub(lambda run: "\\|" * len(run[0]), text)
+    text = _without_tags(text)
     if text.startswith("|"):
         text = "\\" + text
     if text.endswith(("|", "\\")):
         text += " "
     return text
+
+
+def _without_tags(text: str) -> str:
+    """``text`` with every run of pipes escaped: it can neither open nor close a tag."""
+    return _PIPE_RUN.sub(lambda run: "\\|" * len(run[0]), text)
 
 
 def spoiler_tagged(text: str) -> str:
@@ -105,7 +110,7 @@ def show(fact: Fact, *, spoilers: bool, cite: Callable[[Fact], str]) -> ShownFac
         season=fact.season,
         label=suggestion_label(fact),
         text=text,
-        source=None if withheld else cite(fact),
+        source=None if withheld else _without_tags(cite(fact)),
         spoiler=fact.spoiler,
         withheld=withheld,
         cast=None if fact.spoiler else fact.cast,

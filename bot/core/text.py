@@ -75,6 +75,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@past": (
         "did", "was", "were", "came out", "used to",
     ),
+    "@next-season": (
+        "next season", "new season", "upcoming season", "coming season", "next one",
+        "new one", "new series", "next series", "new episodes", "season 2",
+    ),
     "@new": (
         "new", "join", "joins", "joining", "joined", "newcomer", "added", "addition",
     ),
@@ -144,6 +148,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # Things fans ask that no fact answers unless a curator adds one: recognising them
     # keeps "how old is Keri Russell" from being answered with her role.
     "@age": ("how old", "age", "born", "birthday", "birth"),
+    "@bio": (
+        "how tall", "height", "tall", "nationality", "where is he from", "where is she from",
+        "been in", "what else", "other shows", "other roles", "other movies", "filmography",
+        "movie", "movies", "film", "films", "instagram", "twitter",
+    ),
+    "@language": ("subtitles", "subtitle", "subs", "dubbed", "dub", "language", "languages"),
+    "@weather": ("weather", "rain", "forecast", "temperature"),
     "@family": (
         "mom", "mum", "mother", "dad", "father", "parents", "kid", "kids", "children",
         "son", "daughter", "girlfriend", "boyfriend", "dating",
@@ -174,6 +185,9 @@ OTHER_SHOW = "@other-show"
 INTENTS = frozenset(
     {
         "@age",
+        "@bio",
+        "@language",
+        "@weather",
         "@family",
         "@real-life",
         "@money",
@@ -217,6 +231,10 @@ _SPELLED_OUT = {
     "whos": "who",
     "wheres": "where",
     "whens": "when",
+    "wen": "when",
+    "wat": "what",
+    "wats": "whats",
+    "streamer": "streaming service",
     "yr": "year",
     "yrs": "years",
     "hr": "hours",
@@ -362,3 +380,39 @@ def analyse(
     for phrase in ignore:
         rest = re.sub(rf"\b{re.escape(fold(phrase))}\b", " ", rest)
     return Analysis(seasons, tuple(terms_of(rest)))
+
+
+# Words a question starts with, as fans type them (after an "ok", "also", "and").
+_QUESTION_START = (
+    r"who|whos|who's|whom|whose|when|whens|when's|wen|where|wheres|where's|what|whats|what's|"
+    r"wat|wats|which|how|hows|how's|why|is|isnt|are|does|do|did|will|was|were|can|could|"
+    r"has|have|any|should|would"
+)
+_SENTENCES = re.compile(
+    r"(?<=[?!.])\s+|\s*\n+\s*|;\s*|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\s+"
+    r"|\s+(?=(?:anyway|anyways|btw)\b)",
+    re.IGNORECASE,
+)
+_CLAUSES = re.compile(
+    rf",?\s+(?:and|also|plus|&|n)\s+(?=(?:{_QUESTION_START})\b)|,\s*(?=(?:{_QUESTION_START})\b)",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(
+    r"^(?:(?:ok|okay|so|and|also|plus|but|anyway|btw|oh|wait|like)\b[\s,]*)+", re.I
+)
+_ASKS = re.compile(rf"^(?:{_QUESTION_START})\b|\?\W*$|\bright\W*$", re.IGNORECASE)
+
+
+def split_questions(text: str) -> list[tuple[str, bool]]:
+    """The parts of a message, each with whether it reads as a question.
+
+    "whens s2 out and is janney in it" gives two questions; "omg that ending 😭 anyway when
+    is s2" gives chatter, then a question.
+    """
+    parts = []
+    for sentence in _SENTENCES.split(text.strip()):
+        for clause in _CLAUSES.split(sentence):
+            clause = clause.strip(" ,")
+            if clause:
+                parts.append((clause, bool(_ASKS.search(_FILLER.sub("", clause)))))
+    return parts
