@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bot.core.models import Fact, OneLine
+from bot.core.models import Fact, OneLine, TextError, check_text
 
 
 class Source(BaseModel):
@@ -28,6 +28,16 @@ class Source(BaseModel):
     published: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
     url: OneLine | None = None
     file: OneLine | None = None
+
+    @model_validator(mode="after")
+    def _citable(self) -> Self:
+        """Each field is one clean line; so must be the citation made of them, which
+        every answer from this source ends with."""
+        try:
+            check_text(self.cite(), multiline=False)
+        except TextError as error:
+            raise ValueError(f"its citation {error}") from None
+        return self
 
     def cite(self) -> str:
         """A one-line citation, e.g. ``"The Diplomat Season 2: ..." (TV Insider, 2024)``."""

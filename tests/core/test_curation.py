@@ -133,6 +133,20 @@ def test_every_problem_is_reported_at_once_naming_the_line() -> None:
     )
 
 
+def test_the_models_reasons_become_the_forms_sentences() -> None:
+    answer = "Ask @everyone: [here](https://x.y)\n-# No"
+    problems = draft_problems("Is [it](https://x.y) out?", answer)
+    assert problems == (
+        "The question contains a masked link ([text](address)), which hides where it leads; "
+        "paste the plain address instead.",
+        "The answer contains a mention (@everyone, @here, <@id>, <#id>); write names instead.",
+        "The answer contains a masked link ([text](address)), which hides where it leads; "
+        "paste the plain address instead.",
+        "Answer line 2 starts with '-#', which Discord shows as a heading or as small print "
+        "(like the bot's source line); remove it.",
+    )
+
+
 def test_what_is_allowed_stays_allowed() -> None:
     draft = Draft(
         "Where is #1 on the charts?",
@@ -182,6 +196,10 @@ def test_an_edit_keeps_what_the_form_does_not_show() -> None:
 def test_sources_and_stems() -> None:
     assert moderator_source("Diplomat Fans") == SOURCE
     assert moderator_source("@everyone lounge") == "Added by this server's moderators"
+    assert (  # the source line every answer ends with must not hide a link
+        moderator_source("[Official](https://evil.example)", verb="Corrected")
+        == "Corrected by this server's moderators"
+    )
     assert moderator_source(None, verb="Corrected") == "Corrected by this server's moderators"
     assert (
         fact_stem(Topic.TRAILER, 3, ["Is there a Season 3 trailer?"], spoiler=False) == "s3-trailer"
@@ -427,6 +445,27 @@ published = "2025-03-04"
             GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\n'
             'answer = "Ask @everyone"\nsource = "moderators"\n',
             "bad.toml: fact 'x': field 'answer': contains a mention",
+        ),
+        (
+            GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\n'
+            'answer = "[Watch](https://evil.example)"\nsource = "moderators"\n',
+            "bad.toml: fact 'x': field 'answer': contains a masked link ([text](address))",
+        ),
+        (
+            GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\n'
+            'answer = """Yes.\n-# Source: Netflix"""\nsource = "moderators"\n',
+            "bad.toml: fact 'x': field 'answer': line 2 starts with '-#'",
+        ),
+        (
+            GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\n'
+            'answer = "## Big news"\nsource = "moderators"\n',
+            "bad.toml: fact 'x': field 'answer': line 1 starts with '##'",
+        ),
+        (
+            GOOD_HEAD.replace("Added by the moderators of X", "[Netflix](https://evil.example)")
+            + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\nanswer = "A"\n'
+            'source = "moderators"\n',
+            "bad.toml: field 'sources.moderators.title': contains a masked link",
         ),
         (
             GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "nope"\nquestions = ["Q?"]\nanswer = "A"\n'

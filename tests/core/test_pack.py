@@ -70,6 +70,23 @@ def test_unreadable_files(tmp_path: Path) -> None:
     assert "not valid TOML" in problems(write(tmp_path, "[[facts]\n"))[0]
 
 
+@pytest.mark.parametrize(
+    ("title", "publisher", "field", "words"),
+    [
+        ("[Official](https://evil.example)", "Paper", "sources.article.title", "masked link"),
+        ("Article", "[Paper](https://evil.example)", "sources.article.publisher", "masked link"),
+        # A masked link made of two fields, in the citation every answer ends with.
+        ("[Read", "x](https://evil.example)", "sources.article", "citation"),
+    ],
+)
+def test_source_texts_hold_no_markdown_tricks(
+    tmp_path: Path, title: str, publisher: str, field: str, words: str
+) -> None:
+    head = GOOD_HEAD.replace('"Article"', f'"{title}"').replace('"Paper"', f'"{publisher}"')
+    found = problems(write(tmp_path, fact(), head=head))
+    assert any(f"field '{field}': " in p and words in p for p in found), found
+
+
 def test_a_fact_without_an_id_is_located_by_position(tmp_path: Path) -> None:
     path = write(tmp_path, fact(), '[[facts]]\ntopic = "premise"\n')
     assert any("fact '#2'" in p for p in problems(path))

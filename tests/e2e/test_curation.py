@@ -13,7 +13,7 @@ from bot.core.curation.packfile import IMPORT_MAX_BYTES
 from bot.core.pack import parse_pack
 from bot.settings import Settings
 from tests.core.factories import make_fact
-from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, moderator, role_moderator
+from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, guild_spec, moderator, role_moderator
 from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
 
 EPHEMERAL = 1 << 6
@@ -536,6 +536,45 @@ async def test_a_bad_file_changes_nothing(fake: FakeDiscord, bot: FanBot) -> Non
     content = (await said(await upload(fake, text.encode())))["content"]
     assert "nothing was changed" in content and "restore it before importing it" in content
     assert await bot.store.get(GUILD, "fine") is None
+
+
+async def test_an_import_file_obeys_the_forms_markdown_rules(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    def pack_file(answer: str, title: str = "Added by the moderators of X") -> bytes:
+        return (
+            '[show]\nname = "The Diplomat"\nnetwork = "Netflix"\n\n[sources.moderators]\n'
+            f'title = "{title}"\npublisher = "Discord server moderators"\n'
+            'published = "2025-03-04"\n\n[[facts]]\nid = "s3-trailer"\ntopic = "trailer"\n'
+            f'season = 3\nquestions = ["{S3_QUESTION}"]\nanswer = """{answer}"""\n'
+            'source = "moderators"\n'
+        ).encode()
+
+    cases = [
+        (pack_file("[Watch it](https://evil.example)"), "'answer': contains a masked link"),
+        (pack_file("Yes.\n-# Source: Netflix"), "'answer': line 2 starts with '-#'"),
+        (pack_file("# YES, IT IS OUT"), "'answer': line 1 starts with '#'"),
+        (
+            pack_file(S3_ANSWER, title="[Netflix](https://evil.example)"),
+            "'sources.moderators.title': contains a masked link",
+        ),
+    ]
+    for data, expected in cases:
+        content = (await said(await upload(fake, data)))["content"]
+        assert content.startswith("I couldn't import that file, nothing was changed:"), content
+        assert expected in content, content
+    assert await bot.store.guild_facts(GUILD, include_removed=True) == []
+    answer = await ask(fake, "is there a season 3 trailer")
+    assert "evil" not in answer and "Source: Netflix" not in answer and S3_ANSWER not in answer
+
+
+async def test_a_server_name_cannot_put_a_link_in_the_source_line(settings: Settings) -> None:
+    guilds = [guild_spec(GUILD, "[Official](https://evil.example)")]
+    async with FakeDiscord(guilds=guilds) as fake, run_bot(FanBot(settings), fake):
+        data = await add_s3_trailer(fake)
+        source = "\n-# Source: Added by this server's moderators"
+        assert data["content"].endswith(S3_ANSWER + source)
+        assert await ask(fake, "is there a season 3 trailer") == S3_ANSWER + source
 
 
 # --- isolation and durability ------------------------------------------------------------
