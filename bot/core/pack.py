@@ -95,12 +95,24 @@ def load_pack(path: Path) -> Pack:
     """Read and validate the pack at ``path``; raise :class:`PackError` if anything is off."""
     name = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PackError([Problem(name, None, None, "no such file")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise PackError([Problem(name, None, None, f"not valid TOML: {error}")]) from None
-    return parse_pack(raw, name)
+    except UnicodeDecodeError as error:
+        raise PackError([Problem(name, None, None, f"is not valid TOML: {error}")]) from None
+    return parse_pack(read_toml(text, name), name)
+
+
+def read_toml(text: str, name: str) -> dict[str, Any]:
+    """``text`` parsed as TOML; :class:`PackError` if it is not, or nests too deeply for
+    the parser (``a = [[[[...``, which would exhaust the stack)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PackError([Problem(name, None, None, f"is not valid TOML: {error}")]) from None
+    except RecursionError:
+        message = "is nested too deeply (arrays or tables inside each other)"
+        raise PackError([Problem(name, None, None, message)]) from None
 
 
 def parse_pack(raw: Mapping[str, Any], name: str) -> Pack:

@@ -435,6 +435,10 @@ published = "2025-03-04"
         (b"\xff\xfe not text", "bad.toml: is not UTF-8 text (byte 0xff at offset 0)"),
         (b"x" * (IMPORT_MAX_BYTES + 1), "bad.toml: is 513 KiB; the limit is 512 KiB"),
         ("[[facts]\nid = 1", "bad.toml: is not valid TOML: "),
+        (
+            "a = " + "[" * 10_000,
+            "bad.toml: is nested too deeply (arrays or tables inside each other)",
+        ),
         (GOOD_HEAD, "bad.toml: field 'facts': Field required"),
         (
             GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\nanswer = ""\n'

@@ -87,6 +87,13 @@ def test_source_texts_hold_no_markdown_tricks(
     assert any(f"field '{field}': " in p and words in p for p in found), found
 
 
+@pytest.mark.parametrize("nested", ["a = " + "[" * 10_000, "a = " + "{b = " * 10_000])
+def test_a_deeply_nested_file_is_refused_not_a_crash(tmp_path: Path, nested: str) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text(nested, encoding="utf-8")
+    assert problems(path) == [f"{path}: is nested too deeply (arrays or tables inside each other)"]
+
+
 def test_a_fact_without_an_id_is_located_by_position(tmp_path: Path) -> None:
     path = write(tmp_path, fact(), '[[facts]]\ntopic = "premise"\n')
     assert any("fact '#2'" in p for p in problems(path))

@@ -508,6 +508,7 @@ async def test_a_bad_file_changes_nothing(fake: FakeDiscord, bot: FanBot) -> Non
     cases = [
         (b"\xff\xfe\x00", "facts.toml: is not UTF-8 text"),
         (b"[[facts]\n", "facts.toml: is not valid TOML"),
+        (b"a = " + b"[" * 10_000, "facts.toml: is nested too deeply"),
         (
             (
                 head

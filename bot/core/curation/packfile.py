@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,7 @@ from pydantic import ValidationError
 from bot.core.answers import suggestion_label
 from bot.core.curation import toml_writer as toml
 from bot.core.models import Fact
-from bot.core.pack import PackError, Problem, Show, Source, parse_pack
+from bot.core.pack import PackError, Problem, Show, Source, parse_pack, read_toml
 
 IMPORT_MAX_BYTES = 512 * 1024
 MODERATOR_PUBLISHER = "Discord server moderators"
@@ -96,10 +95,7 @@ def read_import(
     except UnicodeDecodeError as error:
         message = f"is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start})"
         raise PackError([Problem(name, None, None, message)]) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise PackError([Problem(name, None, None, f"is not valid TOML: {error}")]) from None
+    raw = read_toml(text, name)
     hide = _HIDE.findall(text)
     problems = [
         Problem(name, fact_id, None, "'# hide:' needs a fact id")
