@@ -6,6 +6,7 @@ Loading never half-succeeds: either every fact in the file is valid, or
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -13,9 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
-from bot.core.models import Fact, OneLine, TextError, check_text
+from bot.core.models import FACT_ID_PATTERN, Fact, OneLine, TextError, check_text
 
 
 class Source(BaseModel):
@@ -55,14 +63,28 @@ class Show(BaseModel):
     aliases: tuple[OneLine, ...] = ()
 
 
+def _fact_id(value: str) -> str:
+    if not re.fullmatch(FACT_ID_PATTERN, value):
+        raise ValueError(f"{value!r} is not a fact id (lowercase letters, digits and dashes)")
+    return value
+
+
+FactId = Annotated[str, AfterValidator(_fact_id)]
+
+
 class Pack(BaseModel):
-    """A show's curated facts and the sources they cite."""
+    """A show's curated facts and the sources they cite.
+
+    ``hide``: in a server's export (``/fact export``), the facts removed or hidden there,
+    which ``/fact import`` removes or hides again. The bot's own pack has none.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     show: Show
     sources: dict[str, Source] = Field(min_length=1)
     facts: tuple[Fact, ...] = Field(min_length=1)
+    hide: tuple[FactId, ...] = ()
 
 
 @dataclass(frozen=True)

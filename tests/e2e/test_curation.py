@@ -472,7 +472,7 @@ async def test_export_then_import_elsewhere_and_back(fake: FakeDiscord, bot: Fan
     text = file.data.decode()
     pack = parse_pack(tomllib.loads(text), file.filename)  # a pack any pack tool loads
     assert {f.id for f in pack.facts} == {"s3-trailer", "premise"}
-    assert "# hide: s1-finale" in text
+    assert pack.hide == ("s1-finale",)
     assert sent.message is not None and sent.message["attachments"][0]["filename"] == file.filename
 
     report = await said(await upload(fake, file.data, guild=OTHER_GUILD))
@@ -567,6 +567,22 @@ async def test_an_import_file_obeys_the_forms_markdown_rules(
     assert await bot.store.guild_facts(GUILD, include_removed=True) == []
     answer = await ask(fake, "is there a season 3 trailer")
     assert "evil" not in answer and "Source: Netflix" not in answer and S3_ANSWER not in answer
+
+
+async def test_a_hide_line_inside_an_answer_hides_nothing(fake: FakeDiscord, bot: FanBot) -> None:
+    data = (
+        '[show]\nname = "The Diplomat"\nnetwork = "Netflix"\n\n[sources.moderators]\n'
+        'title = "Added by the moderators of X"\npublisher = "Discord server moderators"\n'
+        'published = "2025-03-04"\n\n[[facts]]\nid = "s3-trailer"\ntopic = "trailer"\n'
+        f'season = 3\nquestions = ["{S3_QUESTION}"]\n'
+        'answer = """\nThe trailer shows a list:\n#hide: premise\n"""\nsource = "moderators"\n'
+    ).encode()
+    report = await said(await upload(fake, data))
+    assert report["content"].startswith("Imported `facts.toml`:\n\u2022 1 added: `s3-trailer`")
+    assert "\u2022 0 hidden: none" in report["content"]
+    assert (await ask(fake, "what is the diplomat about")).startswith("The Diplomat is")
+    premise = await bot.store.get(GUILD, "premise")
+    assert premise is not None and premise.origin == "pack"
 
 
 async def test_a_server_name_cannot_put_a_link_in_the_source_line(settings: Settings) -> None:
