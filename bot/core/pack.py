@@ -153,9 +153,13 @@ def _problems_from(error: ValidationError, raw: Mapping[str, Any], name: str) ->
     facts = raw.get("facts")
     if not isinstance(facts, list):
         facts = []
+    details = error.errors(include_url=False)
+    bad_facts = any(d["loc"][:1] == ("facts",) and len(d["loc"]) > 1 for d in details)
     problems = []
-    for detail in error.errors(include_url=False):
+    for detail in details:
         loc = list(detail["loc"])
+        if bad_facts and loc == ["facts"] and detail["type"] == "too_short":
+            continue  # "at least 1 item after validation": the facts' own problems say why
         fact_id = None
         if len(loc) >= 2 and loc[0] == "facts" and isinstance(loc[1], int):
             entry = facts[loc[1]] if loc[1] < len(facts) else None

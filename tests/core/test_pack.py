@@ -58,6 +58,11 @@ def test_errors_name_file_fact_and_field(tmp_path: Path) -> None:
     assert problem.startswith(f"{path}: fact 'empty': field 'answer': ")
 
 
+def test_a_single_bad_fact_is_one_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, fact(id="empty", answer=" "))
+    assert problems(path) == [f"{path}: fact 'empty': field 'answer': must not be empty"]
+
+
 def test_every_problem_is_reported(tmp_path: Path) -> None:
     path = write(tmp_path, fact(), fact(), fact(id="x-1", source="blog"))
     found = problems(path)
