@@ -169,6 +169,21 @@ async def test_fans_are_refused_by_the_run_time_check(fake: FakeDiscord, bot: Fa
     assert (await sent.response())["data"]["choices"] == []
 
 
+async def test_in_direct_messages_fact_says_it_works_in_a_server(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    """``guild_only`` only asks clients to hide /fact in DMs; the run-time check says why."""
+    for sub, options in [
+        ("add", {"topic": "trailer"}),
+        ("edit", {"id": "premise"}),
+        ("list", None),
+    ]:
+        sent = await fake.slash(f"fact {sub}", options, user=payloads.user(MOD_ID, "mod"))
+        data = await said(sent)
+        assert data["content"] == "This command works in a server, not in direct messages.", sub
+    assert fake.modals == {}
+
+
 async def test_a_moderator_role_is_enough(fake: FakeDiscord, bot: FanBot) -> None:
     modal = await open_form(fake, "add", {"topic": "general"}, member=role_moderator())
     data = await submit(
