@@ -644,3 +644,78 @@ async def test_facts_survive_a_restart(fake: FakeDiscord, settings: Settings) ->
         done = await fake.click(sent.message, confirm, guild_id=GUILD, member=moderator())
         assert (await done.response())["data"]["content"].startswith("Hid the pack fact")
         assert "first-look" not in await ask(fake, "is there a season 2 trailer")
+
+
+async def test_a_form_opened_before_a_restart_is_saved_after_it(
+    fake: FakeDiscord, settings: Settings
+) -> None:
+    async with run_bot(FanBot(settings), fake):
+        new = await open_form(fake, "add", {"topic": "trailer", "season": 3})
+        spoiler = await open_form(fake, "add", {"topic": "recap", "season": 2, "spoiler": True})
+        edit = await open_form(fake, "edit", {"id": "premise"})
+    async with run_bot(FanBot(settings), fake):
+        added = await submit(fake, new, S3_QUESTION, S3_ANSWER)
+        assert added["content"].startswith("Added fact `s3-trailer` (revision 1) in this server.")
+        secret = await submit(fake, spoiler, "How did season 2 end?", "Kate stays.")
+        assert secret["content"].startswith("Added fact `s2-recap-spoiler` (revision 1)")
+        saved = await submit(fake, edit, inputs(edit)["question"]["value"], "A new premise.")
+        assert saved["content"].startswith("Saved fact `premise` (revision 2) in this server.")
+        assert (await ask(fake, "is there a season 3 trailer")).startswith(S3_ANSWER)
+        assert (await ask(fake, "what is the diplomat about")).startswith("A new premise.")
+        assert "Kate stays" in await ask(fake, "how did season 2 end", spoilers=True)
+
+        # The form still knows which revision it showed: a change since then is not overwritten.
+        late = await submit(fake, edit, inputs(edit)["question"]["value"], "An older idea.")
+        assert "changed meanwhile" in late["content"] and "An older idea." in late["content"]
+        assert (await ask(fake, "what is the diplomat about")).startswith("A new premise.")
+
+
+async def test_a_form_of_an_older_bot_gives_the_text_back(fake: FakeDiscord, bot: FanBot) -> None:
+    old_form = "fanbot:fact-form:0123456789abcdef"  # its purpose was kept in memory
+    sent = await fake.submit_modal(
+        old_form, {"question": S3_QUESTION, "answer": S3_ANSWER}, guild_id=GUILD, member=moderator()
+    )
+    content = (await said(sent))["content"]
+    assert "This form is out of date. Run `/fact add` or `/fact edit` again." in content
+    assert f"```\n{S3_QUESTION}\n```" in content and f"```\n{S3_ANSWER}\n```" in content
+    assert await bot.store.guild_facts(GUILD, include_removed=True) == []
+
+
+async def test_edit_and_try_again_works_after_a_restart(
+    fake: FakeDiscord, settings: Settings
+) -> None:
+    answer = "An answer, `quoted`.\n  Two."
+    short = "Who is <@123>?\nIs ```this``` fine?"
+    long = "\n".join(f"Question {n}: " + "y" * 110 for n in range(1, 16))
+    refusals = {}
+    async with run_bot(FanBot(settings), fake):
+        for sub, options, questions in [
+            ("add", {"topic": "general"}, short),
+            ("edit", {"id": "premise"}, long),
+        ]:
+            modal = await open_form(fake, sub, options)
+            refusals[questions] = sent = await fake.submit_modal(
+                modal, {"question": questions, "answer": answer}, guild_id=GUILD, member=moderator()
+            )
+            assert (await said(sent))["content"].startswith("I couldn't save this fact")
+        assert "attached as `your-fact.txt`" in (await said(refusals[long]))["content"]
+    async with run_bot(FanBot(settings), fake):
+        reopened = {}
+        for questions, sent in refusals.items():
+            assert sent.message is not None
+            retry = buttons(sent.message)["Edit and try again"]["custom_id"]
+            other = moderator(602, "othermod")
+            stranger = await fake.click(sent.message, retry, guild_id=GUILD, member=other)
+            assert (await said(stranger))["content"].startswith("Only the moderator who ran")
+
+            clicked = await fake.click(sent.message, retry, guild_id=GUILD, member=moderator())
+            again = await clicked.response()
+            assert again["type"] == 9, again
+            boxes = inputs(again["data"])
+            assert (boxes["question"]["value"], boxes["answer"]["value"]) == (questions, answer)
+            reopened[questions] = again["data"]
+
+        fixed = await submit(fake, reopened[short], "Who composed the score?", "Someone.")
+        assert fixed["content"].startswith("Added fact `general-composed-score`")
+        edited = await submit(fake, reopened[long], "What is The Diplomat about?", "New.")
+        assert edited["content"].startswith("Saved fact `premise` (revision 2)")
