@@ -48,10 +48,13 @@ NOT_A_MODERATOR = (
 
 
 def moderator_only() -> Callable[[T], T]:
-    """The run-time check of every ``/fact`` command: :class:`NotAModerator` unless
-    :func:`is_moderator`."""
+    """The run-time check of every ``/fact`` command: :class:`~app_commands.NoPrivateMessage`
+    outside a server (``guild_only`` only asks clients to hide a command in DMs), else
+    :class:`NotAModerator` unless :func:`is_moderator`."""
 
     def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
         if not is_moderator(interaction):
             raise NotAModerator(NOT_A_MODERATOR)
         return True

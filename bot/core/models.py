@@ -3,8 +3,10 @@
 A :class:`Fact` is one answer to one kind of fan question. Facts come from a curated
 pack (``facts/*.toml``, read-only at run time) or from a server's moderators (stored
 per guild). Both go through the same validation, so whatever reaches a channel is
-non-empty, free of control characters and mention tricks, and short enough for an
-embed field.
+non-empty, free of control characters, mention tricks and markdown tricks (masked links,
+headings or subtext that would change the bot's layout or forge its source line), and
+short enough for an embed field. These rules live here only: the fact form, pack files
+and imports all meet them through this model.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Self
 
@@ -21,6 +25,8 @@ from bot import constants
 
 FACT_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _MENTION_TRICK = re.compile(r"@(everyone|here)\b|<@[!&]?\d+>|<#\d+>", re.IGNORECASE)
+_MASKED_LINK = re.compile(r"\[[^\]\n]*\]\(\s*<?[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_LAYOUT_LINE = re.compile(r"^[ \t]*(#{1,3}|-#)[ \t]", re.MULTILINE)
 _PARTIAL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 # What a spoiler fact may say it spoils. Fans who asked for no spoilers read it (in the
 # warning, a recap heading, a "did you mean" button), so it names a part of the show and
@@ -58,33 +64,110 @@ class CastStatus(StrEnum):
     UNCONFIRMED = "not yet confirmed"
 
 
-def _check_text(value: str, *, multiline: bool) -> str:
-    """Normalise to NFC, strip, and refuse what Discord would render badly or dangerously."""
+class TextRule(StrEnum):
+    """Which rule a text broke."""
+
+    EMPTY = "empty"
+    CONTROL = "control character"
+    MENTION = "mention"
+    MASKED_LINK = "masked link"
+    LAYOUT = "heading or subtext"
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    """One rule a text broke; ``line`` (1-based) says where, for a rule about lines."""
+
+    rule: TextRule
+    message: str
+    line: int | None = None
+
+
+class TextError(ValueError):
+    """A text that Discord would show badly or dangerously, with every problem found in it.
+
+    Pydantic keeps it as the error's ``ctx["error"]``, so callers can word each problem
+    their own way (the fact form names the box and the line).
+    """
+
+    def __init__(self, problems: Iterable[TextProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(problem.message for problem in self.problems))
+
+
+def check_text(value: str, *, multiline: bool, line_start: bool = False) -> str:
+    """Normalise to NFC and strip; raise :class:`TextError` naming every rule it breaks.
+
+    Every text: not empty, no control characters (line breaks and tabs only when
+    ``multiline``), no mentions, no masked links. A text Discord shows at the start of a
+    line (``line_start``: an answer, a cast role) also starts no line with a heading or
+    subtext marker (``# ``, ``## ``, ``### ``, ``-# ``).
+    """
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise TextError([TextProblem(TextRule.EMPTY, "must not be empty")])
+    problems = [
+        *_control_characters(value, multiline=multiline),
+        *_mention_tricks(value),
+        *_masked_links(value),
+        *(_layout_lines(value, multiline=multiline) if line_start else ()),
+    ]
+    if problems:
+        raise TextError(problems)
+    return value
+
+
+def _control_characters(value: str, *, multiline: bool) -> list[TextProblem]:
     if value.isprintable():  # fast path (C speed): no control or format characters
-        return _no_mention_tricks(value)
+        return []
     for char in value:
         if char in "\n\t" and multiline:
             continue
         if unicodedata.category(char) in ("Cc", "Cf") and char != "\u200d":
-            raise ValueError(f"contains a control character (U+{ord(char):04X})")
-    return _no_mention_tricks(value)
+            message = f"contains a control character (U+{ord(char):04X})"
+            return [TextProblem(TextRule.CONTROL, message)]
+    return []
 
 
-def _no_mention_tricks(value: str) -> str:
+def _mention_tricks(value: str) -> list[TextProblem]:
     if _MENTION_TRICK.search(value):
-        raise ValueError("contains a mention (@everyone, @here, <@id>, <#id>); write names instead")
-    return value
+        message = "contains a mention (@everyone, @here, <@id>, <#id>); write names instead"
+        return [TextProblem(TextRule.MENTION, message)]
+    return []
+
+
+def _masked_links(value: str) -> list[TextProblem]:
+    if "](" in value and _MASKED_LINK.search(value):
+        message = (
+            "contains a masked link ([text](address)), which hides where it leads; "
+            "paste the plain address instead"
+        )
+        return [TextProblem(TextRule.MASKED_LINK, message)]
+    return []
+
+
+def _layout_lines(value: str, *, multiline: bool) -> list[TextProblem]:
+    layout = _LAYOUT_LINE.search(value) if "#" in value else None
+    if layout is None:
+        return []
+    line = value.count("\n", 0, layout.start()) + 1
+    message = (
+        f"{f'line {line} starts' if multiline else 'starts'} with {layout.group(1)!r}, which "
+        "Discord shows as a heading or as small print (like the bot's source line); remove it"
+    )
+    return [TextProblem(TextRule.LAYOUT, message, line)]
 
 
 def _one_line(value: str) -> str:
-    return _check_text(value, multiline=False)
+    return check_text(value, multiline=False)
+
+
+def _leading_line(value: str) -> str:
+    return check_text(value, multiline=False, line_start=True)
 
 
 def _paragraph(value: str) -> str:
-    return _check_text(value, multiline=True)
+    return check_text(value, multiline=True, line_start=True)
 
 
 def _spoils_label(value: str) -> str:
@@ -97,7 +180,11 @@ def _spoils_label(value: str) -> str:
 
 
 OneLine = Annotated[str, AfterValidator(_one_line)]
+"""One line of text: a question, an alias, a source, a name."""
+LeadingLine = Annotated[str, AfterValidator(_leading_line)]
+"""One line of text that Discord shows at the start of a line (a cast role, in its field)."""
 Paragraph = Annotated[str, AfterValidator(_paragraph)]
+"""Lines of text shown as they are (an answer)."""
 Question = Annotated[OneLine, Field(max_length=constants.QUESTION_MAX_CHARS)]
 Alias = Annotated[OneLine, Field(max_length=constants.ALIAS_MAX_CHARS)]
 Season = Annotated[int, Field(ge=1, le=99)]
@@ -144,7 +231,7 @@ class CastRole(BaseModel):
 
     actor: Annotated[OneLine, Field(max_length=80)]
     character: Annotated[OneLine, Field(max_length=80)]
-    role: Annotated[OneLine, Field(max_length=200)]
+    role: Annotated[LeadingLine, Field(max_length=200)]
     seasons: tuple[Season, ...] = Field(min_length=1)
     status: CastStatus
 

@@ -6,16 +6,24 @@ Loading never half-succeeds: either every fact in the file is valid, or
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
-from bot.core.models import Fact, OneLine
+from bot.core.models import FACT_ID_PATTERN, Fact, OneLine, TextError, check_text
 
 
 class Source(BaseModel):
@@ -28,6 +36,16 @@ class Source(BaseModel):
     published: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
     url: OneLine | None = None
     file: OneLine | None = None
+
+    @model_validator(mode="after")
+    def _citable(self) -> Self:
+        """Each field is one clean line; so must be the citation made of them, which
+        every answer from this source ends with."""
+        try:
+            check_text(self.cite(), multiline=False)
+        except TextError as error:
+            raise ValueError(f"its citation {error}") from None
+        return self
 
     def cite(self) -> str:
         """A one-line citation, e.g. ``"The Diplomat Season 2: ..." (TV Insider, 2024)``."""
@@ -45,14 +63,28 @@ class Show(BaseModel):
     aliases: tuple[OneLine, ...] = ()
 
 
+def _fact_id(value: str) -> str:
+    if not re.fullmatch(FACT_ID_PATTERN, value):
+        raise ValueError(f"{value!r} is not a fact id (lowercase letters, digits and dashes)")
+    return value
+
+
+FactId = Annotated[str, AfterValidator(_fact_id)]
+
+
 class Pack(BaseModel):
-    """A show's curated facts and the sources they cite."""
+    """A show's curated facts and the sources they cite.
+
+    ``hide``: in a server's export (``/fact export``), the facts removed or hidden there,
+    which ``/fact import`` removes or hides again. The bot's own pack has none.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     show: Show
     sources: dict[str, Source] = Field(min_length=1)
     facts: tuple[Fact, ...] = Field(min_length=1)
+    hide: tuple[FactId, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,12 +117,24 @@ def load_pack(path: Path) -> Pack:
     """Read and validate the pack at ``path``; raise :class:`PackError` if anything is off."""
     name = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PackError([Problem(name, None, None, "no such file")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise PackError([Problem(name, None, None, f"not valid TOML: {error}")]) from None
-    return parse_pack(raw, name)
+    except UnicodeDecodeError as error:
+        raise PackError([Problem(name, None, None, f"is not valid TOML: {error}")]) from None
+    return parse_pack(read_toml(text, name), name)
+
+
+def read_toml(text: str, name: str) -> dict[str, Any]:
+    """``text`` parsed as TOML; :class:`PackError` if it is not, or nests too deeply for
+    the parser (``a = [[[[...``, which would exhaust the stack)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PackError([Problem(name, None, None, f"is not valid TOML: {error}")]) from None
+    except RecursionError:
+        message = "is nested too deeply (arrays or tables inside each other)"
+        raise PackError([Problem(name, None, None, message)]) from None
 
 
 def parse_pack(raw: Mapping[str, Any], name: str) -> Pack:
@@ -109,9 +153,13 @@ def _problems_from(error: ValidationError, raw: Mapping[str, Any], name: str) ->
     facts = raw.get("facts")
     if not isinstance(facts, list):
         facts = []
+    details = error.errors(include_url=False)
+    bad_facts = any(d["loc"][:1] == ("facts",) and len(d["loc"]) > 1 for d in details)
     problems = []
-    for detail in error.errors(include_url=False):
+    for detail in details:
         loc = list(detail["loc"])
+        if bad_facts and loc == ["facts"] and detail["type"] == "too_short":
+            continue  # "at least 1 item after validation": the facts' own problems say why
         fact_id = None
         if len(loc) >= 2 and loc[0] == "facts" and isinstance(loc[1], int):
             entry = facts[loc[1]] if loc[1] < len(facts) else None

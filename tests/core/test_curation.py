@@ -7,7 +7,7 @@ import tomllib
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.core.curation import (
@@ -27,6 +27,7 @@ from bot.core.curation import (
 from bot.core.curation import toml_writer as toml
 from bot.core.curation.duplicates import DUPLICATE_COVERAGE, DUPLICATE_SCORE
 from bot.core.curation.packfile import IMPORT_MAX_BYTES, MODERATOR_PUBLISHER
+from bot.core.curation.toml_comments import line_comments
 from bot.core.matcher import FactIndex
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack, PackError, parse_pack
@@ -133,6 +134,20 @@ def test_every_problem_is_reported_at_once_naming_the_line() -> None:
     )
 
 
+def test_the_models_reasons_become_the_forms_sentences() -> None:
+    answer = "Ask @everyone: [here](https://x.y)\n-# No"
+    problems = draft_problems("Is [it](https://x.y) out?", answer)
+    assert problems == (
+        "The question contains a masked link ([text](address)), which hides where it leads; "
+        "paste the plain address instead.",
+        "The answer contains a mention (@everyone, @here, <@id>, <#id>); write names instead.",
+        "The answer contains a masked link ([text](address)), which hides where it leads; "
+        "paste the plain address instead.",
+        "Answer line 2 starts with '-#', which Discord shows as a heading or as small print "
+        "(like the bot's source line); remove it.",
+    )
+
+
 def test_what_is_allowed_stays_allowed() -> None:
     draft = Draft(
         "Where is #1 on the charts?",
@@ -182,6 +197,10 @@ def test_an_edit_keeps_what_the_form_does_not_show() -> None:
 def test_sources_and_stems() -> None:
     assert moderator_source("Diplomat Fans") == SOURCE
     assert moderator_source("@everyone lounge") == "Added by this server's moderators"
+    assert (  # the source line every answer ends with must not hide a link
+        moderator_source("[Official](https://evil.example)", verb="Corrected")
+        == "Corrected by this server's moderators"
+    )
     assert moderator_source(None, verb="Corrected") == "Corrected by this server's moderators"
     assert (
         fact_stem(Topic.TRAILER, 3, ["Is there a Season 3 trailer?"], spoiler=False) == "s3-trailer"
@@ -349,12 +368,72 @@ def test_export_is_a_pack_and_round_trips(pack: Pack) -> None:
     assert as_pack.show == pack.show
     assert as_pack.sources["tvinsider-s2"] == pack.sources["tvinsider-s2"]
     assert as_pack.sources["moderators"].publisher == MODERATOR_PUBLISHER
-    assert "# hide: s1-finale  (The Season 1 finale (spoilers))" in text
+    assert as_pack.hide == ("s1-finale",)  # a TOML array, not comment lines
+    assert '  "s1-finale",  # The Season 1 finale (spoilers)\n' in text
+    assert "# hide:" not in text.replace("\\n# hide: premise", "")
     assert "Trowbridge" not in text  # a hidden spoiler's content is not written out
 
     plan = imported(pack, text)
     assert list(plan.facts) == facts  # sources back to text or pack key, every field equal
     assert plan.hide == ("s1-finale",)  # the server name's "# hide:" stayed inside its comment
+
+
+def a_fact(answer: str) -> str:
+    return (
+        f'[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\nanswer = {answer}\n'
+        'source = "moderators"\n'
+    )
+
+
+@pytest.mark.parametrize("quotes", ['"""', "'''"])
+def test_a_hide_line_inside_a_string_hides_nothing(pack: Pack, quotes: str) -> None:
+    answer = f"{quotes}\nWatch the trailer.\n#hide: premise\n# hide: s2-trailer{quotes}"
+    text = GOOD_HEAD + a_fact(answer)
+    with pytest.raises(PackError) as caught:  # "# " starts a heading: refused for that
+        imported(pack, text)
+    assert "fact 'x': field 'answer': line 3 starts with '#'" in str(caught.value)
+    assert "hide" not in str(caught.value).replace("# hide: s2-trailer", "")
+
+    plan = imported(pack, text.replace("# hide: s2-trailer", "Out now."))
+    assert plan.hide == ()
+    assert plan.facts[0].answer == "Watch the trailer.\n#hide: premise\nOut now."
+
+
+def test_old_exports_hide_comment_lines_still_hide(pack: Pack) -> None:
+    """Exports before the ``hide`` array listed hidden facts as ``# hide: <id>`` comments;
+    only real comments count, not lines of a string."""
+    old = (
+        "# Facts of the Discord server 'X', exported 2025-03-04 12:30 UTC.\n"
+        "# hide: s1-finale  (The Season 1 finale (spoilers))\n"
+        + GOOD_HEAD
+        + a_fact('"""\n#hide: premise\nA \\"""\n#hide: s2-trailer\n"""  # hide: x')
+        + "# hide: cast-keri-russell\n"
+    )
+    plan = imported(pack, old)
+    assert plan.hide == ("s1-finale", "cast-keri-russell")
+    assert plan.facts[0].answer == '#hide: premise\nA """\n#hide: s2-trailer'
+
+
+@given(st.text(st.sampled_from(list("#\"'\\\n h:"))), st.sampled_from(["'", '"', "raw"]))
+def test_only_real_comments_are_comment_lines(text: str, quotes: str) -> None:
+    """Whatever a multi-line string holds, its lines are never comments."""
+    closing = {"'": "'''", "raw": '"""'}.get(quotes)  # escaped: the text cannot close it
+    assume(closing is None or closing not in text)  # else the text may end the string early
+    if quotes == '"':
+        value = '"""' + text.replace("\\", "\\\\").replace('"', '\\"') + '"""'
+    else:  # literal, or basic with the text's own escapes (line-ending backslashes...)
+        value = f"{quotes * 3}{text}{quotes * 3}" if quotes != "raw" else f'"""{text}"""'
+    doc = f'# one\n"#k" = \'# no\'\nk = {value}  # not a line\n# two\nj = "#\\"" # x\n#three'
+    try:
+        parsed = tomllib.loads(doc)
+    except tomllib.TOMLDecodeError:
+        assume(False)
+    if quotes != "raw":
+        assert parsed["k"] == text.removeprefix("\n")
+    found = line_comments(doc)
+    assert found == ["# one", "# two", "#three"]
+    kept = "\n".join(line for line in doc.split("\n") if line not in found)
+    assert tomllib.loads(kept) == parsed  # they were comments: without them, the same
 
 
 @given(st.text(st.characters(exclude_categories=("Cs",))))
@@ -417,6 +496,10 @@ published = "2025-03-04"
         (b"\xff\xfe not text", "bad.toml: is not UTF-8 text (byte 0xff at offset 0)"),
         (b"x" * (IMPORT_MAX_BYTES + 1), "bad.toml: is 513 KiB; the limit is 512 KiB"),
         ("[[facts]\nid = 1", "bad.toml: is not valid TOML: "),
+        (
+            "a = " + "[" * 10_000,
+            "bad.toml: is nested too deeply (arrays or tables inside each other)",
+        ),
         (GOOD_HEAD, "bad.toml: field 'facts': Field required"),
         (
             GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\nanswer = ""\n'
@@ -427,6 +510,27 @@ published = "2025-03-04"
             GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\n'
             'answer = "Ask @everyone"\nsource = "moderators"\n',
             "bad.toml: fact 'x': field 'answer': contains a mention",
+        ),
+        (
+            GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\n'
+            'answer = "[Watch](https://evil.example)"\nsource = "moderators"\n',
+            "bad.toml: fact 'x': field 'answer': contains a masked link ([text](address))",
+        ),
+        (
+            GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\n'
+            'answer = """Yes.\n-# Source: Netflix"""\nsource = "moderators"\n',
+            "bad.toml: fact 'x': field 'answer': line 2 starts with '-#'",
+        ),
+        (
+            GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\n'
+            'answer = "## Big news"\nsource = "moderators"\n',
+            "bad.toml: fact 'x': field 'answer': line 1 starts with '##'",
+        ),
+        (
+            GOOD_HEAD.replace("Added by the moderators of X", "[Netflix](https://evil.example)")
+            + '[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\nanswer = "A"\n'
+            'source = "moderators"\n',
+            "bad.toml: field 'sources.moderators.title': contains a masked link",
         ),
         (
             GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "nope"\nquestions = ["Q?"]\nanswer = "A"\n'
@@ -447,7 +551,16 @@ published = "2025-03-04"
         (
             "# hide: x\n" + GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\n'
             'questions = ["Q?"]\nanswer = "A"\nsource = "moderators"\n',
-            "bad.toml: fact 'x': is both a fact in the file and marked '# hide:'",
+            "bad.toml: fact 'x': is both a fact in the file and listed to hide",
+        ),
+        (
+            'hide = ["x"]\n' + GOOD_HEAD + '[[facts]]\nid = "x"\ntopic = "trailer"\n'
+            'questions = ["Q?"]\nanswer = "A"\nsource = "moderators"\n',
+            "bad.toml: fact 'x': is both a fact in the file and listed to hide",
+        ),
+        (
+            'hide = ["Not_An_Id"]\n' + GOOD_HEAD,
+            "bad.toml: field 'hide.0': 'Not_An_Id' is not a fact id",
         ),
         ("# hide: Not_An_Id\n[show]\nname = 'The Diplomat'\nnetwork = 'N'\n", "fact 'Not_An_Id'"),
     ],

@@ -9,6 +9,8 @@ from bot import constants
 from bot.core.models import CastStatus, PartialDate
 from tests.core.factories import make_fact
 
+ROLE = {"actor": "A", "character": "B", "role": "C", "seasons": [1], "status": "guest"}
+
 
 def errors_of(**fields: object) -> list[tuple[str, str]]:
     with pytest.raises(ValidationError) as caught:
@@ -36,6 +38,19 @@ def test_valid_fact_is_normalised() -> None:
         ({"answer": "hi <@123456789>"}, "answer", "mention"),
         ({"answer": "see <#123456789>"}, "answer", "mention"),
         ({"source": ""}, "source", "empty"),
+        ({"answer": "[Watch it](https://evil.example)"}, "answer", "masked link"),
+        ({"questions": ["Is [it](<https://x.y>) out?"]}, "questions.0", "masked link"),
+        ({"aliases": ["[s3](https://x.y)"]}, "aliases.0", "masked link"),
+        ({"source": "[Netflix](https://evil.example)"}, "source", "masked link"),
+        ({"answer": "Yes.\n-# Source: Netflix"}, "answer", "line 2 starts with '-#'"),
+        ({"answer": "# YES"}, "answer", "line 1 starts with '#'"),
+        ({"answer": "Yes.\n  ### Small"}, "answer", "line 2 starts with '###'"),
+        (
+            {"topic": "cast", "cast": {**ROLE, "actor": "[A](https://x.y)"}},
+            "cast.actor",
+            "masked link",
+        ),
+        ({"topic": "cast", "cast": {**ROLE, "role": "-# Source: X"}}, "cast.role", "starts with"),
         ({"id": "Bad Id"}, "id", "pattern"),
         ({"season": 0}, "season", "greater than"),
     ],
@@ -49,6 +64,19 @@ def test_bad_text_is_refused_naming_the_field(
 
 def test_multiline_answers_are_allowed() -> None:
     assert make_fact(answer="One.\nTwo.").answer == "One.\nTwo."
+
+
+def test_other_markdown_is_allowed() -> None:
+    answer = "It was **#1**, see https://netflix.com or [this] (not a link).\n- a list\n#2 too"
+    assert make_fact(answer=answer).answer == answer
+    # A question is never shown at the start of a line: "#" there is just a number sign.
+    assert make_fact(questions=["# of episodes in Season 2?"]).questions[0].startswith("# of")
+
+
+def test_every_text_problem_is_named_at_once() -> None:
+    [(field, message)] = errors_of(answer="Ask @everyone: [here](https://x.y)\n# Now")
+    assert field == "answer"
+    assert "mention" in message and "masked link" in message and "line 2 starts with" in message
 
 
 def test_spoiler_answer_cannot_hold_spoiler_tags() -> None:

@@ -58,6 +58,11 @@ def test_errors_name_file_fact_and_field(tmp_path: Path) -> None:
     assert problem.startswith(f"{path}: fact 'empty': field 'answer': ")
 
 
+def test_a_single_bad_fact_is_one_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, fact(id="empty", answer=" "))
+    assert problems(path) == [f"{path}: fact 'empty': field 'answer': must not be empty"]
+
+
 def test_every_problem_is_reported(tmp_path: Path) -> None:
     path = write(tmp_path, fact(), fact(), fact(id="x-1", source="blog"))
     found = problems(path)
@@ -68,6 +73,30 @@ def test_every_problem_is_reported(tmp_path: Path) -> None:
 def test_unreadable_files(tmp_path: Path) -> None:
     assert "no such file" in problems(tmp_path / "missing.toml")[0]
     assert "not valid TOML" in problems(write(tmp_path, "[[facts]\n"))[0]
+
+
+@pytest.mark.parametrize(
+    ("title", "publisher", "field", "words"),
+    [
+        ("[Official](https://evil.example)", "Paper", "sources.article.title", "masked link"),
+        ("Article", "[Paper](https://evil.example)", "sources.article.publisher", "masked link"),
+        # A masked link made of two fields, in the citation every answer ends with.
+        ("[Read", "x](https://evil.example)", "sources.article", "citation"),
+    ],
+)
+def test_source_texts_hold_no_markdown_tricks(
+    tmp_path: Path, title: str, publisher: str, field: str, words: str
+) -> None:
+    head = GOOD_HEAD.replace('"Article"', f'"{title}"').replace('"Paper"', f'"{publisher}"')
+    found = problems(write(tmp_path, fact(), head=head))
+    assert any(f"field '{field}': " in p and words in p for p in found), found
+
+
+@pytest.mark.parametrize("nested", ["a = " + "[" * 10_000, "a = " + "{b = " * 10_000])
+def test_a_deeply_nested_file_is_refused_not_a_crash(tmp_path: Path, nested: str) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text(nested, encoding="utf-8")
+    assert problems(path) == [f"{path}: is nested too deeply (arrays or tables inside each other)"]
 
 
 def test_a_fact_without_an_id_is_located_by_position(tmp_path: Path) -> None:

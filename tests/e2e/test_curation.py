@@ -13,7 +13,7 @@ from bot.core.curation.packfile import IMPORT_MAX_BYTES
 from bot.core.pack import parse_pack
 from bot.settings import Settings
 from tests.core.factories import make_fact
-from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, moderator, role_moderator
+from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, guild_spec, moderator, role_moderator
 from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
 
 EPHEMERAL = 1 << 6
@@ -167,6 +167,21 @@ async def test_fans_are_refused_by_the_run_time_check(fake: FakeDiscord, bot: Fa
         "fact edit", {"id": "kate"}, focused="id", guild_id=GUILD, member=fan()
     )
     assert (await sent.response())["data"]["choices"] == []
+
+
+async def test_in_direct_messages_fact_says_it_works_in_a_server(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    """``guild_only`` only asks clients to hide /fact in DMs; the run-time check says why."""
+    for sub, options in [
+        ("add", {"topic": "trailer"}),
+        ("edit", {"id": "premise"}),
+        ("list", None),
+    ]:
+        sent = await fake.slash(f"fact {sub}", options, user=payloads.user(MOD_ID, "mod"))
+        data = await said(sent)
+        assert data["content"] == "This command works in a server, not in direct messages.", sub
+    assert fake.modals == {}
 
 
 async def test_a_moderator_role_is_enough(fake: FakeDiscord, bot: FanBot) -> None:
@@ -472,7 +487,7 @@ async def test_export_then_import_elsewhere_and_back(fake: FakeDiscord, bot: Fan
     text = file.data.decode()
     pack = parse_pack(tomllib.loads(text), file.filename)  # a pack any pack tool loads
     assert {f.id for f in pack.facts} == {"s3-trailer", "premise"}
-    assert "# hide: s1-finale" in text
+    assert pack.hide == ("s1-finale",)
     assert sent.message is not None and sent.message["attachments"][0]["filename"] == file.filename
 
     report = await said(await upload(fake, file.data, guild=OTHER_GUILD))
@@ -508,6 +523,7 @@ async def test_a_bad_file_changes_nothing(fake: FakeDiscord, bot: FanBot) -> Non
     cases = [
         (b"\xff\xfe\x00", "facts.toml: is not UTF-8 text"),
         (b"[[facts]\n", "facts.toml: is not valid TOML"),
+        (b"a = " + b"[" * 10_000, "facts.toml: is nested too deeply"),
         (
             (
                 head
@@ -536,6 +552,61 @@ async def test_a_bad_file_changes_nothing(fake: FakeDiscord, bot: FanBot) -> Non
     content = (await said(await upload(fake, text.encode())))["content"]
     assert "nothing was changed" in content and "restore it before importing it" in content
     assert await bot.store.get(GUILD, "fine") is None
+
+
+async def test_an_import_file_obeys_the_forms_markdown_rules(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    def pack_file(answer: str, title: str = "Added by the moderators of X") -> bytes:
+        return (
+            '[show]\nname = "The Diplomat"\nnetwork = "Netflix"\n\n[sources.moderators]\n'
+            f'title = "{title}"\npublisher = "Discord server moderators"\n'
+            'published = "2025-03-04"\n\n[[facts]]\nid = "s3-trailer"\ntopic = "trailer"\n'
+            f'season = 3\nquestions = ["{S3_QUESTION}"]\nanswer = """{answer}"""\n'
+            'source = "moderators"\n'
+        ).encode()
+
+    cases = [
+        (pack_file("[Watch it](https://evil.example)"), "'answer': contains a masked link"),
+        (pack_file("Yes.\n-# Source: Netflix"), "'answer': line 2 starts with '-#'"),
+        (pack_file("# YES, IT IS OUT"), "'answer': line 1 starts with '#'"),
+        (
+            pack_file(S3_ANSWER, title="[Netflix](https://evil.example)"),
+            "'sources.moderators.title': contains a masked link",
+        ),
+    ]
+    for data, expected in cases:
+        content = (await said(await upload(fake, data)))["content"]
+        assert content.startswith("I couldn't import that file, nothing was changed:"), content
+        assert expected in content, content
+    assert await bot.store.guild_facts(GUILD, include_removed=True) == []
+    answer = await ask(fake, "is there a season 3 trailer")
+    assert "evil" not in answer and "Source: Netflix" not in answer and S3_ANSWER not in answer
+
+
+async def test_a_hide_line_inside_an_answer_hides_nothing(fake: FakeDiscord, bot: FanBot) -> None:
+    data = (
+        '[show]\nname = "The Diplomat"\nnetwork = "Netflix"\n\n[sources.moderators]\n'
+        'title = "Added by the moderators of X"\npublisher = "Discord server moderators"\n'
+        'published = "2025-03-04"\n\n[[facts]]\nid = "s3-trailer"\ntopic = "trailer"\n'
+        f'season = 3\nquestions = ["{S3_QUESTION}"]\n'
+        'answer = """\nThe trailer shows a list:\n#hide: premise\n"""\nsource = "moderators"\n'
+    ).encode()
+    report = await said(await upload(fake, data))
+    assert report["content"].startswith("Imported `facts.toml`:\n\u2022 1 added: `s3-trailer`")
+    assert "\u2022 0 hidden: none" in report["content"]
+    assert (await ask(fake, "what is the diplomat about")).startswith("The Diplomat is")
+    premise = await bot.store.get(GUILD, "premise")
+    assert premise is not None and premise.origin == "pack"
+
+
+async def test_a_server_name_cannot_put_a_link_in_the_source_line(settings: Settings) -> None:
+    guilds = [guild_spec(GUILD, "[Official](https://evil.example)")]
+    async with FakeDiscord(guilds=guilds) as fake, run_bot(FanBot(settings), fake):
+        data = await add_s3_trailer(fake)
+        source = "\n-# Source: Added by this server's moderators"
+        assert data["content"].endswith(S3_ANSWER + source)
+        assert await ask(fake, "is there a season 3 trailer") == S3_ANSWER + source
 
 
 # --- isolation and durability ------------------------------------------------------------
@@ -573,3 +644,78 @@ async def test_facts_survive_a_restart(fake: FakeDiscord, settings: Settings) ->
         done = await fake.click(sent.message, confirm, guild_id=GUILD, member=moderator())
         assert (await done.response())["data"]["content"].startswith("Hid the pack fact")
         assert "first-look" not in await ask(fake, "is there a season 2 trailer")
+
+
+async def test_a_form_opened_before_a_restart_is_saved_after_it(
+    fake: FakeDiscord, settings: Settings
+) -> None:
+    async with run_bot(FanBot(settings), fake):
+        new = await open_form(fake, "add", {"topic": "trailer", "season": 3})
+        spoiler = await open_form(fake, "add", {"topic": "recap", "season": 2, "spoiler": True})
+        edit = await open_form(fake, "edit", {"id": "premise"})
+    async with run_bot(FanBot(settings), fake):
+        added = await submit(fake, new, S3_QUESTION, S3_ANSWER)
+        assert added["content"].startswith("Added fact `s3-trailer` (revision 1) in this server.")
+        secret = await submit(fake, spoiler, "How did season 2 end?", "Kate stays.")
+        assert secret["content"].startswith("Added fact `s2-recap-spoiler` (revision 1)")
+        saved = await submit(fake, edit, inputs(edit)["question"]["value"], "A new premise.")
+        assert saved["content"].startswith("Saved fact `premise` (revision 2) in this server.")
+        assert (await ask(fake, "is there a season 3 trailer")).startswith(S3_ANSWER)
+        assert (await ask(fake, "what is the diplomat about")).startswith("A new premise.")
+        assert "Kate stays" in await ask(fake, "how did season 2 end", spoilers=True)
+
+        # The form still knows which revision it showed: a change since then is not overwritten.
+        late = await submit(fake, edit, inputs(edit)["question"]["value"], "An older idea.")
+        assert "changed meanwhile" in late["content"] and "An older idea." in late["content"]
+        assert (await ask(fake, "what is the diplomat about")).startswith("A new premise.")
+
+
+async def test_a_form_of_an_older_bot_gives_the_text_back(fake: FakeDiscord, bot: FanBot) -> None:
+    old_form = "fanbot:fact-form:0123456789abcdef"  # its purpose was kept in memory
+    sent = await fake.submit_modal(
+        old_form, {"question": S3_QUESTION, "answer": S3_ANSWER}, guild_id=GUILD, member=moderator()
+    )
+    content = (await said(sent))["content"]
+    assert "This form is out of date. Run `/fact add` or `/fact edit` again." in content
+    assert f"```\n{S3_QUESTION}\n```" in content and f"```\n{S3_ANSWER}\n```" in content
+    assert await bot.store.guild_facts(GUILD, include_removed=True) == []
+
+
+async def test_edit_and_try_again_works_after_a_restart(
+    fake: FakeDiscord, settings: Settings
+) -> None:
+    answer = "An answer, `quoted`.\n  Two."
+    short = "Who is <@123>?\nIs ```this``` fine?"
+    long = "\n".join(f"Question {n}: " + "y" * 110 for n in range(1, 16))
+    refusals = {}
+    async with run_bot(FanBot(settings), fake):
+        for sub, options, questions in [
+            ("add", {"topic": "general"}, short),
+            ("edit", {"id": "premise"}, long),
+        ]:
+            modal = await open_form(fake, sub, options)
+            refusals[questions] = sent = await fake.submit_modal(
+                modal, {"question": questions, "answer": answer}, guild_id=GUILD, member=moderator()
+            )
+            assert (await said(sent))["content"].startswith("I couldn't save this fact")
+        assert "attached as `your-fact.txt`" in (await said(refusals[long]))["content"]
+    async with run_bot(FanBot(settings), fake):
+        reopened = {}
+        for questions, sent in refusals.items():
+            assert sent.message is not None
+            retry = buttons(sent.message)["Edit and try again"]["custom_id"]
+            other = moderator(602, "othermod")
+            stranger = await fake.click(sent.message, retry, guild_id=GUILD, member=other)
+            assert (await said(stranger))["content"].startswith("Only the moderator who ran")
+
+            clicked = await fake.click(sent.message, retry, guild_id=GUILD, member=moderator())
+            again = await clicked.response()
+            assert again["type"] == 9, again
+            boxes = inputs(again["data"])
+            assert (boxes["question"]["value"], boxes["answer"]["value"]) == (questions, answer)
+            reopened[questions] = again["data"]
+
+        fixed = await submit(fake, reopened[short], "Who composed the score?", "Someone.")
+        assert fixed["content"].startswith("Added fact `general-composed-score`")
+        edited = await submit(fake, reopened[long], "What is The Diplomat about?", "New.")
+        assert edited["content"].startswith("Saved fact `premise` (revision 2)")

@@ -1,17 +1,10 @@
 """What a moderator typed into the fact form, turned into a :class:`Fact` or readable errors.
 
-The form has two boxes: the questions fans would ask (one per line) and the answer. Every
-rule of :class:`~bot.core.models.Fact` applies (no empty text, no control characters, no
-mentions, length limits, no ``||`` in a spoiler answer), each reported as a sentence that
-names the box and the line. On top of them, moderator text may not hold these markdown
-tricks, because the bot posts it under its own name and with its own "Source:" line:
-
-* masked links ``[text](https://...)``: the text hides where the link leads;
-* headings (``# ``, ``## ``, ``### ``) and subtext (``-# ``) at the start of an answer line:
-  they change the layout of the bot's answer, and ``-# Source: ...`` would forge the
-  source line every answer ends with.
-
-Other markdown (bold, italics, lists, code, plain links) is fine.
+The form has two boxes: the questions fans would ask (one per line) and the answer. The
+rules are :class:`~bot.core.models.Fact`'s, the same for every way a fact comes in (no empty
+text, no control characters, no mentions, no masked links, no heading or subtext line in
+an answer, length limits, no ``||`` in a spoiler answer); here each problem the model finds
+becomes a sentence that names the box and the line.
 """
 
 from __future__ import annotations
@@ -24,7 +17,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from bot import constants
-from bot.core.models import Fact, OneLine, Paragraph, Topic
+from bot.core.models import Fact, OneLine, Paragraph, TextError, TextRule, Topic
 from bot.core.text import STOPWORDS, fold
 
 DRAFT_ID = "draft"
@@ -32,8 +25,6 @@ DRAFT_ID = "draft"
 STEM_WORDS = 4
 """Words of the first question that go into a new fact's id."""
 
-_MASKED_LINK = re.compile(r"\[[^\]\n]*\]\(\s*<?[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_LAYOUT_LINE = re.compile(r"^[ \t]*(#{1,3}|-#)[ \t]", re.MULTILINE)
 _BULLET = re.compile(r"^(?:[-*\u2022]|\d{1,2}[.)])\s+")
 _QUESTION_WORDS = {"who", "whom", "whose", "when", "where", "which", "what", "why", "how"}
 _ONE_LINE: TypeAdapter[str] = TypeAdapter(OneLine)
@@ -91,12 +82,11 @@ def moderator_source(guild_name: str | None, *, verb: str = "Added") -> str:
     fallback = f"{verb} by this server's moderators"
     if not guild_name:
         return fallback
-    text = f"{verb} by the moderators of {guild_name}"
+    text = f"{verb} by the moderators of {guild_name}"[: constants.SOURCE_MAX_CHARS]
     try:
-        _ONE_LINE.validate_python(text)
-    except ValidationError:  # a server name with a mention or odd characters
+        return _ONE_LINE.validate_python(text)
+    except ValidationError:  # a server name with a mention, a masked link or odd characters
         return fallback
-    return text[: constants.SOURCE_MAX_CHARS]
 
 
 def fact_stem(topic: Topic, season: int | None, questions: Iterable[str], *, spoiler: bool) -> str:
@@ -127,9 +117,9 @@ def parse_questions(text: str) -> tuple[list[str], list[str]]:
     lines = [line for line in lines if line.strip()]
     for n, line in enumerate(lines, start=1):
         where = f"Question {n}" if len(lines) > 1 else "The question"
-        problem = _question_problem(line, where)
-        if problem:
-            problems.append(problem)
+        line_problems = _question_problems(line, where)
+        if line_problems:
+            problems += line_problems
         elif line.casefold() not in seen:
             seen.add(line.casefold())
             questions.append(line)
@@ -155,15 +145,7 @@ def parse_answer(text: str, *, spoiler: bool) -> tuple[str, list[str]]:
     try:
         answer = _PARAGRAPH.validate_python(answer)
     except ValidationError as error:
-        problems.append(f"The answer {_reason(error)}.")
-    problems += _trick_problems(answer, "The answer")
-    layout = _LAYOUT_LINE.search(answer)
-    if layout:
-        line = answer.count("\n", 0, layout.start()) + 1
-        problems.append(
-            f"Answer line {line} starts with {layout.group(1)!r}, which Discord shows as a "
-            "heading or as small print (like the bot's source line); remove it."
-        )
+        problems += _sentences(error, "The answer", lines="Answer")
     if spoiler and "||" in answer:
         problems.append(
             "The answer contains '||' (Discord spoiler tags). A spoiler fact is already "
@@ -184,31 +166,31 @@ def _build(draft: Draft, base: Mapping[str, Any]) -> Fact:
         raise DraftError(_field_problems(error)) from None
 
 
-def _question_problem(line: str, where: str) -> str | None:
+def _question_problems(line: str, where: str) -> list[str]:
     limit = constants.QUESTION_MAX_CHARS
     if len(line) > limit:
-        return f"{where} is {len(line)} characters long; the limit is {limit}."
+        return [f"{where} is {len(line)} characters long; the limit is {limit}."]
     try:
         _ONE_LINE.validate_python(line)
     except ValidationError as error:
-        return f"{where} {_reason(error)}."
-    tricks = _trick_problems(line, where)
-    return tricks[0] if tricks else None
-
-
-def _trick_problems(text: str, where: str) -> list[str]:
-    if _MASKED_LINK.search(text):
-        return [
-            f"{where} contains a masked link ([text](address)), which hides where it "
-            "leads; paste the plain address instead."
-        ]
+        return _sentences(error, where)
     return []
 
 
-def _reason(error: ValidationError) -> str:
-    """The first reason pydantic gives, as the end of a sentence ("contains a ...")."""
-    message = str(error.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
-    return message[:1].lower() + message[1:]
+def _sentences(error: ValidationError, where: str, *, lines: str | None = None) -> list[str]:
+    """The model's reasons as sentences about ``where`` ("The answer contains ...");
+    a problem on a numbered line is about ``lines`` ("Answer line 2 starts ...")."""
+    sentences = []
+    for detail in error.errors(include_url=False):
+        cause = detail.get("ctx", {}).get("error")
+        if not isinstance(cause, TextError):
+            message = str(detail["msg"]).removeprefix("Value error, ")
+            sentences.append(f"{where} {message[:1].lower()}{message[1:]}.")
+            continue
+        for problem in cause.problems:
+            numbered = lines is not None and problem.rule is TextRule.LAYOUT
+            sentences.append(f"{lines if numbered else where} {problem.message}.")
+    return sentences
 
 
 def _field_problems(error: ValidationError) -> list[str]:

@@ -4,8 +4,10 @@ reads it back.
 The file is a fact pack (:mod:`bot.core.pack`: ``[show]``, ``[sources.<key>]``,
 ``[[facts]]``), so ``parse_pack`` and ``python -m bot facts check`` accept it, holding the
 server's own facts and its corrections of pack facts. Facts removed or hidden in the server
-are listed as comment lines ``# hide: <fact id>``; import removes/hides them again (a pack
-tool ignores them). A file with only such lines has no ``[[facts]]``; import accepts it.
+are listed in the top-level array ``hide = ["<fact id>", ...]``; import removes/hides them
+again. A file that only hides has no ``[[facts]]``; import accepts it. Exports made before
+that array listed hidden facts as comment lines ``# hide: <fact id>``; import still reads
+those, from real comments only (:mod:`.toml_comments`), never from lines of a string.
 
 Sources: a pack fact cites a source by key, a moderator's fact carries its own text
 ("Added by the moderators of ..."). Export copies the pack sources that facts cite and
@@ -19,22 +21,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from bot.core.curation import toml_comments
 from bot.core.curation import toml_writer as toml
-from bot.core.models import Fact
-from bot.core.pack import PackError, Problem, Show, Source, parse_pack
+from bot.core.models import FACT_ID_PATTERN, Fact
+from bot.core.pack import FactId, PackError, Problem, Show, Source, parse_pack, read_toml
 from bot.core.policy import suggestion_label
 
 IMPORT_MAX_BYTES = 512 * 1024
 MODERATOR_PUBLISHER = "Discord server moderators"
-_HIDE = re.compile(r"^#[ \t]*hide:[ \t]*(\S+)", re.MULTILINE)
-_HIDE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+_OLD_HIDE = re.compile(r"#[ \t]*hide:[ \t]*(\S+)")
 _FACT_KEYS = (
     "id",
     "topic",
@@ -67,9 +68,12 @@ def export_pack(
     server: str,
     when: dt.datetime,
 ) -> str:
-    """The TOML text of a server's ``facts``, with ``hidden`` ones as ``# hide:`` lines."""
+    """The TOML text of a server's ``facts``, with ``hidden`` ones in ``hide``."""
     sources, keys = _sources_for(facts, pack_sources, published=when.date().isoformat())
-    parts = [_header(server, when, len(facts), hidden)]
+    parts = [_header(server, when, len(facts))]
+    if hidden:  # a top-level key: before the first table
+        parts.append(toml.comment("Removed or hidden in the server (import hides them again):"))
+        parts.append(toml.labelled_array("hide", [(f.id, suggestion_label(f)) for f in hidden]))
     parts.append(
         toml.table(
             "[show]", {"name": show.name, "network": show.network, "aliases": list(show.aliases)}
@@ -96,34 +100,32 @@ def read_import(
     except UnicodeDecodeError as error:
         message = f"is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start})"
         raise PackError([Problem(name, None, None, message)]) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise PackError([Problem(name, None, None, f"is not valid TOML: {error}")]) from None
-    hide = _HIDE.findall(text)
+    raw = read_toml(text, name)
+    old_hides = _old_hides(text) if "hide:" in text else []
     problems = [
         Problem(name, fact_id, None, "'# hide:' needs a fact id")
-        for fact_id in hide
-        if not _HIDE_ID.fullmatch(fact_id)
+        for fact_id in old_hides
+        if not re.fullmatch(FACT_ID_PATTERN, fact_id)
     ]
     facts: tuple[Fact, ...] = ()
-    if "facts" in raw or not hide:
+    if "facts" in raw or not (raw.get("hide") or old_hides):
         try:
             pack = parse_pack(raw, name)
         except PackError as error:
             raise PackError([*error.problems, *problems]) from None
         facts = tuple(_with_source_texts(pack.facts, pack.sources, pack_sources, name, problems))
-        file_show = pack.show
+        file_show, hide = pack.show, pack.hide
     else:
-        file_show = _show_only(raw, name)
+        file_show, hide = _show_and_hide(raw, name)
     if file_show.name.casefold() != show.name.casefold():
         problems.append(
             Problem(name, None, "show.name", f"is about {file_show.name!r}, not {show.name!r}")
         )
+    hide = (*hide, *old_hides)
     ids = {fact.id for fact in facts}
     problems += [
-        Problem(name, fact_id, None, "is both a fact in the file and marked '# hide:'")
-        for fact_id in hide
+        Problem(name, fact_id, None, "is both a fact in the file and listed to hide")
+        for fact_id in dict.fromkeys(hide)
         if fact_id in ids
     ]
     if problems:
@@ -131,16 +133,22 @@ def read_import(
     return ImportPlan(facts, tuple(dict.fromkeys(hide)))
 
 
-def _header(server: str, when: dt.datetime, count: int, hidden: Sequence[Fact]) -> str:
+def _old_hides(text: str) -> list[str]:
+    """The ids of an old export's ``# hide: <id>`` comment lines."""
+    return [
+        match[1]
+        for comment in toml_comments.line_comments(text)
+        if (match := _OLD_HIDE.match(comment))
+    ]
+
+
+def _header(server: str, when: dt.datetime, count: int) -> str:
     stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         toml.comment(f"Facts of the Discord server {server!r}, exported {stamp}."),
         toml.comment(f"{count} facts: the server's own facts and its corrections of pack facts."),
         toml.comment("Edit and load back with /fact import: new ids are added, others updated."),
     ]
-    if hidden:
-        lines.append(toml.comment("Removed or hidden in the server (import hides them again):"))
-        lines += [toml.comment(f"hide: {f.id}  ({suggestion_label(f)})") for f in hidden]
     return "\n".join(lines) + "\n"
 
 
@@ -208,13 +216,26 @@ def _with_source_texts(
     return out
 
 
-def _show_only(raw: Mapping[str, Any], name: str) -> Show:
+class _HideOnly(BaseModel):
+    """A file that only hides facts: its show, and what to hide (other tables unused)."""
+
+    show: Show
+    hide: tuple[FactId, ...] = ()
+
+
+def _show_and_hide(raw: Mapping[str, Any], name: str) -> tuple[Show, tuple[str, ...]]:
     try:
-        return Show.model_validate(raw.get("show"))
+        only = _HideOnly.model_validate({"show": raw.get("show"), "hide": raw.get("hide", ())})
     except ValidationError as error:
         raise PackError(
             [
-                Problem(name, None, "show", str(detail["msg"]))
+                Problem(
+                    name,
+                    None,
+                    ".".join(map(str, detail["loc"])),
+                    str(detail["msg"]).removeprefix("Value error, "),
+                )
                 for detail in error.errors(include_url=False)
             ]
         ) from None
+    return only.show, only.hide

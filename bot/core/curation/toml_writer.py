@@ -48,6 +48,12 @@ def assignment(name: str, item: object) -> str:
     return f"{key(name)} = {value(item)}"
 
 
+def labelled_array(name: str, items: Sequence[tuple[str, str]]) -> str:
+    """``name = [...]`` of strings, one per line, each followed by a comment: its label."""
+    lines = "".join(f"  {string(item)},  {comment(label)}\n" for item, label in items)
+    return f"{key(name)} = [\n{lines}]\n"
+
+
 def table(header: str, items: Mapping[str, object]) -> str:
     """``[header]`` (or ``[[header]]`` when given with double brackets) and its values."""
     body = "\n".join(assignment(k, v) for k, v in items.items() if v is not None)

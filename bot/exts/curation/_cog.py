@@ -21,7 +21,7 @@ from bot.core.models import Topic
 from bot.core.pack import PackError, Problem
 from bot.core.store import FactError, StoredFact
 from bot.exts.curation import _render, _views
-from bot.exts.curation._modals import FactForm, NewFact
+from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
 from bot.responses import in_time, in_time_or_none, reply
 
 if TYPE_CHECKING:
@@ -45,6 +45,11 @@ class CurationCog(
 
     def __init__(self, bot: FanBot) -> None:
         self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: Interaction) -> None:
+        """Fact forms are saved from their custom id: one opened before a restart too."""
+        await on_form_submit(interaction)
 
     # --- writing ---
 

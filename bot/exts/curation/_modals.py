@@ -3,12 +3,20 @@
 ``/fact add`` and ``/fact edit`` open the same form; what happens on submit is a
 :class:`NewFact` or an :class:`EditFact`. Refused input comes back ephemerally with
 everything the moderator typed and a button that reopens the form filled in with it.
+
+Both outlive a restart of the bot. The form's custom id carries its purpose (``add``: topic,
+season, spoiler; ``edit``: fact id and the revision shown), and every submission is handled
+by :func:`on_form_submit` from that id alone, never by an object kept in memory. The button
+is a dynamic item whose custom id carries the moderator and the purpose; it reads what was
+typed back from the refusal it is attached to (:mod:`._typed`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import secrets
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +26,10 @@ from bot import constants
 from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.core import curation
 from bot.core.curation import Draft, DraftError
-from bot.core.models import Fact, Topic
-from bot.core.store import FactError, StoredFact
-from bot.exts.curation import _render
+from bot.core.models import Topic
+from bot.core.store import FactError, StaleRevision, StoredFact, UnknownFact
+from bot.exts.curation import _render, _typed
+from bot.exts.curation._views import allowed, b36
 from bot.responses import in_time, reply
 
 if TYPE_CHECKING:
@@ -30,9 +39,19 @@ log = logging.getLogger(__name__)
 
 # Modals and views are generic over the client; ``interaction.client`` is the FanBot.
 Interaction = discord.Interaction[Any]
-FORM_TIMEOUT = 30 * 60.0  # seconds a moderator has to fill the form in
+FORM_PREFIX = "fanbot:fact-form:"
+FORM_TIMEOUT = 30 * 60.0  # seconds discord.py keeps an open form's (stateless) object
 QUESTIONS_BOX_MAX = constants.QUESTIONS_PER_FACT_MAX * (constants.QUESTION_MAX_CHARS + 1)
+FILE_READ_SECONDS = 2.0  # a modal must be the first answer, within Discord's 3 s
+DM_ONLY = "The fact form works in a server, not in direct messages."
+FAILED = "Something went wrong on my side. The bot's host can find it in the logs."
 _TITLE_MAX = 45
+_TOPICS = "|".join(re.escape(topic.value) for topic in Topic)
+PURPOSE_PATTERN = (
+    rf"a:(?P<topic>{_TOPICS}):(?P<season>\d{{0,2}}):(?P<spoiler>[01])"
+    r"|e:(?P<revision>[0-9a-z]{1,12}):(?P<fact_id>[a-z0-9-]{1,64})"
+)
+_PURPOSE = re.compile(PURPOSE_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -42,6 +61,10 @@ class NewFact:
     topic: Topic
     season: int | None
     spoiler: bool
+
+    def key(self) -> str:
+        """This purpose inside a custom id: ``a:<topic>:<season>:<0|1>``."""
+        return f"a:{self.topic.value}:{self.season or ''}:{int(self.spoiler)}"
 
     def title(self) -> str:
         season = f", Season {self.season}" if self.season else ""
@@ -76,22 +99,34 @@ class NewFact:
 
 @dataclass(frozen=True)
 class EditFact:
-    """``/fact edit``: the fact as it was shown in the form, and its revision then."""
+    """``/fact edit``: the fact shown in the form, and its revision then."""
 
-    old: Fact
+    fact_id: str
     revision: int
 
+    def key(self) -> str:
+        """This purpose inside a custom id: ``e:<revision in base 36>:<fact id>``."""
+        return f"e:{b36(self.revision)}:{self.fact_id}"
+
     def title(self) -> str:
-        return f"Edit {self.old.id}"
+        return f"Edit {self.fact_id}"
 
     async def save(self, interaction: Interaction, draft: Draft) -> None:
         """Validate, check new questions for duplicates, save unless it changed meanwhile."""
         bot, guild_id = _bot(interaction), _guild(interaction)
+        shown = await bot.store.get(guild_id, self.fact_id, include_removed=True)
+        if shown is None:
+            await refuse(interaction, self, draft, [str(UnknownFact(self.fact_id))])
+            return
+        if shown.revision != self.revision:
+            stale = StaleRevision(self.fact_id, self.revision, shown.revision)
+            await refuse(interaction, self, draft, [str(stale)])
+            return
         guild_name = interaction.guild.name if interaction.guild else None
         try:
             fact = curation.edited_fact(
                 draft,
-                self.old,
+                shown.fact,
                 cited_sources=bot.pack.sources,
                 correction_source=curation.moderator_source(guild_name, verb="Corrected"),
             )
@@ -99,7 +134,7 @@ class EditFact:
             await refuse(interaction, self, draft, error.problems)
             return
         index = await bot.answers.index_for(guild_id)
-        duplicates = curation.find_duplicates(index, fact, known=self.old.questions)
+        duplicates = curation.find_duplicates(index, fact, known=shown.fact.questions)
         if duplicates:
             await refuse(interaction, self, draft, [str(d) for d in duplicates])
             return
@@ -117,16 +152,29 @@ class EditFact:
 Purpose = NewFact | EditFact
 
 
+def purpose_of(key: str) -> Purpose | None:
+    """The purpose a custom id's :meth:`NewFact.key` / :meth:`EditFact.key` names."""
+    match = _PURPOSE.fullmatch(key)
+    if match is None:
+        return None
+    if match["fact_id"]:
+        return EditFact(match["fact_id"], int(match["revision"], 36))
+    season = int(match["season"]) if match["season"] else None
+    return NewFact(Topic(match["topic"]), season, match["spoiler"] == "1")
+
+
 class FactForm(discord.ui.Modal):
-    """Two boxes: the questions fans ask (custom id ``question``) and the ``answer``."""
+    """Two boxes: the questions fans ask (custom id ``question``) and the ``answer``.
+
+    Only the form's layout: its submission is handled by :func:`on_form_submit`.
+    """
 
     def __init__(self, purpose: Purpose, draft: Draft | None = None) -> None:
         super().__init__(
             title=purpose.title()[:_TITLE_MAX],
             timeout=FORM_TIMEOUT,
-            custom_id=f"fanbot:fact-form:{secrets.token_hex(8)}",
+            custom_id=FORM_PREFIX + purpose.key(),
         )
-        self.purpose = purpose
         self.questions: discord.ui.TextInput[FactForm] = discord.ui.TextInput(
             label="Questions fans ask, one per line",
             custom_id="question",
@@ -151,52 +199,124 @@ class FactForm(discord.ui.Modal):
         """The form filled in with ``stored``'s questions and answer."""
         fact = stored.fact
         draft = Draft("\n".join(fact.questions), fact.answer)
-        return cls(EditFact(fact, stored.revision), draft)
-
-    async def on_submit(self, interaction: Interaction) -> None:
-        draft = Draft(self.questions.value, self.answer.value)
-        if not is_moderator(interaction):
-            await reply(interaction, content=NOT_A_MODERATOR, ephemeral=True)
-            return
-        await in_time(interaction, self.purpose.save(interaction, draft), ephemeral=True)
-
-    async def on_error(  # type: ignore[override]
-        self, interaction: Interaction, error: Exception
-    ) -> None:
-        log.error("The fact form failed (guild %s)", interaction.guild_id, exc_info=error)
-        message = "Something went wrong on my side. The bot's host can find it in the logs."
-        await reply(interaction, content=message, ephemeral=True)
+        return cls(EditFact(stored.fact_id, stored.revision), draft)
 
 
-class RetryView(discord.ui.View):
-    """One button under a refusal: the form again, filled in with what was typed."""
+async def on_form_submit(interaction: Interaction) -> None:
+    """Save or refuse a submitted fact form, whenever it was opened; ignore other interactions."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return
+    data: Mapping[str, Any] = interaction.data or {}
+    custom_id = str(data.get("custom_id", ""))
+    if not custom_id.startswith(FORM_PREFIX):
+        return
+    typed = _values(data.get("components", []))
+    draft = Draft(typed.get("question", ""), typed.get("answer", ""))
+    try:
+        await _submitted(interaction, purpose_of(custom_id.removeprefix(FORM_PREFIX)), draft)
+    except Exception:
+        log.exception("The fact form failed (guild %s)", interaction.guild_id)
+        await reply(interaction, content=FAILED, ephemeral=True)
 
-    def __init__(self, purpose: Purpose, draft: Draft, owner_id: int) -> None:
-        super().__init__(timeout=FORM_TIMEOUT)
-        self.purpose, self.draft, self.owner_id = purpose, draft, owner_id
 
-    async def interaction_check(self, interaction: Interaction) -> bool:
-        if interaction.user.id == self.owner_id and is_moderator(interaction):
-            return True
+async def _submitted(interaction: Interaction, purpose: Purpose | None, draft: Draft) -> None:
+    if interaction.guild_id is None:
+        await reply(interaction, content=DM_ONLY, ephemeral=True)
+    elif not is_moderator(interaction):
         await reply(interaction, content=NOT_A_MODERATOR, ephemeral=True)
-        return False
+    elif purpose is None:  # a form of an older version of the bot
+        problem = "This form is out of date. Run `/fact add` or `/fact edit` again."
+        await refuse(interaction, None, draft, [problem])
+    else:
+        await in_time(interaction, purpose.save(interaction, draft), ephemeral=True)
 
-    @discord.ui.button(label="Edit and try again", style=discord.ButtonStyle.primary)
-    async def retry(self, interaction: Interaction, button: discord.ui.Button[RetryView]) -> None:
-        await interaction.response.send_modal(FactForm(self.purpose, self.draft))
+
+def _values(components: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The text inputs of a modal submission by custom id (in action rows or labels)."""
+    values: dict[str, str] = {}
+    pending = list(components)
+    while pending:
+        component = pending.pop()
+        pending += component.get("components", [])
+        if "component" in component:
+            pending.append(component["component"])
+        if "custom_id" in component and isinstance(component.get("value"), str):
+            values[str(component["custom_id"])] = component["value"]
+    return values
+
+
+class RetryButton(
+    discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
+    template=rf"fanbot:retry:(?P<owner>[0-9a-z]+):(?P<purpose>{PURPOSE_PATTERN})",
+):
+    """Under a refusal: the form again, filled in with what was typed."""
+
+    def __init__(self, owner: str, purpose: Purpose) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Edit and try again",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"fanbot:retry:{owner}:{purpose.key()}",
+            )
+        )
+        self.owner, self.purpose = owner, purpose
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> RetryButton:
+        purpose = purpose_of(match["purpose"])
+        if purpose is None:  # the template only matches purposes
+            raise ValueError(f"not a fact form purpose: {match['purpose']!r}")
+        return cls(match["owner"], purpose)
+
+    async def callback(self, interaction: Interaction) -> None:
+        if not await allowed(interaction, self.owner):
+            return
+        draft = await _typed_back(interaction.message)
+        if draft is None:
+            text = (
+                "I couldn't read back what you typed; it is in the message above. "
+                "Copy it from there into the form."
+            )
+            await reply(interaction, content=text, ephemeral=True)
+            return
+        await interaction.response.send_modal(FactForm(self.purpose, draft))
+
+
+async def _typed_back(message: discord.Message | None) -> Draft | None:
+    """What the refusal ``message`` quotes, from its text or its attached file."""
+    if message is None:
+        return None
+    draft = _typed.from_message(message.content)
+    if draft is not None:
+        return draft
+    file = next((a for a in message.attachments if a.filename == _render.TYPED_FILENAME), None)
+    if file is None:
+        return None
+    try:
+        data = await asyncio.wait_for(file.read(), FILE_READ_SECONDS)
+    except (discord.HTTPException, TimeoutError):
+        log.warning("could not read back %s of message %s", file.filename, message.id)
+        return None
+    return _typed.from_file(data.decode("utf-8", "replace"))
 
 
 async def refuse(
-    interaction: Interaction, purpose: Purpose, draft: Draft, problems: tuple[str, ...] | list[str]
+    interaction: Interaction,
+    purpose: Purpose | None,
+    draft: Draft,
+    problems: tuple[str, ...] | list[str],
 ) -> None:
     """Say why nothing was saved, quoting the input, with a button to try again."""
     log.info("guild %s: fact form refused: %s", interaction.guild_id, "; ".join(problems))
     content, file = _render.refused_input(problems, draft)
-    view = RetryView(purpose, draft, interaction.user.id)
-    if file is None:
-        await reply(interaction, content=content, view=view, ephemeral=True)
-    else:
-        await reply(interaction, content=content, view=view, file=file, ephemeral=True)
+    extra: dict[str, Any] = {} if file is None else {"file": file}
+    if purpose is not None:
+        view = discord.ui.View(timeout=None)
+        view.add_item(RetryButton(b36(interaction.user.id), purpose))
+        extra["view"] = view
+    await reply(interaction, content=content, ephemeral=True, **extra)
 
 
 async def _confirm(interaction: Interaction, stored: StoredFact, *, verb: str) -> None:
@@ -205,7 +325,7 @@ async def _confirm(interaction: Interaction, stored: StoredFact, *, verb: str) -
 
 
 def _guild(interaction: Interaction) -> int:
-    if interaction.guild_id is None:  # /fact is guild-only
+    if interaction.guild_id is None:  # checked before a form is saved
         raise RuntimeError("the fact form works in a server only")
     return interaction.guild_id
 
