@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.core.decision import FEATURES, MODEL_PATH, features  # noqa: E402
-from bot.core.matcher import FactIndex  # noqa: E402
+from bot.core.matcher import FactIndex, pack_index  # noqa: E402
 from bot.core.pack import load_pack  # noqa: E402
 from bot.core.semantic import default_embedder  # noqa: E402
 
@@ -124,9 +124,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="cross-validate, write nothing")
     args = parser.parse_args()
     pack = load_pack(PACK)
-    index = FactIndex(
-        pack.facts, ignore=(pack.show.name, *pack.show.aliases), embedder=default_embedder()
-    )
+    index = pack_index(pack, embedder=default_embedder())
     sets = development_sets()
     questions: list[Question] = []
     for path in sets:

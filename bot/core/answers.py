@@ -18,7 +18,7 @@ from bot.constants import MESSAGE_CONTENT_LIMIT, SUGGESTIONS_MAX
 from bot.core.catalog import Catalog, ShownCatalog
 from bot.core.decision import Candidate, DecisionModel
 from bot.core.gc_pause import collection_paused
-from bot.core.matcher import FactIndex
+from bot.core.matcher import FactIndex, pack_index
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
 from bot.core.policy import ShownFact, show, suggestion_label
@@ -90,10 +90,10 @@ class Answer:
         return self.fact is not None and self.fact.spoiler
 
 
-def _build_index(facts: list[Fact], ignore: tuple[str, ...], embedder: Embedder) -> FactIndex:
+def _build_index(pack: Pack, facts: list[Fact], embedder: Embedder) -> FactIndex:
     """Index ``facts``, in a worker thread."""
     with collection_paused(len(facts)):
-        return FactIndex(facts, ignore=ignore, embedder=embedder)
+        return pack_index(pack, facts, embedder=embedder)
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,6 @@ class AnswerService:
         self.pack = pack
         self._embedder = embedder or default_embedder()
         self._decision = decision or DecisionModel.load()
-        self._ignore = (pack.show.name, *pack.show.aliases)
         self._views: OrderedDict[int | None, _GuildView] = OrderedDict()
         self._building: dict[int | None, tuple[int, asyncio.Task[_GuildView]]] = {}
         self._recent: OrderedDict[tuple[int | None, int, str, bool], Answer] = OrderedDict()
@@ -177,7 +176,7 @@ class AnswerService:
         else:
             facts = [s.fact for s in stored]
             # Building is CPU work proportional to the facts: keep it off the event loop.
-            index = await asyncio.to_thread(_build_index, facts, self._ignore, self._embedder)
+            index = await asyncio.to_thread(_build_index, self.pack, facts, self._embedder)
             view = _GuildView(generation, index, Catalog(index.facts))
         current = self._views.get(guild_id)
         if current is None or current.generation <= generation:

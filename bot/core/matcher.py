@@ -32,8 +32,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from bot.core.models import Fact
+from bot.core.pack import Pack
 from bot.core.semantic import DIMENSIONS, Embedder
-from bot.core.text import INTENTS, STOPWORDS, Analysis, analyse, concept_words, fold
+from bot.core.text import GENERAL, INTENTS, STOPWORDS, Analysis, Vocabulary, analyse, fold
 
 # Candidate gathering stops adding terms once this many facts are in play; a term found in
 # more facts than this is too common to gather from (it still counts when scoring).
@@ -45,7 +46,6 @@ _SEASON_BONUS = 0.04
 _NAME_BONUS = 0.05
 UNKNOWN_WORD_WEIGHT = 2.5
 _MISMATCH_COVERAGE = 0.3
-_CONCEPT_WORDS = concept_words()
 _SEMANTIC_CANDIDATES = 5
 # Above this many phrasings, each fact is embedded once (the mean of its phrasings): the
 # vectors of a 100k-fact server then take 100 MB, and a question costs one 100k x 256 product.
@@ -117,10 +117,12 @@ class FactIndex:
         *,
         ignore: Sequence[str] = (),
         embedder: Embedder | None = None,
+        vocabulary: Vocabulary = GENERAL,
     ) -> None:
         self.facts: tuple[Fact, ...] = tuple(facts)
         self._ignore = tuple(ignore)
-        word_counts: dict[str, int] = dict.fromkeys(_CONCEPT_WORDS, 1)
+        self.vocabulary = vocabulary
+        word_counts: dict[str, int] = dict.fromkeys(vocabulary.words, 1)
         for phrase in self._ignore:
             for word in fold(phrase).split():
                 word_counts[word] = word_counts.get(word, 0) + 1
@@ -138,7 +140,7 @@ class FactIndex:
         self._terms_of: list[frozenset[str]] = [frozenset() for _ in self.facts]
         raw_phrasings: list[tuple[int, frozenset[str], frozenset[int], bool]] = []
         for i, text, is_name in raw:
-            analysis = analyse(text, ignore=self._ignore)
+            analysis = analyse(text, ignore=self._ignore, vocabulary=vocabulary)
             terms = frozenset(analysis.terms)
             if terms:
                 raw_phrasings.append((i, terms, analysis.seasons, is_name))
@@ -169,7 +171,12 @@ class FactIndex:
 
     def analyse(self, question: str) -> Analysis:
         """The question as this index understands it."""
-        return analyse(question, ignore=self._ignore, correct=self.lexicon.correct)
+        return analyse(
+            question,
+            ignore=self._ignore,
+            correct=self.lexicon.correct,
+            vocabulary=self.vocabulary,
+        )
 
     def search(self, analysis: Analysis, question: str = "", *, limit: int = 5) -> list[Match]:
         """The best candidates for an analysed question, best lexical score first (at most
@@ -272,6 +279,19 @@ class FactIndex:
             best, best_coverage = best / 2, min(best_coverage, _MISMATCH_COVERAGE)
         score = round(max(0.0, min(best, 1.0)) * 100, 1)
         return Match(fact, score, round(best_coverage, 3), mismatch=mismatch)
+
+
+def pack_index(
+    pack: Pack, facts: Iterable[Fact] | None = None, *, embedder: Embedder | None = None
+) -> FactIndex:
+    """An index of ``facts`` (default: the pack's) as fans of ``pack``'s show ask: its name
+    says nothing about which fact is wanted, and its vocabulary is understood."""
+    return FactIndex(
+        pack.facts if facts is None else facts,
+        ignore=(pack.show.name, *pack.show.aliases),
+        embedder=embedder,
+        vocabulary=Vocabulary(pack.vocabulary),
+    )
 
 
 def _embed_facts(

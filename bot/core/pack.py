@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from bot.core.models import FACT_ID_PATTERN, Fact, OneLine, TextError, check_text
+from bot.core.text import fold
 
 
 class Source(BaseModel):
@@ -72,8 +73,22 @@ def _fact_id(value: str) -> str:
 FactId = Annotated[str, AfterValidator(_fact_id)]
 
 
+def _phrase_has_words(value: str) -> str:
+    if not fold(value):
+        raise ValueError("must contain letters or digits")
+    return value
+
+
+VocabularyWord = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
+VocabularyPhrase = Annotated[OneLine, Field(max_length=60), AfterValidator(_phrase_has_words)]
+
+
 class Pack(BaseModel):
     """A show's curated facts and the sources they cite.
+
+    ``vocabulary``: the show's own words (titles, nicknames, places), each with the
+    phrases fans use for it, so that "who plays the vp" finds "Who plays the Vice
+    President?". General fan speech ("come out", "s2", "cast") is the bot's, not the pack's.
 
     ``hide``: in a server's export (``/fact export``), the facts removed or hidden there,
     which ``/fact import`` removes or hides again. The bot's own pack has none.
@@ -84,6 +99,9 @@ class Pack(BaseModel):
     show: Show
     sources: dict[str, Source] = Field(min_length=1)
     facts: tuple[Fact, ...] = Field(min_length=1)
+    vocabulary: dict[VocabularyWord, tuple[VocabularyPhrase, ...]] = Field(
+        default_factory=dict, max_length=500
+    )
     hide: tuple[FactId, ...] = ()
 
 

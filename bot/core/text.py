@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 # Synonyms: every phrase on the right stands for the concept on the left. Concepts start
@@ -29,20 +29,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "ends", "cliffhanger", "cliff hanger", "twist", "final", "conclude", "concluded",
         "last ep", "final ep", "last one",
     ),
-    "@villain": (
-        "bad guy", "bad guys", "villain", "villains", "behind", "responsible", "culprit",
-        "planned", "plotted", "orchestrated",
-        "who did it", "mastermind", "evil",
-    ),
     "@discover": (
         "find out", "found out", "finds out", "discover", "discovered", "learn", "learns",
     ),
     "@death": (
         "die", "died", "dies", "dead", "death", "survive", "survived", "survives", "alive",
         "killed", "kill", "make it",
-    ),
-    "@attack": (
-        "attack", "attacked", "bomb", "bombing", "explosion", "exploded", "blast",
     ),
     "@recap": (
         "recap", "summary", "summarise", "summarize", "sum up", "catch me up", "refresher",
@@ -119,24 +111,6 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@spouse": (
         "husband", "wife", "spouse", "married", "marriage", "hubby",
-    ),
-    "@vp": (
-        "vice president", "vice pres", "vice prez", "vp", "vpotus",
-    ),
-    "@president": (
-        "president", "potus", "prez", "pres",
-    ),
-    "@pm": (
-        "prime minister", "pm",
-    ),
-    "@ambassador": (
-        "ambassador", "ambassadress", "ambo",
-    ),
-    "@uk": (
-        "uk", "britain", "british", "united kingdom", "england", "london",
-    ),
-    "@us": (
-        "usa", "american", "united states", "america",
     ),
     "@when": (
         "when", "what date", "what day", "what year", "how long until", "how long till",
@@ -239,9 +213,7 @@ _SPELLED_OUT = {
     "yrs": "years",
     "hr": "hours",
     "hrs": "hours",
-    "wh": "white house",
     "sec": "secretary",
-    "pres": "president",
     "ep": "episode",
     "ur": "your",
     "n": "and",
@@ -298,15 +270,6 @@ _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 
 
-_CONCEPT_OF = {phrase: concept for concept, phrases in CONCEPTS.items() for phrase in phrases}
-# One alternation, longest phrase first, so "vice president" wins over "president".
-_PHRASE = re.compile(
-    r"(?<![a-z0-9])(?:"
-    + "|".join(map(re.escape, sorted(_CONCEPT_OF, key=len, reverse=True)))
-    + r")(?![a-z0-9])"
-)
-
-
 @dataclass(frozen=True)
 class Analysis:
     """A question or phrasing reduced to the seasons it names and its canonical terms."""
@@ -323,6 +286,36 @@ def fold(text: str) -> str:
     text = re.sub(r"#\s?1\b", " number one ", text)
     text = text.replace("'", "")  # contractions: "what's" -> "whats"
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+
+class Vocabulary:
+    """Phrases that each stand for one idea: general fan speech (:data:`CONCEPTS`), plus a
+    show's own words from its pack ("vp" and "vice prez" for "vice president").
+
+    A show's word can name a new idea or add phrases to a general one (``spouse``).
+    """
+
+    def __init__(self, show_words: Mapping[str, Iterable[str]] | None = None) -> None:
+        concepts = {concept: list(phrases) for concept, phrases in CONCEPTS.items()}
+        for word, phrases in (show_words or {}).items():
+            folded = [fold(phrase) for phrase in phrases]
+            concepts.setdefault(f"@{word}", []).extend(p for p in folded if p)
+        self.concept_of = {phrase: c for c, phrases in concepts.items() for phrase in phrases}
+        # One alternation, longest phrase first, so "vice president" wins over "president".
+        self._phrase = re.compile(
+            r"(?<![a-z0-9])(?:"
+            + "|".join(map(re.escape, sorted(self.concept_of, key=len, reverse=True)))
+            + r")(?![a-z0-9])"
+        )
+        self.words = frozenset(word for phrase in self.concept_of for word in phrase.split())
+
+    def replace(self, text: str) -> str:
+        """``text`` with every known phrase replaced by its idea's term ("@vp")."""
+        return self._phrase.sub(lambda match: f" {self.concept_of[match.group()]} ", text)
+
+
+GENERAL = Vocabulary()
+"""General fan speech only, for text about no show in particular."""
 
 
 def find_seasons(folded: str) -> tuple[frozenset[int], str]:
@@ -346,11 +339,10 @@ def stem(word: str) -> str:
     return word
 
 
-def terms_of(folded: str) -> list[str]:
+def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     """Canonical terms of folded text: phrases to concepts, then words minus stopwords."""
     words = [_SPELLED_OUT.get(word, word) for word in folded.split()]
-    text = " ".join(words)
-    text = _PHRASE.sub(lambda match: f" {_CONCEPT_OF[match.group()]} ", text)
+    text = (vocabulary or GENERAL).replace(" ".join(words))
     terms = []
     for word in text.split():
         if word.startswith("@"):
@@ -360,13 +352,12 @@ def terms_of(folded: str) -> list[str]:
     return terms
 
 
-def concept_words() -> frozenset[str]:
-    """Every word that appears in a synonym phrase: part of any spelling lexicon."""
-    return frozenset(word for phrases in CONCEPTS.values() for p in phrases for word in p.split())
-
-
 def analyse(
-    text: str, *, ignore: Iterable[str] = (), correct: Callable[[str], str] | None = None
+    text: str,
+    *,
+    ignore: Iterable[str] = (),
+    correct: Callable[[str], str] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> Analysis:
     """Reduce ``text`` to its season and canonical terms.
 
@@ -379,7 +370,7 @@ def analyse(
         rest = " ".join(correct(word) for word in rest.split())
     for phrase in ignore:
         rest = re.sub(rf"\b{re.escape(fold(phrase))}\b", " ", rest)
-    return Analysis(seasons, tuple(terms_of(rest)))
+    return Analysis(seasons, tuple(terms_of(rest, vocabulary)))
 
 
 # Words a question starts with, as fans type them (after an "ok", "also", "and").

@@ -28,7 +28,7 @@ from bot.core.curation import toml_writer as toml
 from bot.core.curation.duplicates import DUPLICATE_COVERAGE, DUPLICATE_SCORE
 from bot.core.curation.packfile import IMPORT_MAX_BYTES, MODERATOR_PUBLISHER
 from bot.core.curation.toml_comments import line_comments
-from bot.core.matcher import FactIndex
+from bot.core.matcher import FactIndex, pack_index
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack, PackError, parse_pack
 from bot.core.store import DuplicateFactId, FactStore, StoredFact, UnknownFact
@@ -231,7 +231,7 @@ def test_choices_label_spoilers_without_their_content(pack: Pack) -> None:
 
 @pytest.fixture(scope="module")
 def index(pack: Pack) -> FactIndex:
-    return FactIndex(pack.facts, ignore=(pack.show.name, *pack.show.aliases))
+    return pack_index(pack)
 
 
 def fan_questions() -> list[dict[str, Any]]:

@@ -6,14 +6,14 @@ import random
 
 import pytest
 
-from bot.core.matcher import FactIndex, Lexicon
+from bot.core.matcher import FactIndex, Lexicon, pack_index
 from bot.core.pack import Pack
 from tests.core.factories import make_fact
 
 
 @pytest.fixture(scope="module")
 def index(pack: Pack) -> FactIndex:
-    return FactIndex(pack.facts, ignore=pack.show.aliases)
+    return pack_index(pack)
 
 
 def best(index: FactIndex, question: str) -> tuple[str, float, float]:

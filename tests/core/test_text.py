@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import analyse, fold
+from bot.core.pack import Pack
+from bot.core.text import Vocabulary, analyse, fold
 
 
 def test_fold_handles_case_quotes_accents_and_punctuation() -> None:
@@ -39,8 +40,26 @@ def test_seasons(question: str, seasons: set[int]) -> None:
         ("does hal die", "Does Hal survive?"),
     ],
 )
-def test_synonyms_meet(one: str, other: str) -> None:
-    assert set(analyse(one).terms) == set(analyse(other).terms)
+def test_synonyms_meet(pack: Pack, one: str, other: str) -> None:
+    vocabulary = Vocabulary(pack.vocabulary)
+    assert set(analyse(one, vocabulary=vocabulary).terms) == set(
+        analyse(other, vocabulary=vocabulary).terms
+    )
+
+
+def test_a_shows_words_come_from_its_pack(pack: Pack) -> None:
+    """Titles and places are the pack's: without it, "vp" is just a word."""
+    assert analyse("who's the VP").terms == ("@who", "vp")
+    assert analyse("who's the VP", vocabulary=Vocabulary(pack.vocabulary)).terms == (
+        "@who",
+        "@vp",
+    )
+    extended = Vocabulary({"spouse": ["other half"]})  # a pack can add to general speech too
+    assert analyse("who is kate's other half", vocabulary=extended).terms == (
+        "@who",
+        "kate",
+        "@spouse",
+    )
 
 
 def test_show_name_and_chatter_are_dropped() -> None:
