@@ -119,10 +119,8 @@ def cross_validate(questions: list[Question]) -> tuple[float, float]:
     return best, accuracy(held, best)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="cross-validate, write nothing")
-    args = parser.parse_args()
+def train() -> tuple[dict[str, Any], list[str]]:
+    """The model as ``decision.json`` holds it, and a report to print."""
     pack = load_pack(PACK)
     index = pack_index(pack, embedder=default_embedder())
     sets = development_sets()
@@ -134,16 +132,13 @@ def main() -> None:
     x = np.vstack([q[0] for q in questions if len(q[0])])
     y = np.concatenate([q[1] for q in questions if len(q[0])])
     w, b = fit(x, y)
-    print(f"{len(questions)} questions, {len(x)} candidates, from {[p.name for p in sets]}")
-    print(f"5-fold cross-validated accuracy {cv:.1%} at answer threshold {threshold:.2f}")
-    print(
-        f"accuracy on the training questions {accuracy(outcomes(w, b, questions), threshold):.1%}"
-    )
-    for name, weight in zip(FEATURES, w, strict=True):
-        print(f"  {name:>15} {weight:+.3f}")
-    print(f"  {'bias':>15} {b:+.3f}")
-    if args.check:
-        return
+    report = [
+        f"{len(questions)} questions, {len(x)} candidates, from {[p.name for p in sets]}",
+        f"5-fold cross-validated accuracy {cv:.1%} at answer threshold {threshold:.2f}",
+        f"accuracy on the training questions {accuracy(outcomes(w, b, questions), threshold):.1%}",
+        *(f"  {name:>15} {weight:+.3f}" for name, weight in zip(FEATURES, w, strict=True)),
+        f"  {'bias':>15} {b:+.3f}",
+    ]
     model = {
         "features": list(FEATURES),
         "weights": [round(float(v), 6) for v in w],
@@ -153,8 +148,18 @@ def main() -> None:
         "trained_on": [p.name for p in sets],
         "cross_validated_accuracy": round(cv, 4),
     }
-    MODEL_PATH.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {MODEL_PATH.relative_to(REPO)}")
+    return model, report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="cross-validate, write nothing")
+    args = parser.parse_args()
+    model, report = train()
+    print("\n".join(report))
+    if not args.check:
+        MODEL_PATH.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL_PATH.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

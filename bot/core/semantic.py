@@ -24,6 +24,7 @@ from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
 DIMENSIONS = 256
+_BATCH = 256
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 
@@ -52,11 +53,15 @@ class Embedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         """One normalised row per text; an empty text gets a zero row."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        encoded = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        for row, encoding in enumerate(encoded):
-            ids = np.asarray(encoding.ids, dtype=np.int64)
-            if ids.size:
-                out[row] = self._table[ids].mean(axis=0, dtype=np.float32)
+        # In batches: a large index is embedded in a worker thread, and each batch lets the
+        # event loop's thread have the interpreter back.
+        for first in range(0, len(texts), _BATCH):
+            batch = list(texts[first : first + _BATCH])
+            encoded = self._tokenizer.encode_batch(batch, add_special_tokens=False)
+            for row, encoding in enumerate(encoded, start=first):
+                ids = np.asarray(encoding.ids, dtype=np.int64)
+                if ids.size:
+                    out[row] = self._table[ids].mean(axis=0, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
