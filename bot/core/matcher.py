@@ -33,7 +33,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.models import Fact
 from bot.core.pack import Pack
-from bot.core.semantic import DIMENSIONS, Embedder
+from bot.core.semantic import Embedder
 from bot.core.text import GENERAL, INTENTS, STOPWORDS, Analysis, Vocabulary, analyse, fold
 
 # Candidate gathering stops adding terms once this many facts are in play; a term found in
@@ -47,9 +47,12 @@ _NAME_BONUS = 0.05
 UNKNOWN_WORD_WEIGHT = 2.5
 _MISMATCH_COVERAGE = 0.3
 _SEMANTIC_CANDIDATES = 5
-# Above this many phrasings, each fact is embedded once (the mean of its phrasings): the
-# vectors of a 100k-fact server then take 100 MB, and a question costs one 100k x 256 product.
+# Above this many phrasings, each fact is one vector: the mean of its phrasings, cut to its
+# first 64 dimensions (WordLlama's vectors are trained to be cut this way). A 100k-fact
+# server's vectors then take 26 MB and a question costs a 100k x 64 product (~2 ms), where
+# every phrasing at full width would take 400 MB and tens of milliseconds.
 _SEMANTIC_ROWS_MAX = 50_000
+_LARGE_INDEX_DIMENSIONS = 64
 _EMBED_BATCH = 4096
 
 
@@ -196,10 +199,7 @@ class FactIndex:
         chosen = [i for _, i in heapq.nlargest(_RERANK, rough)]
         similarity = self.similarity(question) if question else None
         if similarity is not None:
-            nearest = np.argsort(-similarity, kind="stable")
-            meant = [int(i) for i in nearest[: 4 * _SEMANTIC_CANDIDATES]]
-            meant = [i for i in meant if self._in_season(i, seasons)][:_SEMANTIC_CANDIDATES]
-            chosen += [i for i in meant if i not in chosen]
+            chosen += [i for i in self._nearest(similarity, seasons) if i not in chosen]
         query_text = " ".join(sorted(weights))
         matches = []
         for i in chosen:
@@ -221,10 +221,20 @@ class FactIndex:
         """How near in meaning ``question`` is to each fact (cosine, one value per fact)."""
         if self._embedder is None or self._vectors is None or not self.facts:
             return None
-        rows = self._vectors @ self._embedder.embed_one(question)
-        if self._starts is None:
-            return rows
-        return np.maximum.reduceat(rows, self._starts)
+        asked = self._embedder.embed_one(question)
+        if self._starts is None:  # a large index: one short vector per fact
+            return self._vectors @ _unit(asked[: self._vectors.shape[1]])
+        return np.maximum.reduceat(self._vectors @ asked, self._starts)
+
+    def _nearest(self, similarity: npt.NDArray[np.float32], seasons: frozenset[int]) -> list[int]:
+        """The facts nearest in meaning (in the season asked about), nearest first."""
+        wanted = 4 * _SEMANTIC_CANDIDATES
+        if len(similarity) > wanted:
+            top = np.argpartition(-similarity, wanted)[:wanted]
+        else:
+            top = np.arange(len(similarity))
+        ranked = sorted(top.tolist(), key=lambda i: (-similarity[i], i))
+        return [i for i in ranked if self._in_season(i, seasons)][:_SEMANTIC_CANDIDATES]
 
     def _in_season(self, i: int, seasons: frozenset[int]) -> bool:
         season = self.facts[i].season
@@ -304,14 +314,23 @@ def _embed_facts(
     if rows <= _SEMANTIC_ROWS_MAX:
         starts = np.cumsum([0, *map(len, texts_of[:-1])], dtype=np.intp)
         return embedder.embed([t for texts in texts_of for t in texts]), starts
-    means = np.empty((len(facts), DIMENSIONS), dtype=np.float32)
+    means = np.empty((len(facts), _LARGE_INDEX_DIMENSIONS), dtype=np.float32)
     for first in range(0, len(facts), _EMBED_BATCH):  # bounded memory while embedding
         batch = texts_of[first : first + _EMBED_BATCH]
         vectors = embedder.embed([t for texts in batch for t in texts])
         starts = np.cumsum([0, *map(len, batch[:-1])], dtype=np.intp)
-        means[first : first + len(batch)] = np.add.reduceat(vectors, starts, axis=0)
-    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9)
+        summed = np.add.reduceat(vectors, starts, axis=0)[:, :_LARGE_INDEX_DIMENSIONS]
+        means[first : first + len(batch)] = _unit(summed)
     return means, None
+
+
+def _unit(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """``vectors`` (one, or one per row) scaled to length 1."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    unit: npt.NDArray[np.float32] = np.divide(
+        vectors, norms, out=np.zeros_like(vectors), where=norms > 0
+    )
+    return unit
 
 
 def phrasings_of(fact: Fact) -> list[tuple[str, bool]]:

@@ -68,3 +68,22 @@ def test_search_scales_with_matches_not_facts() -> None:
     index = FactIndex(facts)
     assert best(index, "who plays grace pen")[0] == "target"
     assert best(index, "janney")[0] == "target"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_meaning_finds_what_shares_no_words(
+    pack: Pack, monkeypatch: pytest.MonkeyPatch, large: bool
+) -> None:
+    """Both ways of keeping vectors (every phrasing; one short vector per fact, as for a
+    very large server) bring up the finale for a question that never names it."""
+    from bot.core import matcher
+    from bot.core.semantic import default_embedder
+
+    if large:
+        monkeypatch.setattr(matcher, "_SEMANTIC_ROWS_MAX", 0)
+    index = pack_index(pack, embedder=default_embedder())
+    question = "did hal make it out alive"
+    found = index.search(index.analyse(question), question)
+    assert "s1-finale" in [m.fact.id for m in found]
+    similarity = index.similarity(question)
+    assert similarity is not None and similarity.shape == (len(pack.facts),)
