@@ -152,3 +152,18 @@ async def test_answers_after_a_gateway_reconnect(fake: FakeDiscord, bot: FanBot)
     data = await ask(fake, "ask", question="who plays the vp")
     assert "Allison Janney" in data["content"]
     assert fake.resume_count + fake.identify_count >= 2
+
+
+async def test_several_questions_get_one_reply(fake: FakeDiscord, bot: FanBot) -> None:
+    both = (await ask(fake, "ask", question="whens s2 out and who plays the vp"))["content"]
+    assert "October 31, 2024" in both and "Allison Janney" in both
+
+    withheld = await ask(fake, "ask", question="when does s2 come out? and how did s1 end")
+    content = withheld["content"]
+    assert "October 31, 2024" in content and "holds spoilers for the Season 1 finale" in content
+    assert "Trowbridge" not in content
+
+
+async def test_a_question_in_chatter_is_answered(fake: FakeDiscord, bot: FanBot) -> None:
+    data = await ask(fake, "ask", question="omg just finished ep 8 😭 anyway whens the next season")
+    assert "October 31, 2024" in data["content"]
