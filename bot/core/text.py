@@ -115,6 +115,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@when": (
         "when", "what date", "what day", "what year", "how long until", "how long till",
         "how soon", "how fast", "how quickly", "how long ago", "how long since",
+        # a month or a season of the year asks when ("s2 is in december right?")
+        "january", "february", "march", "april", "june", "july", "august",
+        "september", "october", "november", "december", "halloween", "christmas",
+        "summer", "autumn", "winter", "spring", "this year", "next year",
     ),
     "@who": (
         "who", "whom", "whose",
