@@ -19,6 +19,9 @@ from bot.settings import Settings
 
 log = logging.getLogger("bot")
 
+DISCORD_ID_MAX = 2**63 - 1
+"""Discord ids (snowflakes) are positive and fit SQLite's signed 64-bit INTEGER."""
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
@@ -47,13 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
-    sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
+    sync.add_argument("--guild", type=guild_id, help="sync to this guild only (instant)")
     sync.set_defaults(handler=_sync)
 
     ask = commands.add_parser("ask", help="answer questions offline, as the bot would")
     ask.add_argument("questions", nargs="+", metavar="QUESTION")
     ask.add_argument("--spoilers", action="store_true", help="show spoiler answers")
-    ask.add_argument("--guild", type=int, help="include this guild's own facts")
+    ask.add_argument("--guild", type=guild_id, help="include this guild's own facts")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.set_defaults(handler=_ask)
 
@@ -63,6 +66,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", type=Path, help="default: FACT_PACK")
     check.set_defaults(handler=_check)
     return parser
+
+
+def guild_id(text: str) -> int:
+    """``--guild``: a Discord server id, i.e. a snowflake (a positive 64-bit signed number)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value <= DISCORD_ID_MAX:
+        # argparse shows this as "argument --guild: ..." under the usage line, exit code 2
+        raise argparse.ArgumentTypeError(
+            f"must be a Discord server id (a positive number), not {text!r}"
+        )
+    return value
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,11 +12,14 @@ import pytest
 
 from tests.conftest import REPO
 
+OFFLINE = Path(__file__).resolve().parent / "offline"  # sitecustomize: no lookups but loopback
+
 
 def run(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = (
         {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
         | {"DATABASE_PATH": str(tmp_path / "cli.db"), "LOG_LEVEL": "WARNING"}
+        | {"PYTHONPATH": str(OFFLINE)}
         | env
     )
     return subprocess.run(
@@ -110,3 +113,22 @@ def test_a_rejected_token_says_what_to_do(
     assert run_bot(settings) == 2
     error = capsys.readouterr().err
     assert error.startswith("Discord rejected DISCORD_TOKEN.") and "not-a-real-token" not in error
+
+
+@pytest.mark.parametrize("command", ["ask", "sync"])
+@pytest.mark.parametrize("guild", ["0", "-5", str(2**63), "99999999999999999999", "abc"])
+def test_guild_must_be_a_discord_server_id(tmp_path: Path, command: str, guild: str) -> None:
+    extra = ["hi"] if command == "ask" else []
+    result = run(command, f"--guild={guild}", *extra, tmp_path=tmp_path, DISCORD_TOKEN="x")
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: ")
+    last = result.stderr.strip().splitlines()[-1]
+    assert "argument --guild: must be a Discord server id (a positive number)" in last
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "cli.db").exists()
+
+
+def test_the_largest_discord_id_is_a_valid_guild(tmp_path: Path) -> None:
+    result = run("ask", "--guild", str(2**63 - 1), "who plays kate", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Keri Russell" in result.stdout
