@@ -115,8 +115,13 @@ async def _answer_all(
     settings: Settings, questions: Sequence[str], guild_id: int | None, spoilers: bool
 ) -> list[Answer]:
     pack = load_pack(settings.fact_pack)
-    async with await FactStore.open(settings.database_path) as store:
-        await store.sync_pack(pack)
+    path = settings.database_path
+    if guild_id is not None and not path.exists():
+        log.warning("DATABASE_PATH %s does not exist: no server's own facts to include", path)
+    # A copy in memory: answering never writes the database, whatever pack is loaded.
+    guilds = [] if guild_id is None else [guild_id]
+    async with await FactStore.snapshot(path, guild_ids=guilds) as store:
+        await store.sync_pack(pack)  # the copy only: stored servers' rows meet this pack
         service = AnswerService(store, pack)
         return [await service.answer(guild_id, q, spoilers=spoilers) for q in questions]
 

@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from bot.core.pack import load_pack
+from bot.core.store import FactStore
 from tests.conftest import REPO
+from tests.core.factories import make_fact
 
 OFFLINE = Path(__file__).resolve().parent / "offline"  # sitecustomize: no lookups but loopback
+
+
+PACK = REPO / "facts" / "the-diplomat.toml"
+GUILD = 1200000000000000001
+MOD = 601
 
 
 def run(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = (
         {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
         | {"DATABASE_PATH": str(tmp_path / "cli.db"), "LOG_LEVEL": "WARNING"}
-        | {"PYTHONPATH": str(OFFLINE)}
+        | {"PYTHONPATH": str(OFFLINE), "FACT_PACK": str(PACK)}
         | env
     )
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,  # no .env there; the pack path is given explicitly
-        env=environment | {"FACT_PACK": str(REPO / "facts" / "the-diplomat.toml")},
+        env=environment,
         capture_output=True,
         text=True,
         timeout=60,
@@ -132,3 +143,75 @@ def test_the_largest_discord_id_is_a_valid_guild(tmp_path: Path) -> None:
     result = run("ask", "--guild", str(2**63 - 1), "who plays kate", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Keri Russell" in result.stdout
+
+
+def pack_without(path: Path, *fact_ids: str) -> Path:
+    """A copy of the shipped pack at ``path`` without the facts ``fact_ids``."""
+    head, *blocks = PACK.read_text(encoding="utf-8").split("\n[[facts]]\n")
+    kept = [b for b in blocks if not any(f'id = "{i}"' in b for i in fact_ids)]
+    assert len(kept) == len(blocks) - len(fact_ids)
+    path.write_text("\n[[facts]]\n".join([head, *kept]), encoding="utf-8")
+    return path
+
+
+def curated_database(path: Path) -> None:
+    """A database as the bot leaves it: the shipped pack, and a server that corrected the
+    Season 2 premiere and hid the Vice President's casting."""
+
+    async def build() -> None:
+        async with await FactStore.open(path) as store:
+            await store.sync_pack(load_pack(PACK))
+            premiere = await store.get(GUILD, "s2-premiere")
+            assert premiere is not None
+            corrected = premiere.fact.model_copy(update={"answer": "Our server says: soon."})
+            await store.edit(GUILD, corrected, MOD)
+            await store.remove(GUILD, "cast-allison-janney", MOD)
+            await store.add(GUILD, make_fact("our-trailer"), MOD)
+
+    asyncio.run(build())
+
+
+def rows(path: Path) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute("SELECT * FROM facts ORDER BY guild_id, fact_id").fetchall()
+
+
+def test_ask_never_writes_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    curated_database(db)
+    before, data = db.read_bytes(), rows(db)
+    smaller = pack_without(tmp_path / "smaller.toml", "s2-premiere", "cast-allison-janney")
+    questions = ["when does season 2 come out", "who plays the vice president"]
+
+    for pack in (smaller, PACK):
+        result = run(
+            "ask",
+            "--json",
+            "--guild",
+            str(GUILD),
+            *questions,
+            tmp_path=tmp_path,
+            FACT_PACK=str(pack),
+        )
+        assert result.returncode == 0, result.stderr
+        premiere, vp = [json.loads(line) for line in result.stdout.splitlines()]
+        assert "Our server says: soon." in premiere["text"]  # the correction, either way
+        assert vp["fact_id"] != "cast-allison-janney"  # still hidden in that server
+        assert db.read_bytes() == before
+        wal = db.with_name(db.name + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+    assert rows(db) == data
+
+    pack_only = run("ask", "--json", *questions, tmp_path=tmp_path)
+    assert [json.loads(line)["fact_id"] for line in pack_only.stdout.splitlines()] == [
+        "s2-premiere",
+        "cast-allison-janney",
+    ]
+    assert db.read_bytes() == before
+
+
+def test_ask_without_a_database_creates_none(tmp_path: Path) -> None:
+    result = run("ask", "--guild", str(GUILD), "who plays kate", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Keri Russell" in result.stdout
+    assert list(tmp_path.iterdir()) == []

@@ -70,6 +70,11 @@ def dump(path: Path) -> tuple[list[Any], list[Any]]:
     return facts, audit
 
 
+def file_bytes(path: Path) -> bytes:
+    """The file's bytes (a helper, so async tests read files without a lint warning)."""
+    return path.read_bytes()
+
+
 def ids(stored_facts: list[store_module.StoredFact]) -> list[str]:
     return [stored.fact_id for stored in stored_facts]
 
@@ -193,23 +198,72 @@ async def test_sync_pack_counts_and_idempotence(store: FactStore) -> None:
     assert all(stored.origin == "pack" and stored.guild_id is None for stored in pack_view)
 
 
-async def test_pack_fact_leaving_the_pack_orphans_override_and_drops_hide(
-    packed: FactStore,
-) -> None:
+async def test_a_smaller_pack_keeps_servers_corrections_and_hides(packed: FactStore) -> None:
     await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
-    await packed.remove(GUILD_B, "beta", MOD)
+    await packed.edit(GUILD_A, make_fact("beta", "A's beta."), MOD)
+    await packed.remove(GUILD_A, "beta", MOD)  # a hidden correction
+    await packed.remove(GUILD_B, "beta", MOD)  # a bare hide
 
     result = await packed.sync_pack(make_pack(make_fact("gamma")))
 
     assert result.removed == 2
-    assert result.orphaned == ((GUILD_A, "alpha"),)
-    assert result.dropped == ((GUILD_B, "beta"),)
+    assert result.kept == ((GUILD_A, "alpha"), (GUILD_A, "beta"), (GUILD_B, "beta"))
+    assert result.dropped == ()
     view_a = await packed.effective_facts(GUILD_A)
-    assert ids(view_a) == ["alpha", "gamma"]
-    assert view_a[0].origin == "guild"
-    assert view_a[0].fact.answer == "A's alpha."
+    assert answers(view_a) == {"alpha": "A's alpha.", "gamma": "The answer."}
+    assert view_a[0].origin == "guild"  # the server's own fact while the pack lacks it
     assert ids(await packed.effective_facts(GUILD_B)) == ["gamma"]
+    # B's hide of a fact the pack no longer has is dormant: nothing to show or act on
     assert await packed.guild_facts(GUILD_B, include_removed=True) == []
+    assert await packed.get(GUILD_B, "beta", include_removed=True) is None
+    for refused in (packed.remove(GUILD_B, "beta", MOD), packed.restore(GUILD_B, "beta", MOD)):
+        with pytest.raises(UnknownFact):
+            await refused
+    hidden_a = await packed.guild_facts(GUILD_A, include_removed=True)
+    assert [(s.fact_id, s.origin, s.removed) for s in hidden_a] == [
+        ("alpha", "guild", False),
+        ("beta", "guild", True),
+    ]
+
+
+async def test_the_full_pack_again_restores_every_servers_state_exactly(
+    packed: FactStore,
+) -> None:
+    full = make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Pack beta."))
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.edit(GUILD_A, make_fact("beta", "A's beta."), MOD)
+    await packed.remove(GUILD_A, "beta", MOD)
+    await packed.remove(GUILD_B, "beta", MOD)
+    await packed.add(GUILD_B, make_fact("own"), MOD)
+    views = {g: await packed.effective_facts(g) for g in (GUILD_A, GUILD_B)}
+    managed = {g: await packed.guild_facts(g, include_removed=True) for g in (GUILD_A, GUILD_B)}
+    guild_rows = [row for row in dump(packed.path)[0] if row[0] != 0]
+
+    await packed.sync_pack(make_pack(make_fact("gamma")))
+    again = await packed.sync_pack(full)
+
+    assert (again.added, again.claimed, again.dropped) == (2, (), ())
+    assert [row for row in dump(packed.path)[0] if row[0] != 0] == guild_rows
+    for guild in (GUILD_A, GUILD_B):
+        assert answers(await packed.effective_facts(guild)) == answers(views[guild])
+        assert [(s.fact, s.origin, s.removed, s.revision) for s in managed[guild]] == [
+            (s.fact, s.origin, s.removed, s.revision)
+            for s in await packed.guild_facts(guild, include_removed=True)
+        ]
+    hidden = await packed.get(GUILD_B, "beta", include_removed=True)
+    assert hidden is not None and (hidden.origin, hidden.removed) == ("override", True)
+
+
+async def test_a_dormant_hide_gives_way_to_a_new_fact_with_its_id(packed: FactStore) -> None:
+    await packed.remove(GUILD_B, "beta", MOD)
+    await packed.sync_pack(make_pack(make_fact("alpha", "Pack alpha.")))
+    added = await packed.add(GUILD_B, make_fact("beta", "B's own beta."), MOD)
+    assert (added.origin, added.removed) == ("guild", False)
+    result = await packed.sync_pack(
+        make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Pack beta."))
+    )
+    assert result.claimed == ((GUILD_B, "beta"),)
+    assert answers(await packed.effective_facts(GUILD_B))["beta"] == "B's own beta."
 
 
 async def test_pack_adding_a_guild_id_claims_it_as_override(store: FactStore) -> None:
@@ -609,3 +663,42 @@ async def test_invalid_stored_row_is_skipped_not_fatal(
 
     assert ids(view) == ["alpha", "beta", "fine"]
     assert "'broken'" in caplog.text
+
+
+# --- read-only snapshots ------------------------------------------------------------------
+
+
+async def test_snapshot_copies_the_pack_and_the_asked_guilds_and_never_writes(
+    packed: FactStore, db_path: Path
+) -> None:
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.add(GUILD_B, make_fact("own"), MOD)
+    await packed.close()
+    before = file_bytes(db_path)
+
+    async with await FactStore.snapshot(db_path, guild_ids=[GUILD_A]) as copy:
+        assert answers(await copy.effective_facts(GUILD_A))["alpha"] == "A's alpha."
+        assert ids(await copy.effective_facts(GUILD_B)) == ["alpha", "beta"]  # not copied
+        await copy.sync_pack(make_pack(make_fact("beta", "Newer beta.")))
+        await copy.add(GUILD_A, make_fact("scratch"), MOD)
+        assert answers(await copy.effective_facts(GUILD_A)) == {
+            "alpha": "A's alpha.",
+            "beta": "Newer beta.",
+            "scratch": "The answer.",
+        }
+
+    assert file_bytes(db_path) == before
+
+
+async def test_snapshot_of_a_missing_file_is_empty_and_creates_nothing(tmp_path: Path) -> None:
+    async with await FactStore.snapshot(tmp_path / "none.db", guild_ids=[GUILD_A]) as copy:
+        assert await copy.effective_facts(GUILD_A) == []
+    assert not (tmp_path / "none.db").exists()
+
+
+async def test_snapshot_refuses_a_newer_schema(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with closing(sqlite3.connect(db_path)) as db:
+        db.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    with pytest.raises(SchemaTooNew):
+        await FactStore.snapshot(db_path)

@@ -14,6 +14,11 @@ How rows combine (see :mod:`bot.core.migrations` for the table):
   that server only. Hiding a pack fact writes an override with ``removed = 1`` and, if
   the server never corrected the fact, no body; restoring such a marker deletes it, so
   the server follows later pack updates again.
+* A pack update that drops a fact leaves servers' overrides of it exactly as they are,
+  so loading a pack that has the fact again restores every server's state: meanwhile a
+  correction answers as the server's own fact and a bare hide marker is dormant.
+* :meth:`FactStore.snapshot` copies the pack and some servers' rows into memory through
+  a read-only connection, for answering without ever writing the file.
 
 Durability: WAL with ``synchronous = NORMAL``. A commit is appended to the WAL with
 ``write()`` before :meth:`commit` returns, so it survives the bot process being killed;

@@ -39,6 +39,7 @@ from bot.core.store.rows import (
     _PACK_SQL,
     _UPSERT,
     _audit_entry,
+    _dormant,
     _editable,
     _now,
     _Pair,
@@ -47,11 +48,27 @@ from bot.core.store.rows import (
     _Row,
     _stored,
     _stored_all,
+    _stored_raw,
 )
-from bot.core.store.schema import _configure, _rollback, apply_migrations
+from bot.core.store.schema import (
+    _configure,
+    _rollback,
+    apply_migrations,
+    copy_read_only,
+    read_only_uri,
+)
 
 # The package's name, so records keep the logger name they had before the split.
 logger = logging.getLogger(__package__)
+
+_LOGGED_REFS_MAX = 20
+
+
+def _some(refs: Sequence[GuildFactRef]) -> str:
+    """``refs`` for a log line, the first few only."""
+    shown = ", ".join(f"({guild}, {fact_id!r})" for guild, fact_id in refs[:_LOGGED_REFS_MAX])
+    more = len(refs) - _LOGGED_REFS_MAX
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 @dataclass
@@ -80,6 +97,28 @@ class FactStore:
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
             await _configure(db, str(path))
+            await apply_migrations(db, where=str(path))
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, path)
+
+    @classmethod
+    async def snapshot(cls, path: Path, *, guild_ids: Iterable[int] = ()) -> FactStore:
+        """A private in-memory copy of the pack rows and ``guild_ids``' rows of the
+        database at ``path``, for reading without writing.
+
+        The file is only ever opened read-only (SQLite ``mode=ro``), so nothing at
+        ``path`` changes; a missing file reads as an empty database. Writes to the
+        returned store (e.g. :meth:`sync_pack` of a newer pack) change the copy only.
+        """
+        guilds = [_checked_guild(guild_id) for guild_id in guild_ids]
+        source = read_only_uri(path)
+        db = await aiosqlite.connect(":memory:", isolation_level=None, uri=True)
+        try:
+            await db.execute("PRAGMA foreign_keys = ON")
+            if source is not None:
+                await copy_read_only(db, source, str(path), guilds)
             await apply_migrations(db, where=str(path))
         except BaseException:
             await db.close()
@@ -148,11 +187,6 @@ class FactStore:
         """Fact rows for ``sql``; callers hold the lock."""
         return [_Row(*row) for row in await self._db.execute_fetchall(sql, params)]
 
-    async def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[_Row]:
-        """Fact rows for ``sql``, under the lock (so no half-done transaction is visible)."""
-        async with self._lock:
-            return await self._rows(sql, params)
-
     async def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Execute one statement; return the number of rows it changed."""
         async with self._db.execute(sql, params) as cursor:
@@ -167,6 +201,8 @@ class FactStore:
         )
         pack = next((row for row in rows if row.guild_id == PACK_GUILD_ID), None)
         own = next((row for row in rows if row.guild_id != PACK_GUILD_ID), None)
+        if own is not None and _dormant(own, pack):
+            own = None  # nothing to show or act on until the fact returns to the pack
         return _Pair(pack, own)
 
     async def _audit(
@@ -239,8 +275,9 @@ class FactStore:
             params["topic"] = Topic(topic).value
         if not include_removed:
             filters += " AND g.removed = 0"
-        rows = await self._read(_GUILD_SQL.format(filters=filters), params)
-        return [_stored(row) for row in rows]
+        async with self._lock:
+            raw = await self._db.execute_fetchall(_GUILD_SQL.format(filters=filters), params)
+        return [_stored_raw(row) for row in raw]
 
     async def history(self, guild_id: int, fact_id: str) -> list[AuditEntry]:
         """Every logged change to ``fact_id`` in ``guild_id``, oldest first."""
@@ -329,11 +366,11 @@ class FactStore:
             shown = _editable(pair, fact.id, expected_revision)
             body = fact.model_dump_json()
             if body == pair.body:
-                return _stored(shown, fact)
+                return _stored(shown, fact, pack_body=pair.pack_body)
             row = await self._save_version(guild_id, pair, fact, body, actor_id, AuditAction.EDIT)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s edited %r", guild_id, actor_id, fact.id)
-        return _stored(row, fact)
+        return _stored(row, fact, pack_body=pair.pack_body)
 
     async def _save_version(
         self,
@@ -386,7 +423,7 @@ class FactStore:
             await self._audit(row, AuditAction.REMOVE, pair.body, None)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s removed %r", guild_id, actor_id, fact_id)
-        return _stored(row, fallback_body=pair.body)
+        return _stored(row, pack_body=pair.pack_body)
 
     async def restore(self, guild_id: int, fact_id: str, actor_id: int) -> StoredFact:
         """Undo :meth:`remove`: bring back a guild fact, or unhide a pack fact."""
@@ -414,7 +451,7 @@ class FactStore:
             await self._audit(logged, AuditAction.RESTORE, None, pair.body)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s restored %r", guild_id, actor_id, fact_id)
-        return _stored(row)
+        return _stored(row, pack_body=pair.pack_body)
 
     async def import_facts(
         self,
@@ -525,16 +562,23 @@ class FactStore:
             changes.pack = result.changed
         logger.info(
             "pack %r synced: %d added, %d updated, %d removed, %d unchanged, "
-            "%d overrides orphaned, %d guild facts claimed, %d rows dropped",
+            "%d guild facts claimed, %d rows dropped",
             pack.show.name,
             result.added,
             result.updated,
             result.removed,
             result.unchanged,
-            len(result.orphaned),
             len(result.claimed),
             len(result.dropped),
         )
+        if result.kept:
+            logger.info(
+                "pack %r lacks facts that servers corrected or hid; kept those %d rows, "
+                "which apply again if the facts return (guild, fact): %s",
+                pack.show.name,
+                len(result.kept),
+                _some(result.kept),
+            )
         return result
 
     async def _sync(self, pack: Pack) -> PackSync:
@@ -560,16 +604,16 @@ class FactStore:
         await self._db.executemany(
             "DELETE FROM facts WHERE guild_id = 0 AND fact_id = ?", [(i,) for i in gone]
         )
-        orphaned, dropped_hides = await self._release_overrides(gone)
-        claimed, dropped_removed = await self._claim_guild_facts([row.fact_id for row in added])
+        kept = await self._guild_rows_with_ids(gone)
+        claimed, dropped = await self._claim_guild_facts([row.fact_id for row in added])
         return PackSync(
             added=len(added),
             updated=len(updated),
             removed=len(gone),
             unchanged=len(pack.facts) - len(added) - len(updated),
-            orphaned=orphaned,
+            kept=tuple((row.guild_id, row.fact_id) for row in kept if row.origin == "override"),
             claimed=claimed,
-            dropped=(*dropped_hides, *dropped_removed),
+            dropped=dropped,
         )
 
     async def _guild_rows_with_ids(self, fact_ids: list[str]) -> list[_Row]:
@@ -582,34 +626,18 @@ class FactStore:
             (json.dumps(fact_ids),),
         )
 
-    async def _release_overrides(
-        self, gone: list[str]
-    ) -> tuple[tuple[GuildFactRef, ...], tuple[GuildFactRef, ...]]:
-        """Overrides of facts that left the pack: corrections become guild facts, bare
-        hide markers are deleted. Returns (orphaned, dropped)."""
-        orphaned: list[GuildFactRef] = []
-        dropped: list[GuildFactRef] = []
-        for row in await self._guild_rows_with_ids(gone):
-            ref = (row.guild_id, row.fact_id)
-            if row.body is None:
-                await self._run("DELETE FROM facts WHERE guild_id = ? AND fact_id = ?", ref)
-                dropped.append(ref)
-            else:
-                await self._run(
-                    "UPDATE facts SET origin = 'guild' WHERE guild_id = ? AND fact_id = ?", ref
-                )
-                orphaned.append(ref)
-        return tuple(orphaned), tuple(dropped)
-
     async def _claim_guild_facts(
         self, new_ids: list[str]
     ) -> tuple[tuple[GuildFactRef, ...], tuple[GuildFactRef, ...]]:
         """Guild facts whose id the pack now uses: live ones become overrides, removed
-        ones are deleted (the pack fact shows again). Returns (claimed, dropped)."""
+        ones are deleted (the pack fact shows again). Overrides kept from when the pack
+        last had the fact apply again as they are. Returns (claimed, dropped)."""
         claimed: list[GuildFactRef] = []
         dropped: list[GuildFactRef] = []
         for row in await self._guild_rows_with_ids(new_ids):
             ref = (row.guild_id, row.fact_id)
+            if row.origin == "override":
+                continue
             if row.removed:
                 await self._run("DELETE FROM facts WHERE guild_id = ? AND fact_id = ?", ref)
                 dropped.append(ref)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 
 import aiosqlite
 
@@ -74,3 +76,42 @@ async def _configure(db: aiosqlite.Connection, where: str) -> None:
         logger.warning("%s: journal_mode is %s, not WAL", where, rows[0][0])
     await db.execute("PRAGMA synchronous = NORMAL")
     await db.execute("PRAGMA foreign_keys = ON")
+
+
+def read_only_uri(path: Path) -> str | None:
+    """An SQLite URI opening ``path`` read-only, or None if there is no file."""
+    return path.resolve().as_uri() + "?mode=ro" if path.exists() else None
+
+
+async def copy_read_only(
+    db: aiosqlite.Connection, uri: str, where: str, guild_ids: Sequence[int]
+) -> None:
+    """Copy the pack rows and ``guild_ids``' rows of the database at ``uri`` (see
+    :func:`read_only_uri`) into the empty database ``db``, at the schema version they
+    have there.
+
+    The source is attached read-only: nothing there is written. ``db`` must have been
+    opened with ``uri=True``. Raises :class:`SchemaTooNew` like :func:`apply_migrations`.
+    """
+    await db.execute("ATTACH DATABASE ? AS source", (uri,))
+    try:
+        rows = list(await db.execute_fetchall("PRAGMA source.user_version"))
+        found = int(rows[0][0])
+        if found > len(MIGRATIONS):
+            raise SchemaTooNew(where, found, len(MIGRATIONS))
+        if found == 0:
+            return  # nothing of ours in it yet
+        await apply_migrations(db, MIGRATIONS[:found], where=where)
+        await db.execute("BEGIN")
+        try:
+            await db.execute(
+                "INSERT INTO main.facts SELECT * FROM source.facts WHERE guild_id = 0"
+                " OR guild_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(guild_ids)),),
+            )
+            await db.execute("COMMIT")
+        except BaseException:
+            await _rollback(db)
+            raise
+    finally:
+        await db.execute("DETACH DATABASE source")
