@@ -75,6 +75,11 @@ def file_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file in ``folder`` (not below it), by name."""
+    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+
+
 def ids(stored_facts: list[store_module.StoredFact]) -> list[str]:
     return [stored.fact_id for stored in stored_facts]
 
@@ -147,6 +152,30 @@ async def test_newer_schema_is_refused(db_path: Path) -> None:
     with closing(sqlite3.connect(db_path)) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION + 1,)
         assert db.execute("SELECT name FROM sqlite_master").fetchall() == []
+
+
+@pytest.mark.parametrize("opening", ["open", "snapshot"])
+async def test_unusable_files_are_refused_with_data_and_left_as_they_are(
+    tmp_path: Path, opening: str
+) -> None:
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("just some notes\n" * 30)
+    foreign = tmp_path / "other.db"
+    with closing(sqlite3.connect(foreign)) as db:
+        db.execute("CREATE TABLE recipes (name TEXT)")
+        db.commit()
+    cases = [
+        (tmp_path, store_module.Unusable.DIRECTORY, ""),
+        (not_db, store_module.Unusable.NOT_A_DATABASE, "file is not a database"),
+        (foreign, store_module.Unusable.FOREIGN, "tables: recipes"),
+    ]
+    for path, problem, detail in cases:
+        before = folder_bytes(tmp_path)
+        with pytest.raises(store_module.DatabaseUnusable) as refused:
+            await getattr(FactStore, opening)(path)
+        assert (refused.value.path, refused.value.problem) == (path, problem)
+        assert refused.value.detail == detail
+        assert folder_bytes(tmp_path) == before
 
 
 async def test_failed_migration_step_changes_nothing(tmp_path: Path) -> None:

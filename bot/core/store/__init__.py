@@ -36,6 +36,7 @@ import logging
 from bot.core.store.errors import (
     AlreadyRemoved,
     CorruptFact,
+    DatabaseUnusable,
     DuplicateFactId,
     FactError,
     NotRemoved,
@@ -43,6 +44,7 @@ from bot.core.store.errors import (
     StaleRevision,
     StoreError,
     UnknownFact,
+    Unusable,
 )
 from bot.core.store.facts import FactStore
 from bot.core.store.ids import FACT_ID_MAX_CHARS, PACK_GUILD_ID, slugify
@@ -72,6 +74,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "CorruptFact",
+    "DatabaseUnusable",
     "DuplicateFactId",
     "FactError",
     "FactStore",
@@ -85,6 +88,7 @@ __all__ = [
     "StoreError",
     "StoredFact",
     "UnknownFact",
+    "Unusable",
     "apply_migrations",
     "slugify",
 ]

@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+
 
 class StoreError(Exception):
     """Base of every error the fact store raises on purpose."""
+
+
+class Unusable(StrEnum):
+    """Why a file cannot be the bot's database."""
+
+    DIRECTORY = "is a directory"
+    NO_FOLDER = "its folder cannot be created"
+    CANNOT_OPEN = "cannot be opened or created"
+    READ_ONLY = "is read-only"
+    NOT_A_DATABASE = "is not an SQLite database"
+    CORRUPT = "is corrupt"
+    FOREIGN = "holds another program's data"
+
+
+class DatabaseUnusable(StoreError):
+    """The file at ``path`` cannot be the bot's database, for ``problem``; nothing in it
+    was changed. ``detail`` is the operating system's or SQLite's own words (for
+    :attr:`Unusable.FOREIGN`: the tables found)."""
+
+    def __init__(self, path: Path, problem: Unusable, detail: str = "") -> None:
+        self.path = path
+        self.problem = problem
+        self.detail = detail
+        super().__init__(f"{path} {problem.value}" + (f" ({detail})" if detail else ""))
 
 
 class SchemaTooNew(StoreError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -51,11 +52,16 @@ from bot.core.store.rows import (
     _stored_raw,
 )
 from bot.core.store.schema import (
+    BUSY_TIMEOUT_MS,
     _configure,
     _rollback,
     apply_migrations,
+    check_folder,
+    check_openable,
+    check_usable,
     copy_read_only,
     read_only_uri,
+    unusable,
 )
 
 # The package's name, so records keep the logger name they had before the split.
@@ -69,6 +75,11 @@ def _some(refs: Sequence[GuildFactRef]) -> str:
     shown = ", ".join(f"({guild}, {fact_id!r})" for guild, fact_id in refs[:_LOGGED_REFS_MAX])
     more = len(refs) - _LOGGED_REFS_MAX
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _opening_error(path: Path, error: sqlite3.Error) -> Exception:
+    """What to raise for ``error`` met while opening ``path``."""
+    return unusable(path, error) or error
 
 
 @dataclass
@@ -92,12 +103,23 @@ class FactStore:
 
     @classmethod
     async def open(cls, path: Path) -> FactStore:
-        """Open (creating if needed) and migrate the database at ``path``."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        Raises :class:`DatabaseUnusable`, having changed nothing, if ``path`` is a
+        directory, cannot be created or opened, or is not this bot's database (another
+        program's, not a database at all, or corrupt), and :class:`SchemaTooNew`.
+        """
+        check_folder(path)
+        await asyncio.to_thread(check_openable, path)
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await check_usable(db, path)  # reads only: a foreign or corrupt file stays as is
             await _configure(db, str(path))
             await apply_migrations(db, where=str(path))
+        except sqlite3.Error as error:
+            await db.close()
+            raise _opening_error(path, error) from None
         except BaseException:
             await db.close()
             raise
@@ -111,6 +133,7 @@ class FactStore:
         The file is only ever opened read-only (SQLite ``mode=ro``), so nothing at
         ``path`` changes; a missing file reads as an empty database. Writes to the
         returned store (e.g. :meth:`sync_pack` of a newer pack) change the copy only.
+        Raises what :meth:`open` raises.
         """
         guilds = [_checked_guild(guild_id) for guild_id in guild_ids]
         source = read_only_uri(path)
@@ -120,6 +143,9 @@ class FactStore:
             if source is not None:
                 await copy_read_only(db, source, str(path), guilds)
             await apply_migrations(db, where=str(path))
+        except sqlite3.Error as error:
+            await db.close()
+            raise _opening_error(path, error) from None
         except BaseException:
             await db.close()
             raise
