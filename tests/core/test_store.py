@@ -310,6 +310,77 @@ async def test_pack_adding_a_guild_id_claims_it_as_override(store: FactStore) ->
     assert (seen_by_b.origin, seen_by_b.fact.answer) == ("pack", "Pack news.")
 
 
+def spoiler_of(fact: Fact, spoils: str | None = "the finale") -> Fact:
+    return fact.model_copy(update={"spoiler": True, "spoils": spoils})
+
+
+async def test_a_pack_spoiler_makes_every_servers_correction_of_it_a_spoiler(
+    packed: FactStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.edit(GUILD_B, make_fact("alpha", "B's ||hidden|| alpha."), MOD)
+    await packed.edit(GUILD_B, make_fact("beta", "B's beta."), MOD)
+    await packed.remove(GUILD_B, "beta", MOD)  # a hidden correction: still a correction
+    pack_alpha = spoiler_of(make_fact("alpha", "Pack alpha."))
+    pack_beta = spoiler_of(make_fact("beta", "Pack beta."), "Season 2")
+
+    with caplog.at_level(logging.INFO, logger="bot.core.store"):
+        result = await packed.sync_pack(make_pack(pack_alpha, pack_beta))
+
+    assert result.spoiled == ((GUILD_A, "alpha"), (GUILD_B, "alpha"), (GUILD_B, "beta"))
+    assert f"guild {GUILD_A}: its correction of 'alpha' is now a spoiler" in caplog.text
+    a_alpha = await packed.get(GUILD_A, "alpha")
+    assert a_alpha is not None and a_alpha.origin == "override"
+    assert a_alpha.fact == spoiler_of(make_fact("alpha", "A's alpha."))
+    [b_alpha] = [s for s in await packed.effective_facts(GUILD_B) if s.fact_id == "alpha"]
+    assert b_alpha.fact == spoiler_of(make_fact("alpha", "B's hidden alpha."))  # tags removed
+    [listed] = [s for s in await packed.guild_facts(GUILD_A) if s.fact_id == "alpha"]
+    assert listed.fact.spoiler
+    restored = await packed.restore(GUILD_B, "beta", MOD)
+    assert restored.fact == spoiler_of(make_fact("beta", "B's beta."), "Season 2")
+    assert answers(await packed.effective_facts(GUILD_B))["beta"] == "B's beta."
+    assert all(s.fact.spoiler for s in await packed.effective_facts(GUILD_B))
+
+
+async def test_a_correction_saved_later_is_a_spoiler_too(packed: FactStore) -> None:
+    await packed.sync_pack(
+        make_pack(spoiler_of(make_fact("alpha", "Pack alpha.")), make_fact("beta", "Pack beta."))
+    )
+    report = await packed.import_facts(GUILD_A, [make_fact("alpha", "A's alpha.")], MOD)
+    assert report.changed == ("alpha",)
+    edited = await packed.edit(GUILD_A, make_fact("alpha", "A's alpha, again."), MOD)
+    assert edited.fact == spoiler_of(make_fact("alpha", "A's alpha, again."))
+    differently = spoiler_of(make_fact("alpha", "A's own spoiler."), "everything")
+    await packed.edit(GUILD_A, differently, MOD)
+    shown = await packed.get(GUILD_A, "alpha")
+    assert shown is not None and shown.fact.spoils == "the finale"  # the pack's word wins
+    assert (await packed.get(GUILD_A, "beta")) == (await packed.get(None, "beta"))
+
+
+async def test_a_correction_that_cannot_be_a_spoiler_gives_way_to_the_pack_fact(
+    packed: FactStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    await packed.edit(GUILD_A, make_fact("alpha", "||||"), MOD)
+    await packed.sync_pack(make_pack(spoiler_of(make_fact("alpha", "Pack alpha."))))
+
+    with caplog.at_level(logging.WARNING, logger="bot.core.store"):
+        [shown] = await packed.effective_facts(GUILD_A)
+
+    assert (shown.origin, shown.fact) == ("override", spoiler_of(make_fact("alpha", "Pack alpha.")))
+    assert "'alpha'" in caplog.text and str(GUILD_A) in caplog.text
+
+
+async def test_a_pack_fact_that_stops_being_a_spoiler_leaves_corrections_alone(
+    packed: FactStore,
+) -> None:
+    await packed.sync_pack(make_pack(spoiler_of(make_fact("alpha", "Pack alpha."))))
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    result = await packed.sync_pack(make_pack(make_fact("alpha", "Pack alpha.")))
+    assert result.spoiled == ()
+    shown = await packed.get(GUILD_A, "alpha")
+    assert shown is not None and shown.fact == make_fact("alpha", "A's alpha.")
+
+
 # --- moderator writes and audit -------------------------------------------------------
 
 

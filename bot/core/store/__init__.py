@@ -14,6 +14,9 @@ How rows combine (see :mod:`bot.core.migrations` for the table):
   that server only. Hiding a pack fact writes an override with ``removed = 1`` and, if
   the server never corrected the fact, no body; restoring such a marker deletes it, so
   the server follows later pack updates again.
+* Whenever the pack fact is a spoiler, a server's correction of it is served as a spoiler
+  of what the pack fact spoils (applied on every read, never written; see
+  :func:`~bot.core.store.rows._pack_spoiler_wins`).
 * A pack update that drops a fact leaves servers' overrides of it exactly as they are,
   so loading a pack that has the fact again restores every server's state: meanwhile a
   correction answers as the server's own fact and a bare hide marker is dormant.

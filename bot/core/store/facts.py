@@ -44,9 +44,11 @@ from bot.core.store.rows import (
     _editable,
     _now,
     _Pair,
+    _parse_fact,
     _removed_row,
     _resolve,
     _Row,
+    _spoiled_by_pack,
     _stored,
     _stored_all,
     _stored_raw,
@@ -432,6 +434,12 @@ class FactStore:
             )
         await self._run(_UPSERT, row)
         await self._audit(row, action, pair.body, body)
+        if pair.pack_body is not None and _spoiled_by_pack(body, pair.pack_body):
+            logger.info(
+                "guild %d: its correction of %r is served as a spoiler, as the pack marks the fact",
+                guild_id,
+                fact.id,
+            )
         return row
 
     async def remove(self, guild_id: int, fact_id: str, actor_id: int) -> StoredFact:
@@ -597,6 +605,12 @@ class FactStore:
             len(result.claimed),
             len(result.dropped),
         )
+        for guild_id, fact_id in result.spoiled:
+            logger.info(
+                "guild %d: its correction of %r is now a spoiler, as the pack marks the fact",
+                guild_id,
+                fact_id,
+            )
         if result.kept:
             logger.info(
                 "pack %r lacks facts that servers corrected or hid; kept those %d rows, "
@@ -632,6 +646,7 @@ class FactStore:
         )
         kept = await self._guild_rows_with_ids(gone)
         claimed, dropped = await self._claim_guild_facts([row.fact_id for row in added])
+        spoiled = await self._corrections_of_spoilers([*added, *updated])
         return PackSync(
             added=len(added),
             updated=len(updated),
@@ -640,6 +655,24 @@ class FactStore:
             kept=tuple((row.guild_id, row.fact_id) for row in kept if row.origin == "override"),
             claimed=claimed,
             dropped=dropped,
+            spoiled=spoiled,
+        )
+
+    async def _corrections_of_spoilers(self, changed: list[_Row]) -> tuple[GuildFactRef, ...]:
+        """Servers' corrections that the changed pack rows ``changed`` make spoilers.
+
+        Nothing is written for them: reads serve a correction of a spoiler as a spoiler
+        (see :func:`~bot.core.store.rows._pack_spoiler_wins`); this only finds them, to
+        report them.
+        """
+        bodies = {row.fact_id: row.body for row in changed if row.body is not None}
+        spoilers = [fact_id for fact_id, body in bodies.items() if _parse_fact(body).spoiler]
+        return tuple(
+            (row.guild_id, row.fact_id)
+            for row in await self._guild_rows_with_ids(spoilers)
+            if row.origin == "override"
+            and row.body is not None
+            and _spoiled_by_pack(row.body, bodies[row.fact_id])
         )
 
     async def _guild_rows_with_ids(self, fact_ids: list[str]) -> list[_Row]:

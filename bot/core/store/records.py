@@ -83,6 +83,9 @@ class PackSync:
     ``claimed``: live guild facts whose id the pack now uses; they are now overrides.
     ``dropped``: removed guild facts whose id the pack now uses, deleted so the pack
     fact shows (their history stays in the audit log).
+    ``spoiled``: servers' corrections of pack facts this sync made (or kept) spoilers,
+    which are served as spoilers of what the pack fact spoils from now on (nothing is
+    written for them: the store applies the pack's spoiler flag whenever it reads).
     """
 
     added: int
@@ -92,6 +95,7 @@ class PackSync:
     kept: tuple[GuildFactRef, ...] = ()
     claimed: tuple[GuildFactRef, ...] = ()
     dropped: tuple[GuildFactRef, ...] = ()
+    spoiled: tuple[GuildFactRef, ...] = ()
 
     @property
     def changed(self) -> bool:

@@ -175,8 +175,11 @@ def _stored(row: _Row, fact: Fact | None = None, *, pack_body: str | None = None
     if fact is None:
         fact = _fact_of(row, row.body if row.body is not None else pack_body)
     origin = row.origin
-    if origin == "override" and pack_body is None:
-        origin = "guild"
+    if origin == "override":
+        if pack_body is None:
+            origin = "guild"
+        elif row.body is not None:
+            fact = _pack_spoiler_wins(row, fact, pack_body)
     return StoredFact(
         fact=fact,
         guild_id=None if row.guild_id == PACK_GUILD_ID else row.guild_id,
@@ -186,6 +189,52 @@ def _stored(row: _Row, fact: Fact | None = None, *, pack_body: str | None = None
         updated_at=_time(row.updated_at),
         updated_by=row.updated_by,
     )
+
+
+def _pack_spoiler_wins(row: _Row, fact: Fact, pack_body: str) -> Fact:
+    """The server's correction ``fact`` as served: a spoiler, spoiling what the pack fact
+    spoils, whenever the pack fact is a spoiler.
+
+    Applied on every read rather than written at pack sync, so no path (a sync, a later
+    edit or import, an older row) can ever serve a correction of a spoiler in clear.
+    Spoiler tags in the correction's answer are removed (a spoiler answer may not hold
+    them); if what is left is no valid spoiler fact, the pack's own fact is served.
+    """
+    pack = _parse_fact(pack_body)
+    if not pack.spoiler or (fact.spoiler and fact.spoils == pack.spoils):
+        return fact
+    try:
+        return _as_spoiler(fact, pack.spoils)
+    except ValidationError as error:
+        logger.warning(
+            "guild %d: its correction of %r cannot be served as a spoiler (%s); serving the "
+            "pack's fact instead",
+            row.guild_id,
+            row.fact_id,
+            " ".join(str(error).split()),
+        )
+        return pack
+
+
+@lru_cache(maxsize=4096)
+def _as_spoiler(fact: Fact, spoils: str | None) -> Fact:
+    """``fact`` as a spoiler of ``spoils``, without spoiler tags in its answer."""
+    data = fact.model_dump()
+    data.update(spoiler=True, spoils=spoils, answer=fact.answer.replace("||", ""))
+    return Fact.model_validate(data)
+
+
+def _spoiled_by_pack(own_body: str, pack_body: str) -> bool:
+    """Whether the correction ``own_body`` is served differently because the pack fact
+    ``pack_body`` is a spoiler (it was not already that spoiler itself)."""
+    pack = _parse_fact(pack_body)
+    if not pack.spoiler:
+        return False
+    try:
+        own = _parse_fact(own_body)
+    except ValidationError:
+        return True  # a row that no longer validates is left out when read, anyway
+    return not (own.spoiler and own.spoils == pack.spoils)
 
 
 def _fact_of(row: _Row, body: str | None) -> Fact:
