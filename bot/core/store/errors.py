@@ -10,6 +10,41 @@ class StoreError(Exception):
     """Base of every error the fact store raises on purpose."""
 
 
+class StorageUnwritable(StoreError):
+    """A write failed because of the storage under the database; it was rolled back
+    whole: nothing changed.
+
+    ``path``: the database file. ``free_bytes``: free space on its disk when the write
+    failed (None if unknown). ``detail``: SQLite's words. ``first_in_episode``: no write
+    failed like this since the last one that worked (or since the store opened), so a
+    caller can report an episode once rather than every refused write.
+    """
+
+    problem = "cannot be written"
+
+    def __init__(
+        self, path: Path, free_bytes: int | None, detail: str, *, first_in_episode: bool
+    ) -> None:
+        self.path = path
+        self.free_bytes = free_bytes
+        self.detail = detail
+        self.first_in_episode = first_in_episode
+        free = "unknown" if free_bytes is None else f"{free_bytes} bytes"
+        super().__init__(f"{path} {self.problem} ({detail}); free space on its disk: {free}")
+
+
+class StorageFull(StorageUnwritable):
+    """SQLITE_FULL: the disk (or the database's size limit) is full."""
+
+    problem = "is full"
+
+
+class StorageFailing(StorageUnwritable):
+    """SQLITE_IOERR: the operating system failed to write (or read) the database."""
+
+    problem = "cannot be written: I/O error"
+
+
 class Unusable(StrEnum):
     """Why a file cannot be the bot's database."""
 

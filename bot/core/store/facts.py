@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -17,7 +18,15 @@ import aiosqlite
 
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
-from bot.core.store.errors import AlreadyRemoved, DuplicateFactId, NotRemoved, UnknownFact
+from bot.core.store.errors import (
+    AlreadyRemoved,
+    DuplicateFactId,
+    NotRemoved,
+    StorageFailing,
+    StorageFull,
+    StorageUnwritable,
+    UnknownFact,
+)
 from bot.core.store.ids import (
     _ID_CANDIDATES_PER_QUERY,
     PACK_GUILD_ID,
@@ -55,6 +64,8 @@ from bot.core.store.rows import (
 )
 from bot.core.store.schema import (
     BUSY_TIMEOUT_MS,
+    SQLITE_FULL,
+    SQLITE_IOERR,
     _configure,
     _rollback,
     apply_migrations,
@@ -62,6 +73,7 @@ from bot.core.store.schema import (
     check_openable,
     check_usable,
     copy_read_only,
+    primary_code,
     read_only_uri,
     unusable,
 )
@@ -77,6 +89,20 @@ def _some(refs: Sequence[GuildFactRef]) -> str:
     shown = ", ".join(f"({guild}, {fact_id!r})" for guild, fact_id in refs[:_LOGGED_REFS_MAX])
     more = len(refs) - _LOGGED_REFS_MAX
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+_STORAGE_ERRORS: dict[int, type[StorageUnwritable]] = {
+    SQLITE_FULL: StorageFull,
+    SQLITE_IOERR: StorageFailing,
+}
+
+
+def _free_bytes(path: Path) -> int | None:
+    """Free space on the disk holding ``path``, if it can be known."""
+    try:
+        return shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
 
 
 def _opening_error(path: Path, error: sqlite3.Error) -> Exception:
@@ -102,6 +128,7 @@ class FactStore:
         self._lock = asyncio.Lock()
         self._pack_generation = 0
         self._guild_generations: dict[int, int] = {}
+        self._failing_since_write = False  # a write failed for storage since the last success
 
     @classmethod
     async def open(cls, path: Path) -> FactStore:
@@ -195,6 +222,9 @@ class FactStore:
         Generations are bumped once committed, and also when the COMMIT itself was
         interrupted (e.g. cancelled), since it may have gone through: a needless bump
         only costs a cache reload.
+
+        A full disk (SQLITE_FULL) or an I/O error is raised as :class:`StorageFull` or
+        :class:`StorageFailing`, after the rollback.
         """
         async with self._lock:
             changes = _Changes()
@@ -204,12 +234,48 @@ class FactStore:
                 yield changes
                 committing = True
                 await self._db.execute("COMMIT")
-            except BaseException:
+            except BaseException as error:
                 await _rollback(self._db)
                 if committing:
                     self._bump(changes)
+                trouble = await self._storage_trouble(error)
+                if trouble is not None:
+                    raise trouble from error
                 raise
             self._bump(changes)
+            if self._failing_since_write and (changes.pack or changes.guilds):
+                self._failing_since_write = False
+                logger.info("%s: writes work again", self.path)
+
+    async def _storage_trouble(self, error: BaseException) -> StorageUnwritable | None:
+        """``error`` as a storage failure, or None if it is none.
+
+        Also gives the WAL's disk space back if it can: after a failed write the WAL
+        holds nothing uncommitted, so checkpointing it into the database and truncating
+        it loses nothing (if the checkpoint fails too, nothing changes). Failed writes do
+        not grow the WAL (the next write reuses the frames a rolled-back one wrote); this
+        keeps committed frames from holding space while the disk is full.
+        """
+        if not isinstance(error, sqlite3.Error):
+            return None
+        kind = _STORAGE_ERRORS.get(primary_code(error) or 0)
+        if kind is None:
+            return None
+        first = not self._failing_since_write
+        self._failing_since_write = True
+        await self._give_back_wal()
+        return kind(self.path, _free_bytes(self.path), str(error), first_in_episode=first)
+
+    async def _give_back_wal(self) -> None:
+        """Checkpoint the WAL and truncate it, without waiting for other connections."""
+        try:
+            await self._db.execute("PRAGMA busy_timeout = 0")
+            try:
+                await self._db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except sqlite3.Error as error:
+            logger.debug("%s: no WAL checkpoint after a failed write: %s", self.path, error)
 
     async def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[_Row]:
         """Fact rows for ``sql``; callers hold the lock."""

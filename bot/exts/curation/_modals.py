@@ -20,6 +20,7 @@ from bot.core import curation
 from bot.core.curation import Draft, DraftError
 from bot.core.models import Fact, Topic
 from bot.core.store import FactError, StoredFact
+from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
 from bot.responses import in_time, reply
 
@@ -163,6 +164,8 @@ class FactForm(discord.ui.Modal):
     async def on_error(  # type: ignore[override]
         self, interaction: Interaction, error: Exception
     ) -> None:
+        if await report_storage_trouble(interaction, error):
+            return
         log.error("The fact form failed (guild %s)", interaction.guild_id, exc_info=error)
         message = "Something went wrong on my side. The bot's host can find it in the logs."
         await reply(interaction, content=message, ephemeral=True)
