@@ -353,6 +353,20 @@ def test_database_path_that_is_not_a_usable_database(
     assert after == before  # not repaired nor overwritten
 
 
+@pytest.mark.parametrize("command", ["run", "ask"])
+def test_database_of_a_newer_bot(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "fanbot.db"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA user_version = 99")
+    before = path.read_bytes()
+    line = one_line_failure(start(command, tmp_path, DATABASE_PATH=str(path)))
+    assert line == (
+        f"DATABASE_PATH {path}: schema version 99 is newer than this bot knows (up to 1); "
+        "upgrade the bot or restore a backup made by this version"
+    )
+    assert path.read_bytes() == before
+
+
 @pytest.mark.parametrize("command", ["run", "ask", "facts check"])
 def test_fact_pack_that_is_a_directory(tmp_path: Path, command: str) -> None:
     folder = tmp_path / "facts"

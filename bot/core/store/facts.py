@@ -16,12 +16,14 @@ from typing import Any, Self
 
 import aiosqlite
 
+from bot.core.migrations import MIGRATIONS
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
 from bot.core.store.errors import (
     AlreadyRemoved,
     DuplicateFactId,
     NotRemoved,
+    SchemaTooNew,
     StorageFailing,
     StorageFull,
     StorageUnwritable,
@@ -143,7 +145,10 @@ class FactStore:
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await check_usable(db, path)  # reads only: a foreign or corrupt file stays as is
+            # Read only until the file is known to be ours: a refused one stays as it was.
+            found = await check_usable(db, path)
+            if found > len(MIGRATIONS):
+                raise SchemaTooNew(str(path), found, len(MIGRATIONS))
             await _configure(db, str(path))
             await apply_migrations(db, where=str(path))
         except sqlite3.Error as error:
