@@ -341,6 +341,11 @@ async def test_a_pack_spoiler_makes_every_servers_correction_of_it_a_spoiler(
     assert answers(await packed.effective_facts(GUILD_B))["beta"] == "B's beta."
     assert all(s.fact.spoiler for s in await packed.effective_facts(GUILD_B))
 
+    reworded = pack_alpha.model_copy(update={"answer": "Pack alpha, reworded."})
+    again = await packed.sync_pack(make_pack(reworded, pack_beta))
+    assert (again.updated, again.spoiled) == (1, ())  # already spoilers: nothing new to report
+    assert all(s.fact.spoiler for s in await packed.effective_facts(GUILD_A))
+
 
 async def test_a_correction_saved_later_is_a_spoiler_too(packed: FactStore) -> None:
     await packed.sync_pack(

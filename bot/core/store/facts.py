@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import aiosqlite
+from pydantic import ValidationError
 
 from bot.core.migrations import MIGRATIONS
 from bot.core.models import Fact, Topic
@@ -105,6 +106,17 @@ def _free_bytes(path: Path) -> int | None:
         return shutil.disk_usage(path.parent).free
     except OSError:
         return None
+
+
+def _newly_spoiler(body: str, old: _Row | None) -> bool:
+    """Whether the spoiler pack fact ``body`` was not this very spoiler in ``old``."""
+    if old is None or old.body is None:
+        return True
+    try:
+        was = _parse_fact(old.body)
+    except ValidationError:  # an old row this version no longer reads: report to be safe
+        return True
+    return not was.spoiler or was.spoils != _parse_fact(body).spoils
 
 
 def _opening_error(path: Path, error: sqlite3.Error) -> Exception:
@@ -717,7 +729,7 @@ class FactStore:
         )
         kept = await self._guild_rows_with_ids(gone)
         claimed, dropped = await self._claim_guild_facts([row.fact_id for row in added])
-        spoiled = await self._corrections_of_spoilers([*added, *updated])
+        spoiled = await self._corrections_of_spoilers([*added, *updated], existing)
         return PackSync(
             added=len(added),
             updated=len(updated),
@@ -729,15 +741,22 @@ class FactStore:
             spoiled=spoiled,
         )
 
-    async def _corrections_of_spoilers(self, changed: list[_Row]) -> tuple[GuildFactRef, ...]:
-        """Servers' corrections that the changed pack rows ``changed`` make spoilers.
+    async def _corrections_of_spoilers(
+        self, changed: list[_Row], before: dict[str, _Row]
+    ) -> tuple[GuildFactRef, ...]:
+        """Servers' corrections that the changed pack rows ``changed`` newly make spoilers
+        (the fact is new to the pack, became a spoiler, or spoils something else now).
 
         Nothing is written for them: reads serve a correction of a spoiler as a spoiler
         (see :func:`~bot.core.store.rows._pack_spoiler_wins`); this only finds them, to
         report them.
         """
         bodies = {row.fact_id: row.body for row in changed if row.body is not None}
-        spoilers = [fact_id for fact_id, body in bodies.items() if _parse_fact(body).spoiler]
+        spoilers = [
+            fact_id
+            for fact_id, body in bodies.items()
+            if _parse_fact(body).spoiler and _newly_spoiler(body, before.get(fact_id))
+        ]
         return tuple(
             (row.guild_id, row.fact_id)
             for row in await self._guild_rows_with_ids(spoilers)
