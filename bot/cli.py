@@ -14,10 +14,13 @@ from pydantic import ValidationError
 
 from bot.core.answers import Answer, AnswerService
 from bot.core.pack import PackError, load_pack
-from bot.core.store import FactStore, StoreError
+from bot.core.store import DatabaseUnusable, FactStore, SchemaTooNew, StoreError, Unusable
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
+
+DISCORD_ID_MAX = 2**63 - 1
+"""Discord ids (snowflakes) are positive and fit SQLite's signed 64-bit INTEGER."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,13 +33,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(settings.log_level)
     try:
         code: int = args.handler(args, settings)
+    except PathProblem as error:
+        return _fail(str(error))
     except PackError as error:
         return _fail(f"The fact pack has problems:\n{error}")
+    except DatabaseUnusable as error:
+        return _fail(database_problem(error))
+    except SchemaTooNew as error:
+        return _fail(f"DATABASE_PATH {error}")
     except StoreError as error:
         return _fail(f"Database error: {error}")
     except KeyboardInterrupt:
         return 130
     return code
+
+
+class PathProblem(Exception):
+    """A path given on the command line or in the settings cannot be used; the message
+    says which and why, in one line."""
+
+
+_WRITABLE = "point it at a writable location such as data/fanbot.db"
+_UNTOUCHED = "it was left untouched: point DATABASE_PATH at another file or restore a backup"
+
+
+def database_problem(error: DatabaseUnusable) -> str:
+    """One line for the host: the setting, the file, what is wrong and what to do."""
+    where = f"DATABASE_PATH {error.path}"
+    detail = f" ({error.detail})" if error.detail else ""
+    match error.problem:
+        case Unusable.DIRECTORY:
+            return f"{where} is a directory; point it at a file such as data/fanbot.db"
+        case Unusable.NO_FOLDER:
+            return f"{where}: its folder {error.path.parent} cannot be created{detail}; {_WRITABLE}"
+        case Unusable.CANNOT_OPEN | Unusable.READ_ONLY:
+            return f"{where} {error.problem.value}{detail}; {_WRITABLE}"
+        case _:  # not a database, corrupt, another program's
+            return f"{where} {error.problem.value}{detail}; {_UNTOUCHED}"
+
+
+def pack_file(path: Path, setting: str | None = "FACT_PACK") -> Path:
+    """``path`` if it can be a pack file; else :class:`PathProblem` naming ``setting``."""
+    if path.is_dir():
+        if setting is None:
+            raise PathProblem(f"{path} is a directory, not a fact pack file")
+        raise PathProblem(
+            f"{setting} {path} is a directory; point it at a pack file such as "
+            "facts/the-diplomat.toml"
+        )
+    return path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,13 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
-    sync.add_argument("--guild", type=int, help="sync to this guild only (instant)")
+    sync.add_argument("--guild", type=guild_id, help="sync to this guild only (instant)")
     sync.set_defaults(handler=_sync)
 
     ask = commands.add_parser("ask", help="answer questions offline, as the bot would")
     ask.add_argument("questions", nargs="+", metavar="QUESTION")
     ask.add_argument("--spoilers", action="store_true", help="show spoiler answers")
-    ask.add_argument("--guild", type=int, help="include this guild's own facts")
+    ask.add_argument("--guild", type=guild_id, help="include this guild's own facts")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.set_defaults(handler=_ask)
 
@@ -65,20 +110,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def guild_id(text: str) -> int:
+    """``--guild``: a Discord server id, i.e. a snowflake (a positive 64-bit signed number)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value <= DISCORD_ID_MAX:
+        # argparse shows this as "argument --guild: ..." under the usage line, exit code 2
+        raise argparse.ArgumentTypeError(
+            f"must be a Discord server id (a positive number), not {text!r}"
+        )
+    return value
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import run_bot  # imports discord; the offline commands do not need it
 
+    pack_file(settings.fact_pack)
     return run_bot(settings)
 
 
 def _sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import sync_commands
 
+    pack_file(settings.fact_pack)
     return sync_commands(settings, guild_id=args.guild)
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
-    path = args.path or settings.fact_pack
+    path = pack_file(args.path, None) if args.path else pack_file(settings.fact_pack)
     pack = load_pack(path)
     spoilers = sum(fact.spoiler for fact in pack.facts)
     print(f"{path}: OK, {len(pack.facts)} facts ({spoilers} spoiler), {pack.show.name}")
@@ -97,9 +158,14 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 async def _answer_all(
     settings: Settings, questions: Sequence[str], guild_id: int | None, spoilers: bool
 ) -> list[Answer]:
-    pack = load_pack(settings.fact_pack)
-    async with await FactStore.open(settings.database_path) as store:
-        await store.sync_pack(pack)
+    pack = load_pack(pack_file(settings.fact_pack))
+    path = settings.database_path
+    if guild_id is not None and not path.exists():
+        log.warning("DATABASE_PATH %s does not exist: no server's own facts to include", path)
+    # A copy in memory: answering never writes the database, whatever pack is loaded.
+    guilds = [] if guild_id is None else [guild_id]
+    async with await FactStore.snapshot(path, guild_ids=guilds) as store:
+        await store.sync_pack(pack)  # the copy only: stored servers' rows meet this pack
         service = AnswerService(store, pack)
         return [await service.answer(guild_id, q, spoilers=spoilers) for q in questions]
 
@@ -130,7 +196,7 @@ def _setup_logging(level: str) -> None:
 def _first_error(error: ValidationError) -> str:
     detail = error.errors(include_url=False)[0]
     name = ".".join(str(part) for part in detail["loc"]).upper()
-    return f"{name}: {detail['msg']}"
+    return f"{name}: {detail['msg'].removeprefix('Value error, ')}"
 
 
 def _fail(message: str) -> int:

@@ -18,6 +18,11 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.exts.answers", "bot.exts.meta", "bot.exts.curation")
 
+# The bot has no voice features: discord.py's warnings that voice libraries (PyNaCl,
+# davey) are missing would only be noise in front of the bot's own start-up messages.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 
 def intents() -> discord.Intents:
     """Slash commands need no privileged intent; ``guilds`` lets us name servers in logs."""
@@ -56,12 +61,28 @@ class FanBot(commands.Bot):
             raise RuntimeError("the answer service starts in setup_hook")
         return self._answers
 
-    async def setup_hook(self) -> None:
-        self._store = await FactStore.open(self.settings.database_path)
-        synced = await self._store.sync_pack(self.pack)
+    async def open_store(self) -> None:
+        """Open the database, load the pack into it and warm the answers; once.
+
+        The runner calls this before connecting, so that a database problem
+        (:class:`~bot.core.store.StoreError`) stops the bot before it logs in;
+        :meth:`setup_hook` calls it too.
+        """
+        if self._store is not None:
+            return
+        store = await FactStore.open(self.settings.database_path)
+        try:
+            synced = await store.sync_pack(self.pack)
+        except BaseException:
+            await store.close()
+            raise
         log.info("Fact pack %s: %s", self.pack.show.name, synced)
-        self._answers = AnswerService(self._store, self.pack)
+        self._store = store
+        self._answers = AnswerService(store, self.pack)
         await self._answers.index_for(None)  # warm: the first question is as fast as any
+
+    async def setup_hook(self) -> None:
+        await self.open_store()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.sync_dev_guild and self.settings.dev_guild_id:

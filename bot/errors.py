@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
+from bot.core.store import StorageFull, StorageUnwritable
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -16,8 +17,54 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+STORAGE_FULL = (
+    "I can't save changes right now (the bot's storage is full); nothing was changed. "
+    "Please tell the bot's host."
+)
+STORAGE_FAILING = (
+    "I can't save changes right now (the bot's storage is failing); nothing was changed. "
+    "Please tell the bot's host."
+)
+
+
 class NotAModerator(app_commands.CheckFailure):
     """The user may not curate facts in this server."""
+
+
+def storage_trouble(error: BaseException) -> StorageUnwritable | None:
+    """The storage failure behind ``error`` (a command error wraps it), if that is what it is."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    return error if isinstance(error, StorageUnwritable) else None
+
+
+def storage_message(error: StorageUnwritable) -> str:
+    """What the user is told; logs the trouble for the host once per episode."""
+    if error.first_in_episode:
+        free = "unknown" if error.free_bytes is None else f"{error.free_bytes / 1e6:.1f} MB"
+        log.error(
+            "Cannot write the database %s (%s); free space on its disk: %s. Writes are "
+            "refused until there is room again (logged once, not for every refused write)",
+            error.path,
+            error.detail,
+            free,
+        )
+    return STORAGE_FULL if isinstance(error, StorageFull) else STORAGE_FAILING
+
+
+async def report_storage_trouble(
+    interaction: discord.Interaction[Any], error: BaseException
+) -> bool:
+    """If ``error`` is a storage failure, tell the user (ephemerally) and return True.
+
+    For the ``on_error`` of modals and views and for item callbacks, which the command
+    tree's handler does not see.
+    """
+    trouble = storage_trouble(error)
+    if trouble is None:
+        return False
+    await reply(interaction, content=storage_message(trouble), ephemeral=True)
+    return True
 
 
 class CommandErrorHandler:
@@ -27,7 +74,10 @@ class CommandErrorHandler:
     async def handle(
         interaction: discord.Interaction[FanBot], error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, app_commands.CommandOnCooldown):
+        trouble = storage_trouble(error)
+        if trouble is not None:
+            message = storage_message(trouble)
+        elif isinstance(error, app_commands.CommandOnCooldown):
             message = f"Easy there! Try again in {error.retry_after:.0f} s."
         elif isinstance(error, NotAModerator):
             message = str(error)

@@ -61,11 +61,13 @@ def _with_token(
 
 async def _serve(bot: FanBot, token: str) -> None:
     async with bot:
+        await bot.open_store()  # a database problem stops the bot here, before connecting
         await bot.start(token)
 
 
 async def _sync(bot: FanBot, token: str, guild_id: int | None) -> None:
     async with bot:
+        await bot.open_store()
         await bot.login(token)
         guild = discord.Object(guild_id) if guild_id else None
         if guild is not None:

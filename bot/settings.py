@@ -29,6 +29,20 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in value.replace(",", " ").split())
         return value
 
+    @field_validator("database_path", mode="before")
+    @classmethod
+    def _database_named(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty; point it at a file such as data/fanbot.db")
+        return value
+
+    @field_validator("fact_pack", mode="before")
+    @classmethod
+    def _pack_named(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty; point it at a pack file such as facts/the-diplomat.toml")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

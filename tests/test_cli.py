@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
+from bot.core.pack import load_pack
+from bot.core.store import FactStore
 from tests.conftest import REPO
+from tests.core.factories import make_fact
+
+OFFLINE = Path(__file__).resolve().parent / "offline"  # sitecustomize: no lookups but loopback
+
+
+PACK = REPO / "facts" / "the-diplomat.toml"
+GUILD = 1200000000000000001
+MOD = 601
 
 
 def run(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = (
         {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
         | {"DATABASE_PATH": str(tmp_path / "cli.db"), "LOG_LEVEL": "WARNING"}
+        | {"PYTHONPATH": str(OFFLINE), "FACT_PACK": str(PACK)}
         | env
     )
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,  # no .env there; the pack path is given explicitly
-        env=environment | {"FACT_PACK": str(REPO / "facts" / "the-diplomat.toml")},
+        env=environment,
         capture_output=True,
         text=True,
         timeout=60,
@@ -110,3 +125,262 @@ def test_a_rejected_token_says_what_to_do(
     assert run_bot(settings) == 2
     error = capsys.readouterr().err
     assert error.startswith("Discord rejected DISCORD_TOKEN.") and "not-a-real-token" not in error
+
+
+@pytest.mark.parametrize("command", ["ask", "sync"])
+@pytest.mark.parametrize("guild", ["0", "-5", str(2**63), "99999999999999999999", "abc"])
+def test_guild_must_be_a_discord_server_id(
+    capsys: pytest.CaptureFixture[str], command: str, guild: str
+) -> None:
+    # argparse refuses it before anything runs: in-process is as faithful as a subprocess
+    extra = ["hi"] if command == "ask" else []
+    with pytest.raises(SystemExit) as exited:
+        main([command, f"--guild={guild}", *extra])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("usage: python -m bot ")
+    last = error.strip().splitlines()[-1]
+    assert last.endswith(
+        f"argument --guild: must be a Discord server id (a positive number), not {guild!r}"
+    )
+
+
+def test_the_largest_discord_id_is_a_valid_guild(tmp_path: Path) -> None:
+    result = run("ask", "--guild", str(2**63 - 1), "who plays kate", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Keri Russell" in result.stdout
+
+
+def pack_without(path: Path, *fact_ids: str) -> Path:
+    """A copy of the shipped pack at ``path`` without the facts ``fact_ids``."""
+    head, *blocks = PACK.read_text(encoding="utf-8").split("\n[[facts]]\n")
+    kept = [b for b in blocks if not any(f'id = "{i}"' in b for i in fact_ids)]
+    assert len(kept) == len(blocks) - len(fact_ids)
+    path.write_text("\n[[facts]]\n".join([head, *kept]), encoding="utf-8")
+    return path
+
+
+def curated_database(path: Path) -> None:
+    """A database as the bot leaves it: the shipped pack, and a server that corrected the
+    Season 2 premiere and hid the Vice President's casting."""
+
+    async def build() -> None:
+        async with await FactStore.open(path) as store:
+            await store.sync_pack(load_pack(PACK))
+            premiere = await store.get(GUILD, "s2-premiere")
+            assert premiere is not None
+            corrected = premiere.fact.model_copy(update={"answer": "Our server says: soon."})
+            await store.edit(GUILD, corrected, MOD)
+            await store.remove(GUILD, "cast-allison-janney", MOD)
+            await store.add(GUILD, make_fact("our-trailer"), MOD)
+
+    asyncio.run(build())
+
+
+def rows(path: Path) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute("SELECT * FROM facts ORDER BY guild_id, fact_id").fetchall()
+
+
+def test_ask_never_writes_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    curated_database(db)
+    before, data = db.read_bytes(), rows(db)
+    smaller = pack_without(tmp_path / "smaller.toml", "s2-premiere", "cast-allison-janney")
+    questions = ["when does season 2 come out", "who plays the vice president"]
+
+    for pack in (smaller, PACK):
+        result = run(
+            "ask",
+            "--json",
+            "--guild",
+            str(GUILD),
+            *questions,
+            tmp_path=tmp_path,
+            FACT_PACK=str(pack),
+        )
+        assert result.returncode == 0, result.stderr
+        premiere, vp = [json.loads(line) for line in result.stdout.splitlines()]
+        assert "Our server says: soon." in premiere["text"]  # the correction, either way
+        assert vp["fact_id"] != "cast-allison-janney"  # still hidden in that server
+        assert db.read_bytes() == before
+        wal = db.with_name(db.name + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+    assert rows(db) == data
+
+    pack_only = run("ask", "--json", *questions, tmp_path=tmp_path)
+    assert [json.loads(line)["fact_id"] for line in pack_only.stdout.splitlines()] == [
+        "s2-premiere",
+        "cast-allison-janney",
+    ]
+    assert db.read_bytes() == before
+
+
+def test_ask_without_a_database_creates_none(tmp_path: Path) -> None:
+    result = run("ask", "--guild", str(GUILD), "who plays kate", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Keri Russell" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- unusable DATABASE_PATH and FACT_PACK: one line, exit 2, nothing touched -----------
+
+COMMANDS = {
+    "run": ("run",),
+    "sync": ("sync", "--guild", str(GUILD)),
+    "ask": ("ask", "--guild", str(GUILD), "who plays kate"),
+}
+
+
+def one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
+    """The single line a refused start prints (exit code 2, no traceback, no noise)."""
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def start(command: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    # as users start it (LOG_LEVEL=INFO), with a fake token and no network
+    settings = {"DISCORD_TOKEN": "fake-token", "LOG_LEVEL": "INFO"} | env
+    return run(*COMMANDS[command], tmp_path=tmp_path, **settings)
+
+
+@pytest.mark.parametrize("command", ["run", "ask"])
+def test_database_path_that_is_a_directory(tmp_path: Path, command: str) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    line = one_line_failure(start(command, tmp_path, DATABASE_PATH=str(folder)))
+    assert line == (
+        f"DATABASE_PATH {folder} is a directory; point it at a file such as data/fanbot.db"
+    )
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(("setting", "command"), [("DATABASE_PATH", "run"), ("FACT_PACK", "ask")])
+def test_an_empty_path_setting(tmp_path: Path, command: str, setting: str) -> None:
+    line = one_line_failure(start(command, tmp_path, **{setting: " "}))
+    assert line.startswith("Invalid settings (environment or .env): ")
+    assert f"{setting}: is empty; point it at a " in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["run"])
+def test_database_path_in_a_folder_that_cannot_exist(tmp_path: Path, command: str) -> None:
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    path = tmp_path / "notes.txt" / "fanbot.db"
+    line = one_line_failure(start(command, tmp_path, DATABASE_PATH=str(path)))
+    assert line == (
+        f"DATABASE_PATH {path}: its folder {path.parent} cannot be created (File exists); "
+        "point it at a writable location such as data/fanbot.db"
+    )
+    assert (tmp_path / "notes.txt").read_text() == "a file, not a folder\n"
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("command", ["sync"])
+def test_database_path_where_nothing_can_be_written(tmp_path: Path, command: str) -> None:
+    path = "/proc/fanbot.db"  # not writable, even for root
+    line = one_line_failure(start(command, tmp_path, DATABASE_PATH=path))
+    assert line == (
+        f"DATABASE_PATH {path} cannot be opened or created (unable to open database file); "
+        "point it at a writable location such as data/fanbot.db"
+    )
+
+
+def test_ask_needs_no_writable_database(tmp_path: Path) -> None:
+    result = run("ask", "who plays kate", tmp_path=tmp_path, DATABASE_PATH="/proc/fanbot.db")
+    assert result.returncode == 0 and "Keri Russell" in result.stdout
+
+
+def not_a_database(path: Path) -> None:
+    path.write_text("guild,fact\n1,trailer\n" * 20)
+
+
+def corrupt_database(path: Path) -> None:
+    """The shipped pack and a curated server, then garbage over a page inside the file."""
+    curated_database(path)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    assert len(data) >= 4 * page
+    data[2 * page : 3 * page] = b"\xa5" * page
+    path.write_bytes(bytes(data))
+
+
+def foreign_database(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE recipes (name TEXT, steps TEXT)")
+        db.execute("INSERT INTO recipes VALUES ('bread', 'knead')")
+        db.commit()
+
+
+BROKEN = {
+    "not-a-database": (not_a_database, "is not an SQLite database"),
+    "corrupt": (corrupt_database, "is corrupt"),
+    "foreign": (foreign_database, "holds another program's data (tables: recipes)"),
+}
+
+
+@pytest.mark.parametrize("command", ["run", "ask"])
+@pytest.mark.parametrize("kind", BROKEN)
+def test_database_path_that_is_not_a_usable_database(
+    tmp_path: Path, command: str, kind: str
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "fanbot.db"
+    make, problem = BROKEN[kind]
+    make(path)
+    before = snapshot(folder)
+
+    line = one_line_failure(start(command, tmp_path, DATABASE_PATH=str(path)))
+
+    assert line.startswith(f"DATABASE_PATH {path} {problem}")
+    assert line.endswith(
+        "it was left untouched: point DATABASE_PATH at another file or restore a backup"
+    )
+    after = snapshot(folder)
+    if command == "ask":
+        # A read-only SQLite reader of a WAL database leaves an empty -wal and the -shm
+        # index behind (it may not delete them: another process could be using them).
+        assert after.pop("fanbot.db-wal", b"") == b""
+        after.pop("fanbot.db-shm", None)
+    assert after == before  # not repaired nor overwritten
+
+
+@pytest.mark.parametrize("command", ["run", "ask"])
+def test_database_of_a_newer_bot(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "fanbot.db"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA user_version = 99")
+    before = path.read_bytes()
+    line = one_line_failure(start(command, tmp_path, DATABASE_PATH=str(path)))
+    assert line == (
+        f"DATABASE_PATH {path}: schema version 99 is newer than this bot knows (up to 1); "
+        "upgrade the bot or restore a backup made by this version"
+    )
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["run", "ask", "facts check"])
+def test_fact_pack_that_is_a_directory(tmp_path: Path, command: str) -> None:
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    argv = ("facts", "check") if command == "facts check" else COMMANDS[command]
+    result = run(*argv, tmp_path=tmp_path, DISCORD_TOKEN="fake-token", FACT_PACK=str(folder))
+    line = one_line_failure(result)
+    assert line == (
+        f"FACT_PACK {folder} is a directory; point it at a pack file such as "
+        "facts/the-diplomat.toml"
+    )
+    assert not (tmp_path / "cli.db").exists()
+
+
+def test_facts_check_of_a_directory(tmp_path: Path) -> None:
+    line = one_line_failure(run("facts", "check", str(tmp_path), tmp_path=tmp_path))
+    assert line == f"{tmp_path} is a directory, not a fact pack file"

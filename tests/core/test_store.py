@@ -70,6 +70,16 @@ def dump(path: Path) -> tuple[list[Any], list[Any]]:
     return facts, audit
 
 
+def file_bytes(path: Path) -> bytes:
+    """The file's bytes (a helper, so async tests read files without a lint warning)."""
+    return path.read_bytes()
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file in ``folder`` (not below it), by name."""
+    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+
+
 def ids(stored_facts: list[store_module.StoredFact]) -> list[str]:
     return [stored.fact_id for stored in stored_facts]
 
@@ -144,6 +154,30 @@ async def test_newer_schema_is_refused(db_path: Path) -> None:
         assert db.execute("SELECT name FROM sqlite_master").fetchall() == []
 
 
+@pytest.mark.parametrize("opening", ["open", "snapshot"])
+async def test_unusable_files_are_refused_with_data_and_left_as_they_are(
+    tmp_path: Path, opening: str
+) -> None:
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("just some notes\n" * 30)
+    foreign = tmp_path / "other.db"
+    with closing(sqlite3.connect(foreign)) as db:
+        db.execute("CREATE TABLE recipes (name TEXT)")
+        db.commit()
+    cases = [
+        (tmp_path, store_module.Unusable.DIRECTORY, ""),
+        (not_db, store_module.Unusable.NOT_A_DATABASE, "file is not a database"),
+        (foreign, store_module.Unusable.FOREIGN, "tables: recipes"),
+    ]
+    for path, problem, detail in cases:
+        before = folder_bytes(tmp_path)
+        with pytest.raises(store_module.DatabaseUnusable) as refused:
+            await getattr(FactStore, opening)(path)
+        assert (refused.value.path, refused.value.problem) == (path, problem)
+        assert refused.value.detail == detail
+        assert folder_bytes(tmp_path) == before
+
+
 async def test_failed_migration_step_changes_nothing(tmp_path: Path) -> None:
     broken = sql_step("CREATE TABLE half (x)", "THIS IS NOT SQL")
     steps = [*MIGRATIONS, Migration(LATEST_VERSION + 1, "broken", broken)]
@@ -193,23 +227,72 @@ async def test_sync_pack_counts_and_idempotence(store: FactStore) -> None:
     assert all(stored.origin == "pack" and stored.guild_id is None for stored in pack_view)
 
 
-async def test_pack_fact_leaving_the_pack_orphans_override_and_drops_hide(
-    packed: FactStore,
-) -> None:
+async def test_a_smaller_pack_keeps_servers_corrections_and_hides(packed: FactStore) -> None:
     await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
-    await packed.remove(GUILD_B, "beta", MOD)
+    await packed.edit(GUILD_A, make_fact("beta", "A's beta."), MOD)
+    await packed.remove(GUILD_A, "beta", MOD)  # a hidden correction
+    await packed.remove(GUILD_B, "beta", MOD)  # a bare hide
 
     result = await packed.sync_pack(make_pack(make_fact("gamma")))
 
     assert result.removed == 2
-    assert result.orphaned == ((GUILD_A, "alpha"),)
-    assert result.dropped == ((GUILD_B, "beta"),)
+    assert result.kept == ((GUILD_A, "alpha"), (GUILD_A, "beta"), (GUILD_B, "beta"))
+    assert result.dropped == ()
     view_a = await packed.effective_facts(GUILD_A)
-    assert ids(view_a) == ["alpha", "gamma"]
-    assert view_a[0].origin == "guild"
-    assert view_a[0].fact.answer == "A's alpha."
+    assert answers(view_a) == {"alpha": "A's alpha.", "gamma": "The answer."}
+    assert view_a[0].origin == "guild"  # the server's own fact while the pack lacks it
     assert ids(await packed.effective_facts(GUILD_B)) == ["gamma"]
+    # B's hide of a fact the pack no longer has is dormant: nothing to show or act on
     assert await packed.guild_facts(GUILD_B, include_removed=True) == []
+    assert await packed.get(GUILD_B, "beta", include_removed=True) is None
+    for refused in (packed.remove(GUILD_B, "beta", MOD), packed.restore(GUILD_B, "beta", MOD)):
+        with pytest.raises(UnknownFact):
+            await refused
+    hidden_a = await packed.guild_facts(GUILD_A, include_removed=True)
+    assert [(s.fact_id, s.origin, s.removed) for s in hidden_a] == [
+        ("alpha", "guild", False),
+        ("beta", "guild", True),
+    ]
+
+
+async def test_the_full_pack_again_restores_every_servers_state_exactly(
+    packed: FactStore,
+) -> None:
+    full = make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Pack beta."))
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.edit(GUILD_A, make_fact("beta", "A's beta."), MOD)
+    await packed.remove(GUILD_A, "beta", MOD)
+    await packed.remove(GUILD_B, "beta", MOD)
+    await packed.add(GUILD_B, make_fact("own"), MOD)
+    views = {g: await packed.effective_facts(g) for g in (GUILD_A, GUILD_B)}
+    managed = {g: await packed.guild_facts(g, include_removed=True) for g in (GUILD_A, GUILD_B)}
+    guild_rows = [row for row in dump(packed.path)[0] if row[0] != 0]
+
+    await packed.sync_pack(make_pack(make_fact("gamma")))
+    again = await packed.sync_pack(full)
+
+    assert (again.added, again.claimed, again.dropped) == (2, (), ())
+    assert [row for row in dump(packed.path)[0] if row[0] != 0] == guild_rows
+    for guild in (GUILD_A, GUILD_B):
+        assert answers(await packed.effective_facts(guild)) == answers(views[guild])
+        assert [(s.fact, s.origin, s.removed, s.revision) for s in managed[guild]] == [
+            (s.fact, s.origin, s.removed, s.revision)
+            for s in await packed.guild_facts(guild, include_removed=True)
+        ]
+    hidden = await packed.get(GUILD_B, "beta", include_removed=True)
+    assert hidden is not None and (hidden.origin, hidden.removed) == ("override", True)
+
+
+async def test_a_dormant_hide_gives_way_to_a_new_fact_with_its_id(packed: FactStore) -> None:
+    await packed.remove(GUILD_B, "beta", MOD)
+    await packed.sync_pack(make_pack(make_fact("alpha", "Pack alpha.")))
+    added = await packed.add(GUILD_B, make_fact("beta", "B's own beta."), MOD)
+    assert (added.origin, added.removed) == ("guild", False)
+    result = await packed.sync_pack(
+        make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Pack beta."))
+    )
+    assert result.claimed == ((GUILD_B, "beta"),)
+    assert answers(await packed.effective_facts(GUILD_B))["beta"] == "B's own beta."
 
 
 async def test_pack_adding_a_guild_id_claims_it_as_override(store: FactStore) -> None:
@@ -225,6 +308,82 @@ async def test_pack_adding_a_guild_id_claims_it_as_override(store: FactStore) ->
     assert (seen_by_a.origin, seen_by_a.fact.answer) == ("override", "A's news.")
     [seen_by_b] = await store.effective_facts(GUILD_B)
     assert (seen_by_b.origin, seen_by_b.fact.answer) == ("pack", "Pack news.")
+
+
+def spoiler_of(fact: Fact, spoils: str | None = "the finale") -> Fact:
+    return fact.model_copy(update={"spoiler": True, "spoils": spoils})
+
+
+async def test_a_pack_spoiler_makes_every_servers_correction_of_it_a_spoiler(
+    packed: FactStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.edit(GUILD_B, make_fact("alpha", "B's ||hidden|| alpha."), MOD)
+    await packed.edit(GUILD_B, make_fact("beta", "B's beta."), MOD)
+    await packed.remove(GUILD_B, "beta", MOD)  # a hidden correction: still a correction
+    pack_alpha = spoiler_of(make_fact("alpha", "Pack alpha."))
+    pack_beta = spoiler_of(make_fact("beta", "Pack beta."), "Season 2")
+
+    with caplog.at_level(logging.INFO, logger="bot.core.store"):
+        result = await packed.sync_pack(make_pack(pack_alpha, pack_beta))
+
+    assert result.spoiled == ((GUILD_A, "alpha"), (GUILD_B, "alpha"), (GUILD_B, "beta"))
+    assert f"guild {GUILD_A}: its correction of 'alpha' is now a spoiler" in caplog.text
+    a_alpha = await packed.get(GUILD_A, "alpha")
+    assert a_alpha is not None and a_alpha.origin == "override"
+    assert a_alpha.fact == spoiler_of(make_fact("alpha", "A's alpha."))
+    [b_alpha] = [s for s in await packed.effective_facts(GUILD_B) if s.fact_id == "alpha"]
+    assert b_alpha.fact == spoiler_of(make_fact("alpha", "B's hidden alpha."))  # tags removed
+    [listed] = [s for s in await packed.guild_facts(GUILD_A) if s.fact_id == "alpha"]
+    assert listed.fact.spoiler
+    restored = await packed.restore(GUILD_B, "beta", MOD)
+    assert restored.fact == spoiler_of(make_fact("beta", "B's beta."), "Season 2")
+    assert answers(await packed.effective_facts(GUILD_B))["beta"] == "B's beta."
+    assert all(s.fact.spoiler for s in await packed.effective_facts(GUILD_B))
+
+    reworded = pack_alpha.model_copy(update={"answer": "Pack alpha, reworded."})
+    again = await packed.sync_pack(make_pack(reworded, pack_beta))
+    assert (again.updated, again.spoiled) == (1, ())  # already spoilers: nothing new to report
+    assert all(s.fact.spoiler for s in await packed.effective_facts(GUILD_A))
+
+
+async def test_a_correction_saved_later_is_a_spoiler_too(packed: FactStore) -> None:
+    await packed.sync_pack(
+        make_pack(spoiler_of(make_fact("alpha", "Pack alpha.")), make_fact("beta", "Pack beta."))
+    )
+    report = await packed.import_facts(GUILD_A, [make_fact("alpha", "A's alpha.")], MOD)
+    assert report.changed == ("alpha",)
+    edited = await packed.edit(GUILD_A, make_fact("alpha", "A's alpha, again."), MOD)
+    assert edited.fact == spoiler_of(make_fact("alpha", "A's alpha, again."))
+    differently = spoiler_of(make_fact("alpha", "A's own spoiler."), "the show")
+    await packed.edit(GUILD_A, differently, MOD)
+    shown = await packed.get(GUILD_A, "alpha")
+    assert shown is not None and shown.fact.spoils == "the finale"  # the pack's word wins
+    assert (await packed.get(GUILD_A, "beta")) == (await packed.get(None, "beta"))
+
+
+async def test_a_correction_that_cannot_be_a_spoiler_gives_way_to_the_pack_fact(
+    packed: FactStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    await packed.edit(GUILD_A, make_fact("alpha", "||||"), MOD)
+    await packed.sync_pack(make_pack(spoiler_of(make_fact("alpha", "Pack alpha."))))
+
+    with caplog.at_level(logging.WARNING, logger="bot.core.store"):
+        [shown] = await packed.effective_facts(GUILD_A)
+
+    assert (shown.origin, shown.fact) == ("override", spoiler_of(make_fact("alpha", "Pack alpha.")))
+    assert "'alpha'" in caplog.text and str(GUILD_A) in caplog.text
+
+
+async def test_a_pack_fact_that_stops_being_a_spoiler_leaves_corrections_alone(
+    packed: FactStore,
+) -> None:
+    await packed.sync_pack(make_pack(spoiler_of(make_fact("alpha", "Pack alpha."))))
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    result = await packed.sync_pack(make_pack(make_fact("alpha", "Pack alpha.")))
+    assert result.spoiled == ()
+    shown = await packed.get(GUILD_A, "alpha")
+    assert shown is not None and shown.fact == make_fact("alpha", "A's alpha.")
 
 
 # --- moderator writes and audit -------------------------------------------------------
@@ -609,3 +768,42 @@ async def test_invalid_stored_row_is_skipped_not_fatal(
 
     assert ids(view) == ["alpha", "beta", "fine"]
     assert "'broken'" in caplog.text
+
+
+# --- read-only snapshots ------------------------------------------------------------------
+
+
+async def test_snapshot_copies_the_pack_and_the_asked_guilds_and_never_writes(
+    packed: FactStore, db_path: Path
+) -> None:
+    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.add(GUILD_B, make_fact("own"), MOD)
+    await packed.close()
+    before = file_bytes(db_path)
+
+    async with await FactStore.snapshot(db_path, guild_ids=[GUILD_A]) as copy:
+        assert answers(await copy.effective_facts(GUILD_A))["alpha"] == "A's alpha."
+        assert ids(await copy.effective_facts(GUILD_B)) == ["alpha", "beta"]  # not copied
+        await copy.sync_pack(make_pack(make_fact("beta", "Newer beta.")))
+        await copy.add(GUILD_A, make_fact("scratch"), MOD)
+        assert answers(await copy.effective_facts(GUILD_A)) == {
+            "alpha": "A's alpha.",
+            "beta": "Newer beta.",
+            "scratch": "The answer.",
+        }
+
+    assert file_bytes(db_path) == before
+
+
+async def test_snapshot_of_a_missing_file_is_empty_and_creates_nothing(tmp_path: Path) -> None:
+    async with await FactStore.snapshot(tmp_path / "none.db", guild_ids=[GUILD_A]) as copy:
+        assert await copy.effective_facts(GUILD_A) == []
+    assert not (tmp_path / "none.db").exists()
+
+
+async def test_snapshot_refuses_a_newer_schema(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with closing(sqlite3.connect(db_path)) as db:
+        db.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    with pytest.raises(SchemaTooNew):
+        await FactStore.snapshot(db_path)

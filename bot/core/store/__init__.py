@@ -14,6 +14,14 @@ How rows combine (see :mod:`bot.core.migrations` for the table):
   that server only. Hiding a pack fact writes an override with ``removed = 1`` and, if
   the server never corrected the fact, no body; restoring such a marker deletes it, so
   the server follows later pack updates again.
+* Whenever the pack fact is a spoiler, a server's correction of it is served as a spoiler
+  of what the pack fact spoils (applied on every read, never written; see
+  :func:`~bot.core.store.rows._pack_spoiler_wins`).
+* A pack update that drops a fact leaves servers' overrides of it exactly as they are,
+  so loading a pack that has the fact again restores every server's state: meanwhile a
+  correction answers as the server's own fact and a bare hide marker is dormant.
+* :meth:`FactStore.snapshot` copies the pack and some servers' rows into memory through
+  a read-only connection, for answering without ever writing the file.
 
 Durability: WAL with ``synchronous = NORMAL``. A commit is appended to the WAL with
 ``write()`` before :meth:`commit` returns, so it survives the bot process being killed;
@@ -31,13 +39,18 @@ import logging
 from bot.core.store.errors import (
     AlreadyRemoved,
     CorruptFact,
+    DatabaseUnusable,
     DuplicateFactId,
     FactError,
     NotRemoved,
     SchemaTooNew,
     StaleRevision,
+    StorageFailing,
+    StorageFull,
+    StorageUnwritable,
     StoreError,
     UnknownFact,
+    Unusable,
 )
 from bot.core.store.facts import FactStore
 from bot.core.store.ids import FACT_ID_MAX_CHARS, PACK_GUILD_ID, slugify
@@ -67,6 +80,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "CorruptFact",
+    "DatabaseUnusable",
     "DuplicateFactId",
     "FactError",
     "FactStore",
@@ -77,9 +91,13 @@ __all__ = [
     "PackSync",
     "SchemaTooNew",
     "StaleRevision",
+    "StorageFailing",
+    "StorageFull",
+    "StorageUnwritable",
     "StoreError",
     "StoredFact",
     "UnknownFact",
+    "Unusable",
     "apply_migrations",
     "slugify",
 ]

@@ -2,9 +2,71 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+
 
 class StoreError(Exception):
     """Base of every error the fact store raises on purpose."""
+
+
+class StorageUnwritable(StoreError):
+    """A write failed because of the storage under the database; it was rolled back
+    whole: nothing changed.
+
+    ``path``: the database file. ``free_bytes``: free space on its disk when the write
+    failed (None if unknown). ``detail``: SQLite's words. ``first_in_episode``: no write
+    failed like this since the last one that worked (or since the store opened), so a
+    caller can report an episode once rather than every refused write.
+    """
+
+    problem = "cannot be written"
+
+    def __init__(
+        self, path: Path, free_bytes: int | None, detail: str, *, first_in_episode: bool
+    ) -> None:
+        self.path = path
+        self.free_bytes = free_bytes
+        self.detail = detail
+        self.first_in_episode = first_in_episode
+        free = "unknown" if free_bytes is None else f"{free_bytes} bytes"
+        super().__init__(f"{path} {self.problem} ({detail}); free space on its disk: {free}")
+
+
+class StorageFull(StorageUnwritable):
+    """SQLITE_FULL: the disk (or the database's size limit) is full."""
+
+    problem = "is full"
+
+
+class StorageFailing(StorageUnwritable):
+    """SQLITE_IOERR: the operating system failed to write (or read) the database."""
+
+    problem = "cannot be written: I/O error"
+
+
+class Unusable(StrEnum):
+    """Why a file cannot be the bot's database."""
+
+    DIRECTORY = "is a directory"
+    NO_FOLDER = "its folder cannot be created"
+    CANNOT_OPEN = "cannot be opened or created"
+    READ_ONLY = "is read-only"
+    NOT_A_DATABASE = "is not an SQLite database"
+    CORRUPT = "is corrupt"
+    FOREIGN = "holds another program's data"
+
+
+class DatabaseUnusable(StoreError):
+    """The file at ``path`` cannot be the bot's database, for ``problem``; nothing in it
+    was changed. ``detail`` is the operating system's or SQLite's own words (for
+    :attr:`Unusable.FOREIGN`: the tables found)."""
+
+    def __init__(self, path: Path, problem: Unusable, detail: str = "") -> None:
+        self.path = path
+        self.problem = problem
+        self.detail = detail
+        super().__init__(f"{path} {problem.value}" + (f" ({detail})" if detail else ""))
 
 
 class SchemaTooNew(StoreError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,10 +15,21 @@ from types import TracebackType
 from typing import Any, Self
 
 import aiosqlite
+from pydantic import ValidationError
 
+from bot.core.migrations import MIGRATIONS
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
-from bot.core.store.errors import AlreadyRemoved, DuplicateFactId, NotRemoved, UnknownFact
+from bot.core.store.errors import (
+    AlreadyRemoved,
+    DuplicateFactId,
+    NotRemoved,
+    SchemaTooNew,
+    StorageFailing,
+    StorageFull,
+    StorageUnwritable,
+    UnknownFact,
+)
 from bot.core.store.ids import (
     _ID_CANDIDATES_PER_QUERY,
     PACK_GUILD_ID,
@@ -39,19 +52,76 @@ from bot.core.store.rows import (
     _PACK_SQL,
     _UPSERT,
     _audit_entry,
+    _dormant,
     _editable,
     _now,
     _Pair,
+    _parse_fact,
     _removed_row,
     _resolve,
     _Row,
+    _spoiled_by_pack,
     _stored,
     _stored_all,
+    _stored_raw,
 )
-from bot.core.store.schema import _configure, _rollback, apply_migrations
+from bot.core.store.schema import (
+    BUSY_TIMEOUT_MS,
+    SQLITE_FULL,
+    SQLITE_IOERR,
+    _configure,
+    _rollback,
+    apply_migrations,
+    check_folder,
+    check_openable,
+    check_usable,
+    copy_read_only,
+    primary_code,
+    read_only_uri,
+    unusable,
+)
 
 # The package's name, so records keep the logger name they had before the split.
 logger = logging.getLogger(__package__)
+
+_LOGGED_REFS_MAX = 20
+
+
+def _some(refs: Sequence[GuildFactRef]) -> str:
+    """``refs`` for a log line, the first few only."""
+    shown = ", ".join(f"({guild}, {fact_id!r})" for guild, fact_id in refs[:_LOGGED_REFS_MAX])
+    more = len(refs) - _LOGGED_REFS_MAX
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+_STORAGE_ERRORS: dict[int, type[StorageUnwritable]] = {
+    SQLITE_FULL: StorageFull,
+    SQLITE_IOERR: StorageFailing,
+}
+
+
+def _free_bytes(path: Path) -> int | None:
+    """Free space on the disk holding ``path``, if it can be known."""
+    try:
+        return shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+
+
+def _newly_spoiler(body: str, old: _Row | None) -> bool:
+    """Whether the spoiler pack fact ``body`` was not this very spoiler in ``old``."""
+    if old is None or old.body is None:
+        return True
+    try:
+        was = _parse_fact(old.body)
+    except ValidationError:  # an old row this version no longer reads: report to be safe
+        return True
+    return not was.spoiler or was.spoils != _parse_fact(body).spoils
+
+
+def _opening_error(path: Path, error: sqlite3.Error) -> Exception:
+    """What to raise for ``error`` met while opening ``path``."""
+    return unusable(path, error) or error
 
 
 @dataclass
@@ -72,15 +142,56 @@ class FactStore:
         self._lock = asyncio.Lock()
         self._pack_generation = 0
         self._guild_generations: dict[int, int] = {}
+        self._failing_since_write = False  # a write failed for storage since the last success
 
     @classmethod
     async def open(cls, path: Path) -> FactStore:
-        """Open (creating if needed) and migrate the database at ``path``."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        Raises :class:`DatabaseUnusable`, having changed nothing, if ``path`` is a
+        directory, cannot be created or opened, or is not this bot's database (another
+        program's, not a database at all, or corrupt), and :class:`SchemaTooNew`.
+        """
+        check_folder(path)
+        await asyncio.to_thread(check_openable, path)
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Read only until the file is known to be ours: a refused one stays as it was.
+            found = await check_usable(db, path)
+            if found > len(MIGRATIONS):
+                raise SchemaTooNew(str(path), found, len(MIGRATIONS))
             await _configure(db, str(path))
             await apply_migrations(db, where=str(path))
+        except sqlite3.Error as error:
+            await db.close()
+            raise _opening_error(path, error) from None
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, path)
+
+    @classmethod
+    async def snapshot(cls, path: Path, *, guild_ids: Iterable[int] = ()) -> FactStore:
+        """A private in-memory copy of the pack rows and ``guild_ids``' rows of the
+        database at ``path``, for reading without writing.
+
+        The file is only ever opened read-only (SQLite ``mode=ro``), so nothing at
+        ``path`` changes; a missing file reads as an empty database. Writes to the
+        returned store (e.g. :meth:`sync_pack` of a newer pack) change the copy only.
+        Raises what :meth:`open` raises.
+        """
+        guilds = [_checked_guild(guild_id) for guild_id in guild_ids]
+        source = read_only_uri(path)
+        db = await aiosqlite.connect(":memory:", isolation_level=None, uri=True)
+        try:
+            await db.execute("PRAGMA foreign_keys = ON")
+            if source is not None:
+                await copy_read_only(db, source, str(path), guilds)
+            await apply_migrations(db, where=str(path))
+        except sqlite3.Error as error:
+            await db.close()
+            raise _opening_error(path, error) from None
         except BaseException:
             await db.close()
             raise
@@ -128,6 +239,9 @@ class FactStore:
         Generations are bumped once committed, and also when the COMMIT itself was
         interrupted (e.g. cancelled), since it may have gone through: a needless bump
         only costs a cache reload.
+
+        A full disk (SQLITE_FULL) or an I/O error is raised as :class:`StorageFull` or
+        :class:`StorageFailing`, after the rollback.
         """
         async with self._lock:
             changes = _Changes()
@@ -137,21 +251,52 @@ class FactStore:
                 yield changes
                 committing = True
                 await self._db.execute("COMMIT")
-            except BaseException:
+            except BaseException as error:
                 await _rollback(self._db)
                 if committing:
                     self._bump(changes)
+                trouble = await self._storage_trouble(error)
+                if trouble is not None:
+                    raise trouble from error
                 raise
             self._bump(changes)
+            if self._failing_since_write and (changes.pack or changes.guilds):
+                self._failing_since_write = False
+                logger.info("%s: writes work again", self.path)
+
+    async def _storage_trouble(self, error: BaseException) -> StorageUnwritable | None:
+        """``error`` as a storage failure, or None if it is none.
+
+        Also gives the WAL's disk space back if it can: after a failed write the WAL
+        holds nothing uncommitted, so checkpointing it into the database and truncating
+        it loses nothing (if the checkpoint fails too, nothing changes). Failed writes do
+        not grow the WAL (the next write reuses the frames a rolled-back one wrote); this
+        keeps committed frames from holding space while the disk is full.
+        """
+        if not isinstance(error, sqlite3.Error):
+            return None
+        kind = _STORAGE_ERRORS.get(primary_code(error) or 0)
+        if kind is None:
+            return None
+        first = not self._failing_since_write
+        self._failing_since_write = True
+        await self._give_back_wal()
+        return kind(self.path, _free_bytes(self.path), str(error), first_in_episode=first)
+
+    async def _give_back_wal(self) -> None:
+        """Checkpoint the WAL and truncate it, without waiting for other connections."""
+        try:
+            await self._db.execute("PRAGMA busy_timeout = 0")
+            try:
+                await self._db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except sqlite3.Error as error:
+            logger.debug("%s: no WAL checkpoint after a failed write: %s", self.path, error)
 
     async def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[_Row]:
         """Fact rows for ``sql``; callers hold the lock."""
         return [_Row(*row) for row in await self._db.execute_fetchall(sql, params)]
-
-    async def _read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[_Row]:
-        """Fact rows for ``sql``, under the lock (so no half-done transaction is visible)."""
-        async with self._lock:
-            return await self._rows(sql, params)
 
     async def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Execute one statement; return the number of rows it changed."""
@@ -167,6 +312,8 @@ class FactStore:
         )
         pack = next((row for row in rows if row.guild_id == PACK_GUILD_ID), None)
         own = next((row for row in rows if row.guild_id != PACK_GUILD_ID), None)
+        if own is not None and _dormant(own, pack):
+            own = None  # nothing to show or act on until the fact returns to the pack
         return _Pair(pack, own)
 
     async def _audit(
@@ -239,8 +386,9 @@ class FactStore:
             params["topic"] = Topic(topic).value
         if not include_removed:
             filters += " AND g.removed = 0"
-        rows = await self._read(_GUILD_SQL.format(filters=filters), params)
-        return [_stored(row) for row in rows]
+        async with self._lock:
+            raw = await self._db.execute_fetchall(_GUILD_SQL.format(filters=filters), params)
+        return [_stored_raw(row) for row in raw]
 
     async def history(self, guild_id: int, fact_id: str) -> list[AuditEntry]:
         """Every logged change to ``fact_id`` in ``guild_id``, oldest first."""
@@ -329,11 +477,11 @@ class FactStore:
             shown = _editable(pair, fact.id, expected_revision)
             body = fact.model_dump_json()
             if body == pair.body:
-                return _stored(shown, fact)
+                return _stored(shown, fact, pack_body=pair.pack_body)
             row = await self._save_version(guild_id, pair, fact, body, actor_id, AuditAction.EDIT)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s edited %r", guild_id, actor_id, fact.id)
-        return _stored(row, fact)
+        return _stored(row, fact, pack_body=pair.pack_body)
 
     async def _save_version(
         self,
@@ -369,6 +517,12 @@ class FactStore:
             )
         await self._run(_UPSERT, row)
         await self._audit(row, action, pair.body, body)
+        if pair.pack_body is not None and _spoiled_by_pack(body, pair.pack_body):
+            logger.info(
+                "guild %d: its correction of %r is served as a spoiler, as the pack marks the fact",
+                guild_id,
+                fact.id,
+            )
         return row
 
     async def remove(self, guild_id: int, fact_id: str, actor_id: int) -> StoredFact:
@@ -386,7 +540,7 @@ class FactStore:
             await self._audit(row, AuditAction.REMOVE, pair.body, None)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s removed %r", guild_id, actor_id, fact_id)
-        return _stored(row, fallback_body=pair.body)
+        return _stored(row, pack_body=pair.pack_body)
 
     async def restore(self, guild_id: int, fact_id: str, actor_id: int) -> StoredFact:
         """Undo :meth:`remove`: bring back a guild fact, or unhide a pack fact."""
@@ -414,7 +568,7 @@ class FactStore:
             await self._audit(logged, AuditAction.RESTORE, None, pair.body)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s restored %r", guild_id, actor_id, fact_id)
-        return _stored(row)
+        return _stored(row, pack_body=pair.pack_body)
 
     async def import_facts(
         self,
@@ -525,16 +679,29 @@ class FactStore:
             changes.pack = result.changed
         logger.info(
             "pack %r synced: %d added, %d updated, %d removed, %d unchanged, "
-            "%d overrides orphaned, %d guild facts claimed, %d rows dropped",
+            "%d guild facts claimed, %d rows dropped",
             pack.show.name,
             result.added,
             result.updated,
             result.removed,
             result.unchanged,
-            len(result.orphaned),
             len(result.claimed),
             len(result.dropped),
         )
+        for guild_id, fact_id in result.spoiled:
+            logger.info(
+                "guild %d: its correction of %r is now a spoiler, as the pack marks the fact",
+                guild_id,
+                fact_id,
+            )
+        if result.kept:
+            logger.info(
+                "pack %r lacks facts that servers corrected or hid; kept those %d rows, "
+                "which apply again if the facts return (guild, fact): %s",
+                pack.show.name,
+                len(result.kept),
+                _some(result.kept),
+            )
         return result
 
     async def _sync(self, pack: Pack) -> PackSync:
@@ -560,16 +727,42 @@ class FactStore:
         await self._db.executemany(
             "DELETE FROM facts WHERE guild_id = 0 AND fact_id = ?", [(i,) for i in gone]
         )
-        orphaned, dropped_hides = await self._release_overrides(gone)
-        claimed, dropped_removed = await self._claim_guild_facts([row.fact_id for row in added])
+        kept = await self._guild_rows_with_ids(gone)
+        claimed, dropped = await self._claim_guild_facts([row.fact_id for row in added])
+        spoiled = await self._corrections_of_spoilers([*added, *updated], existing)
         return PackSync(
             added=len(added),
             updated=len(updated),
             removed=len(gone),
             unchanged=len(pack.facts) - len(added) - len(updated),
-            orphaned=orphaned,
+            kept=tuple((row.guild_id, row.fact_id) for row in kept if row.origin == "override"),
             claimed=claimed,
-            dropped=(*dropped_hides, *dropped_removed),
+            dropped=dropped,
+            spoiled=spoiled,
+        )
+
+    async def _corrections_of_spoilers(
+        self, changed: list[_Row], before: dict[str, _Row]
+    ) -> tuple[GuildFactRef, ...]:
+        """Servers' corrections that the changed pack rows ``changed`` newly make spoilers
+        (the fact is new to the pack, became a spoiler, or spoils something else now).
+
+        Nothing is written for them: reads serve a correction of a spoiler as a spoiler
+        (see :func:`~bot.core.store.rows._pack_spoiler_wins`); this only finds them, to
+        report them.
+        """
+        bodies = {row.fact_id: row.body for row in changed if row.body is not None}
+        spoilers = [
+            fact_id
+            for fact_id, body in bodies.items()
+            if _parse_fact(body).spoiler and _newly_spoiler(body, before.get(fact_id))
+        ]
+        return tuple(
+            (row.guild_id, row.fact_id)
+            for row in await self._guild_rows_with_ids(spoilers)
+            if row.origin == "override"
+            and row.body is not None
+            and _spoiled_by_pack(row.body, bodies[row.fact_id])
         )
 
     async def _guild_rows_with_ids(self, fact_ids: list[str]) -> list[_Row]:
@@ -582,34 +775,18 @@ class FactStore:
             (json.dumps(fact_ids),),
         )
 
-    async def _release_overrides(
-        self, gone: list[str]
-    ) -> tuple[tuple[GuildFactRef, ...], tuple[GuildFactRef, ...]]:
-        """Overrides of facts that left the pack: corrections become guild facts, bare
-        hide markers are deleted. Returns (orphaned, dropped)."""
-        orphaned: list[GuildFactRef] = []
-        dropped: list[GuildFactRef] = []
-        for row in await self._guild_rows_with_ids(gone):
-            ref = (row.guild_id, row.fact_id)
-            if row.body is None:
-                await self._run("DELETE FROM facts WHERE guild_id = ? AND fact_id = ?", ref)
-                dropped.append(ref)
-            else:
-                await self._run(
-                    "UPDATE facts SET origin = 'guild' WHERE guild_id = ? AND fact_id = ?", ref
-                )
-                orphaned.append(ref)
-        return tuple(orphaned), tuple(dropped)
-
     async def _claim_guild_facts(
         self, new_ids: list[str]
     ) -> tuple[tuple[GuildFactRef, ...], tuple[GuildFactRef, ...]]:
         """Guild facts whose id the pack now uses: live ones become overrides, removed
-        ones are deleted (the pack fact shows again). Returns (claimed, dropped)."""
+        ones are deleted (the pack fact shows again). Overrides kept from when the pack
+        last had the fact apply again as they are. Returns (claimed, dropped)."""
         claimed: list[GuildFactRef] = []
         dropped: list[GuildFactRef] = []
         for row in await self._guild_rows_with_ids(new_ids):
             ref = (row.guild_id, row.fact_id)
+            if row.origin == "override":
+                continue
             if row.removed:
                 await self._run("DELETE FROM facts WHERE guild_id = ? AND fact_id = ?", ref)
                 dropped.append(ref)

@@ -77,20 +77,25 @@ GuildFactRef = tuple[int, str]
 class PackSync:
     """What :meth:`FactStore.sync_pack` changed.
 
-    ``orphaned``: overrides whose pack fact left the pack; they are now plain guild facts.
+    ``kept``: servers' overrides (corrections and hides) of facts the pack does not have,
+    left exactly as they are so that they apply again when the fact returns to the pack.
+    Meanwhile a correction answers as the server's own fact, and a bare hide is dormant.
     ``claimed``: live guild facts whose id the pack now uses; they are now overrides.
-    ``dropped``: rows deleted because they lost their meaning: hide markers of facts
-    that left the pack, and removed guild facts whose id the pack now uses (their
-    history stays in the audit log).
+    ``dropped``: removed guild facts whose id the pack now uses, deleted so the pack
+    fact shows (their history stays in the audit log).
+    ``spoiled``: servers' corrections of pack facts this sync made (or kept) spoilers,
+    which are served as spoilers of what the pack fact spoils from now on (nothing is
+    written for them: the store applies the pack's spoiler flag whenever it reads).
     """
 
     added: int
     updated: int
     removed: int
     unchanged: int
-    orphaned: tuple[GuildFactRef, ...] = ()
+    kept: tuple[GuildFactRef, ...] = ()
     claimed: tuple[GuildFactRef, ...] = ()
     dropped: tuple[GuildFactRef, ...] = ()
+    spoiled: tuple[GuildFactRef, ...] = ()
 
     @property
     def changed(self) -> bool:

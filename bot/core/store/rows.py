@@ -41,10 +41,18 @@ class _Row(NamedTuple):
 
 
 class _Pair(NamedTuple):
-    """A fact id's pack row and this server's row, either possibly missing."""
+    """A fact id's pack row and this server's row, either possibly missing.
+
+    A dormant hide marker (the pack no longer has the fact) counts as no row.
+    """
 
     pack: _Row | None
     own: _Row | None
+
+    @property
+    def pack_body(self) -> str | None:
+        """The pack fact's JSON, or None if the pack does not have it."""
+        return self.pack.body if self.pack is not None else None
 
     @property
     def shown(self) -> _Row | None:
@@ -67,25 +75,30 @@ ON CONFLICT (guild_id, fact_id) DO UPDATE SET
     updated_at = excluded.updated_at, updated_by = excluded.updated_by
 """
 
-# Pack facts the server has no row for, plus the server's visible rows. Both halves
-# are range searches on the primary key (guild_id, fact_id): no other guild is read.
+_G_COLUMNS = ", ".join(f"g.{column}" for column in _COLUMNS.split(", "))
+
+# Pack facts the server has no row for, plus the server's visible rows, each override
+# with its pack fact's body (NULL if the pack no longer has it). Every part is a search
+# on the primary key (guild_id, fact_id): no other guild is read.
 _EFFECTIVE_SQL = f"""
-SELECT {_COLUMNS} FROM facts AS p
+SELECT {_COLUMNS}, NULL FROM facts AS p
 WHERE p.guild_id = 0 AND NOT EXISTS (
     SELECT 1 FROM facts AS g WHERE g.guild_id = :guild AND g.fact_id = p.fact_id)
 UNION ALL
-SELECT {_COLUMNS} FROM facts WHERE guild_id = :guild AND removed = 0
+SELECT {_G_COLUMNS}, p.body FROM facts AS g
+LEFT JOIN facts AS p ON g.origin = 'override' AND p.guild_id = 0 AND p.fact_id = g.fact_id
+WHERE g.guild_id = :guild AND g.removed = 0
 ORDER BY fact_id
 """
 
 _PACK_SQL = f"SELECT {_COLUMNS} FROM facts WHERE guild_id = 0 ORDER BY fact_id"
 
-# A server's own rows; hide markers borrow the pack fact's body.
-_GUILD_SQL = """
-SELECT g.guild_id, g.fact_id, g.topic, g.origin, COALESCE(g.body, p.body), g.revision,
-       g.removed, g.updated_at, g.updated_by
+# A server's own rows, each with its pack fact's body (hide markers show it). A hide
+# marker of a fact the pack no longer has is dormant: nothing to show, so left out.
+_GUILD_SQL = f"""
+SELECT {_G_COLUMNS}, p.body
 FROM facts AS g LEFT JOIN facts AS p ON p.guild_id = 0 AND p.fact_id = g.fact_id
-WHERE g.guild_id = :guild {filters}
+WHERE g.guild_id = :guild AND (g.body IS NOT NULL OR p.body IS NOT NULL) {{filters}}
 ORDER BY g.fact_id
 """
 
@@ -100,15 +113,22 @@ def _time(text: str | None) -> datetime | None:
 
 
 def _stored_all(raw_rows: Sequence[Sequence[Any]]) -> list[StoredFact]:
-    """Rows as stored facts; a row that no longer validates is logged and left out."""
+    """Rows (each optionally followed by its pack fact's body) as stored facts; a row that
+    no longer validates is logged and left out."""
     facts = []
     with collection_paused(len(raw_rows)):
         for raw in raw_rows:
             try:
-                facts.append(_stored(_Row(*raw)))
+                facts.append(_stored_raw(raw))
             except CorruptFact as error:
                 logger.error("skipping a stored fact: %s", error)
     return facts
+
+
+def _stored_raw(raw: Sequence[Any]) -> StoredFact:
+    """A row of :data:`_EFFECTIVE_SQL`, :data:`_GUILD_SQL` or :data:`_PACK_SQL` as a
+    stored fact."""
+    return _stored(_Row(*raw[:9]), pack_body=raw[9] if len(raw) > 9 else None)
 
 
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
@@ -145,20 +165,76 @@ def _removed_row(guild_id: int, pair: _Pair, actor_id: int) -> _Row:
     )
 
 
-def _stored(row: _Row, fact: Fact | None = None, *, fallback_body: str | None = None) -> StoredFact:
+def _stored(row: _Row, fact: Fact | None = None, *, pack_body: str | None = None) -> StoredFact:
     """``row`` as a :class:`StoredFact`; ``fact`` if already known, else parsed from the
-    row's body (or ``fallback_body`` for a bare hide marker)."""
+    row's body (or, for a bare hide marker, ``pack_body``: the pack fact's JSON).
+
+    An override whose pack fact left the pack (``pack_body`` is None) is kept as it is
+    for when the fact returns; meanwhile it is the server's own fact (origin ``guild``).
+    """
     if fact is None:
-        fact = _fact_of(row, row.body if row.body is not None else fallback_body)
+        fact = _fact_of(row, row.body if row.body is not None else pack_body)
+    origin = row.origin
+    if origin == "override":
+        if pack_body is None:
+            origin = "guild"
+        elif row.body is not None:
+            fact = _pack_spoiler_wins(row, fact, pack_body)
     return StoredFact(
         fact=fact,
         guild_id=None if row.guild_id == PACK_GUILD_ID else row.guild_id,
-        origin=cast(Origin, row.origin),
+        origin=cast(Origin, origin),
         revision=row.revision,
         removed=bool(row.removed),
         updated_at=_time(row.updated_at),
         updated_by=row.updated_by,
     )
+
+
+def _pack_spoiler_wins(row: _Row, fact: Fact, pack_body: str) -> Fact:
+    """The server's correction ``fact`` as served: a spoiler, spoiling what the pack fact
+    spoils, whenever the pack fact is a spoiler.
+
+    Applied on every read rather than written at pack sync, so no path (a sync, a later
+    edit or import, an older row) can ever serve a correction of a spoiler in clear.
+    Spoiler tags in the correction's answer are removed (a spoiler answer may not hold
+    them); if what is left is no valid spoiler fact, the pack's own fact is served.
+    """
+    pack = _parse_fact(pack_body)
+    if not pack.spoiler or (fact.spoiler and fact.spoils == pack.spoils):
+        return fact
+    try:
+        return _as_spoiler(fact, pack.spoils)
+    except ValidationError as error:
+        logger.warning(
+            "guild %d: its correction of %r cannot be served as a spoiler (%s); serving the "
+            "pack's fact instead",
+            row.guild_id,
+            row.fact_id,
+            " ".join(str(error).split()),
+        )
+        return pack
+
+
+@lru_cache(maxsize=4096)
+def _as_spoiler(fact: Fact, spoils: str | None) -> Fact:
+    """``fact`` as a spoiler of ``spoils``, without spoiler tags in its answer."""
+    data = fact.model_dump()
+    data.update(spoiler=True, spoils=spoils, answer=fact.answer.replace("||", ""))
+    return Fact.model_validate(data)
+
+
+def _spoiled_by_pack(own_body: str, pack_body: str) -> bool:
+    """Whether the correction ``own_body`` is served differently because the pack fact
+    ``pack_body`` is a spoiler (it was not already that spoiler itself)."""
+    pack = _parse_fact(pack_body)
+    if not pack.spoiler:
+        return False
+    try:
+        own = _parse_fact(own_body)
+    except ValidationError:
+        return True  # a row that no longer validates is left out when read, anyway
+    return not (own.spoiler and own.spoils == pack.spoils)
 
 
 def _fact_of(row: _Row, body: str | None) -> Fact:
@@ -176,7 +252,12 @@ def _fact_of(row: _Row, body: str | None) -> Fact:
 def _resolve(pair: _Pair) -> StoredFact | None:
     """What the server sees for ``pair``, hidden or not."""
     shown = pair.shown
-    return None if shown is None else _stored(shown, fallback_body=pair.body)
+    return None if shown is None else _stored(shown, pack_body=pair.pack_body)
+
+
+def _dormant(row: _Row, pack: _Row | None) -> bool:
+    """Whether ``row`` is a hide marker of a fact the pack no longer has."""
+    return pack is None and row.body is None
 
 
 def _audit_entry(row: Any) -> AuditEntry:

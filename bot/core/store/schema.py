@@ -2,20 +2,108 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 
 import aiosqlite
 
 from bot.core.migrations import MIGRATIONS, Migration
-from bot.core.store.errors import SchemaTooNew
+from bot.core.store.errors import DatabaseUnusable, SchemaTooNew, Unusable
 
 # The package's name, so records keep the logger name they had before the split.
 logger = logging.getLogger(__package__)
 
 BUSY_TIMEOUT_MS = 5_000
 """How long a write waits for another process's write lock before failing."""
+
+# SQLite's primary result codes (the low byte of an extended code).
+SQLITE_PERM = 3
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+
+_UNUSABLE = {
+    SQLITE_PERM: Unusable.CANNOT_OPEN,
+    SQLITE_CANTOPEN: Unusable.CANNOT_OPEN,
+    SQLITE_IOERR: Unusable.CANNOT_OPEN,
+    SQLITE_READONLY: Unusable.READ_ONLY,
+    SQLITE_NOTADB: Unusable.NOT_A_DATABASE,
+    SQLITE_CORRUPT: Unusable.CORRUPT,
+}
+
+
+def primary_code(error: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of ``error``, if it carries one."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def unusable(path: Path, error: sqlite3.Error) -> DatabaseUnusable | None:
+    """``error``, met while opening ``path``, as the reason the file cannot be used; None
+    if it says nothing about the file."""
+    code = primary_code(error)
+    problem = _UNUSABLE.get(code) if code is not None else None
+    return None if problem is None else DatabaseUnusable(path, problem, str(error))
+
+
+_PROBLEMS_SHOWN = 3
+
+
+def check_folder(path: Path) -> None:
+    """Raise :class:`DatabaseUnusable` if ``path`` is a directory, or if its folder is
+    missing and cannot be created (creating it if it can)."""
+    if path.is_dir():
+        raise DatabaseUnusable(path, Unusable.DIRECTORY)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseUnusable(path, Unusable.NO_FOLDER, error.strerror or str(error)) from None
+
+
+def check_openable(path: Path) -> None:
+    """Open and close ``path`` with plain :mod:`sqlite3`, so that a file SQLite cannot
+    open fails here, as :class:`DatabaseUnusable`: a failed ``aiosqlite.connect`` leaves
+    its worker thread to report to an event loop that may be gone by then ("Event loop
+    is closed" tracebacks after the error)."""
+    try:
+        sqlite3.connect(path).close()
+    except sqlite3.Error as error:
+        raise (unusable(path, error) or error) from None
+
+
+async def check_usable(db: aiosqlite.Connection, path: Path, schema: str = "main") -> int:
+    """Refuse, by reading only, a file that is neither this bot's database nor a new one:
+    another program's SQLite database, or a corrupt one. Returns its schema version.
+
+    Runs before anything writes (``PRAGMA journal_mode`` included). SQLite's own refusals
+    (not a database, cannot open) surface here as :class:`sqlite3.Error`.
+    """
+    version = await _user_version(db, schema)
+    if version == 0:
+        tables = [
+            str(row[0])
+            for row in await db.execute_fetchall(
+                f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite%' ORDER BY name"
+            )
+        ]
+        if tables:
+            raise DatabaseUnusable(path, Unusable.FOREIGN, "tables: " + ", ".join(tables))
+        return version
+    rows = await db.execute_fetchall(f"PRAGMA {schema}.quick_check({_PROBLEMS_SHOWN})")
+    problems = [str(row[0]) for row in rows]
+    if problems != ["ok"]:
+        text = " ".join(" ".join(problems).split())  # one line, whatever SQLite wrote
+        text = re.sub(r"\*\*\* in database \w+ \*\*\* ?", "", text)
+        raise DatabaseUnusable(path, Unusable.CORRUPT, text)
+    return version
 
 
 async def apply_migrations(
@@ -52,8 +140,8 @@ async def _apply_step(db: aiosqlite.Connection, step: Migration, where: str, kno
         raise
 
 
-async def _user_version(db: aiosqlite.Connection) -> int:
-    rows = list(await db.execute_fetchall("PRAGMA user_version"))
+async def _user_version(db: aiosqlite.Connection, schema: str = "main") -> int:
+    rows = list(await db.execute_fetchall(f"PRAGMA {schema}.user_version"))
     return int(rows[0][0])
 
 
@@ -74,3 +162,44 @@ async def _configure(db: aiosqlite.Connection, where: str) -> None:
         logger.warning("%s: journal_mode is %s, not WAL", where, rows[0][0])
     await db.execute("PRAGMA synchronous = NORMAL")
     await db.execute("PRAGMA foreign_keys = ON")
+
+
+def read_only_uri(path: Path) -> str | None:
+    """An SQLite URI opening ``path`` read-only, or None if there is no file."""
+    if path.is_dir():
+        raise DatabaseUnusable(path, Unusable.DIRECTORY)
+    return path.resolve().as_uri() + "?mode=ro" if path.exists() else None
+
+
+async def copy_read_only(
+    db: aiosqlite.Connection, uri: str, where: str, guild_ids: Sequence[int]
+) -> None:
+    """Copy the pack rows and ``guild_ids``' rows of the database at ``uri`` (see
+    :func:`read_only_uri`) into the empty database ``db``, at the schema version they
+    have there.
+
+    The source is attached read-only: nothing there is written. ``db`` must have been
+    opened with ``uri=True``. Raises :class:`SchemaTooNew` like :func:`apply_migrations`,
+    and what :func:`check_usable` raises.
+    """
+    await db.execute("ATTACH DATABASE ? AS source", (uri,))
+    try:
+        found = await check_usable(db, Path(where), "source")
+        if found > len(MIGRATIONS):
+            raise SchemaTooNew(where, found, len(MIGRATIONS))
+        if found == 0:
+            return  # nothing of ours in it yet
+        await apply_migrations(db, MIGRATIONS[:found], where=where)
+        await db.execute("BEGIN")
+        try:
+            await db.execute(
+                "INSERT INTO main.facts SELECT * FROM source.facts WHERE guild_id = 0"
+                " OR guild_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(guild_ids)),),
+            )
+            await db.execute("COMMIT")
+        except BaseException:
+            await _rollback(db)
+            raise
+    finally:
+        await db.execute("DETACH DATABASE source")

@@ -28,6 +28,7 @@ from bot.core import curation
 from bot.core.curation import Draft, DraftError
 from bot.core.models import Topic
 from bot.core.store import FactError, StaleRevision, StoredFact, UnknownFact
+from bot.errors import report_storage_trouble
 from bot.exts.curation import _render, _typed
 from bot.exts.curation._views import allowed, b36
 from bot.responses import in_time, reply
@@ -214,7 +215,9 @@ async def on_form_submit(interaction: Interaction) -> None:
     draft = Draft(typed.get("question", ""), typed.get("answer", ""))
     try:
         await _submitted(interaction, purpose_of(custom_id.removeprefix(FORM_PREFIX)), draft)
-    except Exception:
+    except Exception as error:
+        if await report_storage_trouble(interaction, error):
+            return
         log.exception("The fact form failed (guild %s)", interaction.guild_id)
         await reply(interaction, content=FAILED, ephemeral=True)
 

@@ -15,7 +15,8 @@ import discord
 
 from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.core.models import Topic
-from bot.core.store import FactError
+from bot.core.store import FactError, StorageUnwritable
+from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
 from bot.responses import reply
 
@@ -89,6 +90,9 @@ class ConfirmRemove(
             stored = await store.remove(interaction.guild_id, self.fact_id, interaction.user.id)
         except FactError as error:
             await interaction.response.edit_message(content=str(error), view=None)
+            return
+        except StorageUnwritable as error:
+            await report_storage_trouble(interaction, error)
             return
         log.info("guild %s: %s removed %r", interaction.guild_id, interaction.user.id, self.fact_id)
         if stored.origin == "override":
