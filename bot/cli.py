@@ -171,7 +171,9 @@ async def _answer_all(
 
 
 def answer_json(answer: Answer) -> dict[str, object]:
-    """The ``ask --json`` contract: one object per question."""
+    """The ``ask --json`` contract: one object per argument. ``text`` is the whole reply;
+    ``answers`` has each question the message asked (several for "when's s2 and who plays
+    the vp"), with its fact, its text and whether it is a spoiler."""
     fact = answer.fact
     return {
         "question": answer.question,
@@ -184,6 +186,15 @@ def answer_json(answer: Answer) -> dict[str, object]:
         "withheld": answer.withheld,
         "declined": answer.declined.value if answer.declined else None,
         "suggestions": [s.fact_id for s in answer.suggestions],
+        "answers": [
+            {
+                "fact_id": part.fact.id if part.fact else None,
+                "text": part.text,
+                "spoiler": part.spoiler,
+                "withheld": part.withheld,
+            }
+            for part in answer.parts
+        ],
     }
 
 

@@ -61,6 +61,17 @@ def test_ask_json_contract(tmp_path: Path) -> None:
     assert finale["spoiler"] and finale["matched"] and "Trowbridge" not in finale["text"]
     assert {"matched", "text", "fact_id", "topic", "score", "spoiler"} <= finale.keys()
 
+    assert [a["fact_id"] for a in vp["answers"]] == ["cast-allison-janney"]
+
+    both = run("ask", "--json", "whens s2 out and how did s1 end", tmp_path=tmp_path)
+    [line] = [json.loads(out) for out in both.stdout.splitlines()]
+    assert [(a["fact_id"], a["withheld"]) for a in line["answers"]] == [
+        ("s2-premiere", False),
+        ("s1-finale", True),
+    ]
+    assert all(a["text"] in line["text"] for a in line["answers"])
+    assert "Trowbridge" not in line["text"]
+
     spoiled = run("ask", "--json", "--spoilers", "how did season 1 end", tmp_path=tmp_path)
     text = json.loads(spoiled.stdout)["text"]
     assert text.startswith("||") and "Trowbridge" in text.split("||")[1]
