@@ -24,6 +24,7 @@ from bot.core.pack import Pack, Show, Source
 from bot.core.store import (
     AlreadyRemoved,
     AuditAction,
+    AuditEntry,
     DuplicateFactId,
     FactError,
     FactStore,
@@ -807,3 +808,11 @@ async def test_snapshot_refuses_a_newer_schema(db_path: Path) -> None:
         db.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     with pytest.raises(SchemaTooNew):
         await FactStore.snapshot(db_path)
+
+
+def test_history_survives_a_fact_saved_under_older_rules() -> None:
+    """A change saved before a validation rule existed still shows in the history."""
+    masked_link = "Read [this](https://example.com) first."
+    old = make_fact("alpha").model_dump_json().replace("The answer.", masked_link)
+    entry = AuditEntry(1, GUILD_A, "alpha", AuditAction.EDIT, MOD, datetime.now(UTC), old, old)
+    assert entry.before_fact is None and entry.after_fact is None

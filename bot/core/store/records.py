@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
+from pydantic import ValidationError
+
 from bot.core.models import Fact
 
 Origin = Literal["pack", "guild", "override"]
@@ -60,13 +62,22 @@ class AuditEntry:
 
     @property
     def before_fact(self) -> Fact | None:
-        """``before`` parsed, or None."""
-        return None if self.before is None else Fact.model_validate_json(self.before)
+        """``before`` parsed; None if absent, or saved under rules it no longer meets."""
+        return _fact_or_none(self.before)
 
     @property
     def after_fact(self) -> Fact | None:
-        """``after`` parsed, or None."""
-        return None if self.after is None else Fact.model_validate_json(self.after)
+        """``after`` parsed; None if absent, or saved under rules it no longer meets."""
+        return _fact_or_none(self.after)
+
+
+def _fact_or_none(body: str | None) -> Fact | None:
+    if body is None:
+        return None
+    try:
+        return Fact.model_validate_json(body)
+    except ValidationError:  # e.g. a masked link an older version let in: history still shows
+        return None
 
 
 GuildFactRef = tuple[int, str]
