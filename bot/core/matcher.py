@@ -98,7 +98,11 @@ class Lexicon:
 
     def correct(self, word: str) -> str:
         """``word`` itself when known or too short to judge, else its likeliest fix."""
-        if word in self._counts or len(word) < 5 or word in STOPWORDS or word.isdigit():
+        if word in self._counts or word in STOPWORDS or word.isdigit():
+            return word
+        if word.endswith("s") and word[:-1] in self._counts:
+            return word[:-1]  # a possessive typed without its apostrophe: "hals actor"
+        if len(word) < 5:
             return word
         candidates = {c for key in _deletions(word) for c in self._by_deletion.get(key, ())}
         close = [c for c in candidates if OSA.distance(word, c) <= 1]

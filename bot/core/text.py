@@ -43,11 +43,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@spoiler-free": (
         "without ruining the ending", "without spoiling the ending", "without spoiling",
         "without ruining", "without spoilers", "no spoilers", "spoiler free", "spoilerfree",
+        "dont spoil", "do not spoil", "no spoiling", "dont ruin",
     ),
     "@premise": (
         "premise", "plot", "synopsis", "storyline", "story", "logline", "about", "genre",
         "kind of show", "type of show", "happen", "happens", "going to happen", "drama",
-        "thriller", "comedy",
+        "thriller", "comedy", "setup", "set up",
     ),
     "@cast": (
         "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
@@ -86,7 +87,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@renewal": (
         "renew", "renewed", "renewal", "cancel", "cancelled", "canceled", "cancellation",
         "greenlit", "green lit", "greenlight", "another season", "more season", "get a season",
-        "getting a season",
+        "getting a season", "picked up", "pick up", "picks up",
     ),
     "@watch": (
         "watch", "stream", "streaming", "platform", "service", "available", "catch up on",
@@ -113,8 +114,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "husband", "wife", "spouse", "married", "marriage", "hubby",
     ),
     "@when": (
-        "when", "what date", "what day", "what year", "how long until", "how long till",
-        "how soon", "how fast", "how quickly", "how long ago", "how long since",
+        "when", "what date", "what day", "which day", "what year", "which year", "how long until",
+        "how long till", "how soon", "how fast", "how quickly", "how long ago", "how long since",
         # a month or a season of the year asks when ("s2 is in december right?")
         "january", "february", "march", "april", "june", "july", "august",
         "september", "october", "november", "december", "halloween", "christmas",
@@ -129,7 +130,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@bio": (
         "how tall", "height", "tall", "nationality", "where is he from", "where is she from",
         "been in", "what else", "other shows", "other roles", "other movies", "filmography",
-        "movie", "movies", "film", "films", "instagram", "twitter",
+        "movie", "movies", "originally from", "from originally", "hometown", "grew up",
     ),
     "@language": ("subtitles", "subtitle", "subs", "dubbed", "dub", "language", "languages"),
     "@weather": ("weather", "rain", "forecast", "temperature"),
@@ -138,9 +139,28 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "son", "daughter", "girlfriend", "boyfriend", "dating",
     ),
     "@real-life": ("irl", "in real life", "real life", "true story", "based on"),
-    "@money": ("budget", "salary", "paid", "net worth", "cost", "costs", "money"),
-    "@filming": ("filmed", "filming", "film location", "shooting location", "locations"),
-    "@episodes": ("episode", "episodes", "eps", "runtime", "minutes"),
+    "@money": (
+        "budget", "salary", "paid", "net worth", "cost", "costs", "money", "how much is",
+        "price", "subscription",
+    ),
+    "@filming": (
+        "filmed", "filming", "film location", "shooting location", "locations", "film it",
+        "shot in", "shot on location", "set in real",
+    ),
+    "@social": (
+        "instagram", "insta", "twitter", "tiktok", "social media", "socials", "follow him",
+        "follow her", "fan mail", "autograph",
+    ),
+    # Asking about episodes; "just finished ep 8" is chatter and says nothing.
+    "@episodes": (
+        "how many episodes", "how many eps", "episode count", "number of episodes", "runtime",
+        "how long are the episodes", "how long is each episode", "episode length",
+        "minutes long", "episode titles", "episode names",
+    ),
+    "@requests": (
+        "recommend", "recommendation", "recommendations", "shows like", "similar shows",
+        "something like", "watch party", "poem", "write me", "fanfic", "fan fiction",
+    ),
     "@reviews": ("rotten tomatoes", "imdb", "reviews", "review", "critics", "emmy", "emmys"),
     # Other shows fans compare with (a pack's own show name is removed before this).
     "@other-show": (
@@ -171,6 +191,8 @@ INTENTS = frozenset(
         "@money",
         "@filming",
         "@episodes",
+        "@requests",
+        "@social",
         "@reviews",
         "@music",
         "@other-show",
@@ -195,7 +217,7 @@ STOPWORDS = frozenset(
     update updates official officially confirmed confirm confirmation announced announce
     announcement nah nope yep spoiler spoilers spoiling spoil spoilerfree free without
     explain explained sentence quick quickly before after forgot forget remember remind
-    wait excited hype hyped saw seen posted post heard hear read thinking start starting
+    wait excited hype hyped stuff saw seen posted post heard hear read thinking start starting
     started need want everything someone give gimme pretty kinda sorta lot lots totally
     literally finally detail details see ppl people keep keeps kept telling told basic
     basically genuinely forever since thru through finished confused fine wait waiting
@@ -210,6 +232,8 @@ _SPELLED_OUT = {
     "wheres": "where",
     "whens": "when",
     "wen": "when",
+    "whn": "when",
+    "dos": "does",
     "wat": "what",
     "wats": "whats",
     "streamer": "streaming service",
@@ -271,6 +295,16 @@ _QUOTES = str.maketrans(
     }
 )
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# The asker's own people are chatter ("my mom wants to watch it"), not a question about an
+# actor's family.
+_ASKERS_PEOPLE = re.compile(
+    r"\b(?:my|our) (?:mom|mum|mother|dad|father|parents|kids?|children|son|daughter|wife|"
+    r"husband|gf|bf|girlfriend|boyfriend|partner|sister|brother|family|friends?|abuela|nan|gran|"
+    r"twitter|tl|timeline|feed|fyp|insta|instagram|tiktok)\b"
+)
+# "where is <someone> from" asks about an actor's life, not their part in the show.
+_WHERE_FROM = re.compile(r"\bwhere (?:is|are|was|were) (?:\w+ ){1,3}from\b")
 _SPACES = re.compile(r"\s+")
 
 
@@ -346,11 +380,15 @@ def stem(word: str) -> str:
 def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     """Canonical terms of folded text: phrases to concepts, then words minus stopwords."""
     words = [_SPELLED_OUT.get(word, word) for word in folded.split()]
-    text = (vocabulary or GENERAL).replace(" ".join(words))
+    text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
+    text = _WHERE_FROM.sub(" hometown ", text)
+    text = (vocabulary or GENERAL).replace(text)
     terms = []
     for word in text.split():
         if word.startswith("@"):
             terms.append(word)
+        elif _YEAR.fullmatch(word):  # a year asks when ("s1 was 2022 wasnt it")
+            terms += ["@when", word]
         elif word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
             terms.append(stem(word))
     return terms
@@ -381,7 +419,7 @@ def analyse(
 _QUESTION_START = (
     r"who|whos|who's|whom|whose|when|whens|when's|wen|where|wheres|where's|what|whats|what's|"
     r"wat|wats|which|how|hows|how's|why|is|isnt|are|does|do|did|will|was|were|can|could|"
-    r"has|have|any|should|would"
+    r"has|have|any|should|would|tell|catch|explain|remind|give|gimme"
 )
 _SENTENCES = re.compile(
     r"(?<=[?!.])\s+|\s*\n+\s*|;\s*|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\s+"
@@ -393,7 +431,8 @@ _CLAUSES = re.compile(
     re.IGNORECASE,
 )
 _FILLER = re.compile(
-    r"^(?:(?:ok|okay|so|and|also|plus|but|anyway|btw|oh|wait|like)\b[\s,]*)+", re.I
+    r"^(?:(?:ok|okay|so|and|also|plus|but|anyway|btw|oh|wait|like|if so|quick qs?)\b[\s,:]*)+",
+    re.IGNORECASE,
 )
 _ASKS = re.compile(rf"^(?:{_QUESTION_START})\b|\?\W*$|\bright\W*$", re.IGNORECASE)
 

@@ -7,7 +7,8 @@ so these are development sets: they guard against getting worse, they do not mea
 well the bot does on questions nobody has seen (see README, "How answers are found").
 
 - ``fan_questions.toml`` (148), ``held_out_questions.toml`` (90),
-  ``article_questions.toml`` (130, with messages that ask several things).
+  ``article_questions.toml`` (130) and ``chat_questions.toml`` (140), with messages that ask
+  several things.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from bot.core.answers import AnswerService
 
 @pytest.mark.parametrize(
     ("name", "required"),
-    [("fan_questions", 0.95), ("held_out_questions", 0.95), ("article_questions", 0.90)],
+    [
+        ("fan_questions", 0.95),
+        ("held_out_questions", 0.95),
+        ("article_questions", 0.90),
+        ("chat_questions", 0.90),
+    ],
 )
 async def test_corpus_accuracy(
     service: AnswerService, capsys: Any, name: str, required: float
