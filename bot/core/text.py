@@ -23,11 +23,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "premiered", "premiering", "release", "released", "releasing", "drop", "dropping",
         "dropped", "air", "airing", "aired", "debut", "debuted", "launch", "arrive", "arrives",
         "start", "starts", "begin", "begins", "out", "streaming date", "date", "drops",
+        "hit netflix", "hits netflix", "hit screens", "land", "lands", "landing",
     ),
     "@finale": (
         "last episode", "final episode", "season finale", "finale", "ending", "end", "ended",
         "ends", "cliffhanger", "cliff hanger", "twist", "final", "conclude", "concluded",
-        "last ep", "final ep", "last one",
+        "last ep", "final ep", "last one", "wrap up", "wraps up", "wrapped up", "how it ends",
     ),
     "@discover": (
         "find out", "found out", "finds out", "discover", "discovered", "learn", "learns",
@@ -38,7 +39,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@recap": (
         "recap", "summary", "summarise", "summarize", "sum up", "catch me up", "refresher",
-        "happened", "rundown", "tldr", "tl dr", "remind", "previously",
+        "happened", "rundown", "tldr", "tl dr", "remind", "previously", "catch up", "catchup",
     ),
     "@spoiler-free": (
         "without ruining the ending", "without spoiling the ending", "without spoiling",
@@ -48,7 +49,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@premise": (
         "premise", "plot", "synopsis", "storyline", "story", "logline", "about", "genre",
         "kind of show", "type of show", "happen", "happens", "going to happen", "drama",
-        "thriller", "comedy", "setup", "set up",
+        "thriller", "comedy", "setup", "pitch", "elevator pitch", "gist",
     ),
     "@cast": (
         "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
@@ -108,7 +109,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@quote": (
         "say", "said", "says", "quote", "interview", "talk", "talked", "love", "loved",
-        "enjoy", "enjoyed", "like playing", "feel about",
+        "enjoy", "enjoyed", "like playing", "feel about", "feels about", "think of",
+        "thinks of", "think about", "thinks about", "thoughts on", "thoughts about", "opinion",
     ),
     "@spouse": (
         "husband", "wife", "spouse", "married", "marriage", "hubby",
@@ -128,7 +130,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # keeps "how old is Keri Russell" from being answered with her role.
     "@age": ("how old", "age", "born", "birthday", "birth"),
     "@bio": (
-        "how tall", "height", "tall", "nationality", "where is he from", "where is she from",
+        "how tall", "height", "nationality", "where is he from", "where is she from",
         "been in", "what else", "other shows", "other roles", "other movies", "filmography",
         "movie", "movies", "originally from", "from originally", "hometown", "grew up",
     ),
@@ -217,7 +219,8 @@ STOPWORDS = frozenset(
     update updates official officially confirmed confirm confirmation announced announce
     announcement nah nope yep spoiler spoilers spoiling spoil spoilerfree free without
     explain explained sentence quick quickly before after forgot forget remember remind
-    wait excited hype hyped stuff saw seen posted post heard hear read thinking start starting
+    wait excited hype hyped stuff sorry dumb q qs saw seen posted post heard hear read
+    thinking start starting
     started need want everything someone give gimme pretty kinda sorta lot lots totally
     literally finally detail details see ppl people keep keeps kept telling told basic
     basically genuinely forever since thru through finished confused fine wait waiting
@@ -233,6 +236,8 @@ _SPELLED_OUT = {
     "whens": "when",
     "wen": "when",
     "whn": "when",
+    "smth": "something",
+    "sth": "something",
     "dos": "does",
     "wat": "what",
     "wats": "whats",
@@ -422,7 +427,7 @@ _QUESTION_START = (
     r"has|have|any|should|would|tell|catch|explain|remind|give|gimme"
 )
 _SENTENCES = re.compile(
-    r"(?<=[?!.])\s+|\s*\n+\s*|;\s*|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\s+"
+    r"(?<=[?!.:])\s+|\s*\n+\s*|;\s*|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\s+"
     r"|\s+(?=(?:anyway|anyways|btw)\b)",
     re.IGNORECASE,
 )
@@ -434,6 +439,12 @@ _FILLER = re.compile(
     r"^(?:(?:ok|okay|so|and|also|plus|but|anyway|btw|oh|wait|like|if so|quick qs?)\b[\s,:]*)+",
     re.IGNORECASE,
 )
+_WHO_PLAYS = re.compile(
+    r"^(?P<verb>who (?:plays|played|portrays|is playing|are playing)|whos playing)\s+"
+    r"(?P<roles>.+?)[\s?!.]*$",
+    re.IGNORECASE,
+)
+_LIST = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
 _ASKS = re.compile(rf"^(?:{_QUESTION_START})\b|\?\W*$|\bright\W*$", re.IGNORECASE)
 
 
@@ -441,12 +452,25 @@ def split_questions(text: str) -> list[tuple[str, bool]]:
     """The parts of a message, each with whether it reads as a question.
 
     "whens s2 out and is janney in it" gives two questions; "omg that ending 😭 anyway when
-    is s2" gives chatter, then a question.
+    is s2" gives chatter, then a question; "who plays the pm, the vp and the president" gives
+    three questions.
     """
     parts = []
     for sentence in _SENTENCES.split(text.strip()):
         for clause in _CLAUSES.split(sentence):
             clause = clause.strip(" ,")
             if clause:
-                parts.append((clause, bool(_ASKS.search(_FILLER.sub("", clause)))))
+                asks = bool(_ASKS.search(_FILLER.sub("", clause)))
+                parts += [(part, asks) for part in _each_role(clause)]
     return parts
+
+
+def _each_role(clause: str) -> list[str]:
+    """"who plays A, B and C" as one question for each of A, B and C."""
+    match = _WHO_PLAYS.match(_FILLER.sub("", clause))
+    if match is None:
+        return [clause]
+    roles = [role for role in _LIST.split(match["roles"]) if role.strip()]
+    if not 2 <= len(roles) <= 3:
+        return [clause]
+    return [f"{match['verb']} {role.strip()}" for role in roles]

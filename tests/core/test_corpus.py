@@ -7,7 +7,8 @@ so these are development sets: they guard against getting worse, they do not mea
 well the bot does on questions nobody has seen (see README, "How answers are found").
 
 - ``fan_questions.toml`` (148), ``held_out_questions.toml`` (90),
-  ``article_questions.toml`` (130) and ``chat_questions.toml`` (140), with messages that ask
+  ``article_questions.toml`` (130), ``chat_questions.toml`` (140) and ``final_questions.toml``
+  (120, scored once while sealed), with messages that ask
   several things.
 """
 
@@ -28,6 +29,7 @@ from bot.core.answers import AnswerService
         ("held_out_questions", 0.95),
         ("article_questions", 0.90),
         ("chat_questions", 0.90),
+        ("final_questions", 0.90),
     ],
 )
 async def test_corpus_accuracy(
