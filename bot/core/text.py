@@ -466,7 +466,7 @@ def split_questions(text: str) -> list[tuple[str, bool]]:
 
 
 def _each_role(clause: str) -> list[str]:
-    """"who plays A, B and C" as one question for each of A, B and C."""
+    """ "who plays A, B and C" as one question for each of A, B and C."""
     match = _WHO_PLAYS.match(_FILLER.sub("", clause))
     if match is None:
         return [clause]
