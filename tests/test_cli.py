@@ -395,3 +395,11 @@ def test_fact_pack_that_is_a_directory(tmp_path: Path, command: str) -> None:
 def test_facts_check_of_a_directory(tmp_path: Path) -> None:
     line = one_line_failure(run("facts", "check", str(tmp_path), tmp_path=tmp_path))
     assert line == f"{tmp_path} is a directory, not a fact pack file"
+
+
+def test_the_same_question_gets_the_same_answer_in_another_process(tmp_path: Path) -> None:
+    """Matching is deterministic: no randomness, no state carried between runs."""
+    questions = ["whens s2 out and who plays the vp", "did hal make it", "gimme the plot"]
+    first = run("ask", "--json", *questions, tmp_path=tmp_path)
+    again = run("ask", "--json", *questions, tmp_path=tmp_path)
+    assert first.returncode == 0 and first.stdout == again.stdout
