@@ -403,3 +403,15 @@ def test_the_same_question_gets_the_same_answer_in_another_process(tmp_path: Pat
     first = run("ask", "--json", *questions, tmp_path=tmp_path)
     again = run("ask", "--json", *questions, tmp_path=tmp_path)
     assert first.returncode == 0 and first.stdout == again.stdout
+
+
+@pytest.mark.parametrize(("host", "used"), [(None, "1"), ("3", "3")])
+def test_numpy_uses_one_blas_thread_unless_the_host_says(host: str | None, used: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if host is not None:
+        env["OPENBLAS_NUM_THREADS"] = host
+    code = "import bot, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == used
