@@ -90,6 +90,17 @@ class Answer:
         return self.fact is not None and self.fact.spoiler
 
 
+# Terms that say what kind of answer is wanted but not about what: a part of a message with
+# only these ("who is it?", "is everyone ok?") follows up on another part; it is no question
+# of its own.
+_NOT_A_SUBJECT = frozenset({"@who", "@when", "@where", "@all", "@past", "@exists"})
+
+
+def _names_something(index: FactIndex, part: str) -> bool:
+    analysis = index.analyse(part)
+    return bool(analysis.seasons or set(analysis.terms) - _NOT_A_SUBJECT)
+
+
 def _build_index(pack: Pack, facts: list[Fact], embedder: Embedder) -> FactIndex:
     """Index ``facts``, in a worker thread."""
     with collection_paused(len(facts)):
@@ -214,7 +225,7 @@ class AnswerService:
         answered: list[Answer] = []
         if len(parts) > 1:
             for part, asks in parts:
-                if asks and len(answered) < QUESTIONS_PER_MESSAGE:
+                if asks and len(answered) < QUESTIONS_PER_MESSAGE and _names_something(index, part):
                     answer = self._answer(index, part, spoilers=spoilers)
                     if answer.fact and all(a.fact != answer.fact for a in answered):
                         answered.append(answer)

@@ -49,7 +49,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@premise": (
         "premise", "plot", "synopsis", "storyline", "story", "logline", "about", "genre",
         "kind of show", "type of show", "happen", "happens", "going to happen", "drama",
-        "thriller", "comedy", "setup", "pitch", "elevator pitch", "gist",
+        "thriller", "comedy", "setup", "pitch", "elevator pitch", "gist", "basic idea",
+        "concept",
     ),
     "@cast": (
         "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
@@ -412,7 +413,10 @@ def analyse(
     lists phrases that say nothing about which fact is wanted, such as the show's own
     name ("the diplomat"); they are removed before synonyms are applied.
     """
-    seasons, rest = find_seasons(fold(text))
+    folded = fold(text)
+    for phrase in ignore:  # "diplomat 2" is Season 2 of the show
+        folded = re.sub(rf"\b{re.escape(fold(phrase))} ([1-9])\b", r"season \1", folded)
+    seasons, rest = find_seasons(folded)
     if correct is not None:
         rest = " ".join(correct(word) for word in rest.split())
     for phrase in ignore:
