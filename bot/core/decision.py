@@ -36,6 +36,7 @@ FEATURES = (
     "unknown_season",  # the question names a season no fact is about
     "other_show",  # the question names another show
     "unknown_words",  # share of the question's terms that no fact uses
+    "length",  # how many terms the question has (chatter dilutes coverage), 0-1
 )
 
 
@@ -117,4 +118,5 @@ def features(
         float(bool(analysis.seasons - known_seasons)),
         float(OTHER_SHOW in analysis.terms),
         unknown_words,
+        min(len(analysis.terms), 12) / 12,
     )
