@@ -45,7 +45,7 @@ async def test_a_mention_in_a_question_never_pings(fake: FakeDiscord, bot: FanBo
 
 
 async def test_unsure_offers_buttons_that_answer(fake: FakeDiscord, bot: FanBot) -> None:
-    question = {"question": "siblings"}
+    question = {"question": "the dennison sibling"}
     sent = await fake.slash("ask", question, guild_id=GUILD, member=fan())
     data = data_of(await sent.response())
     assert "Did you mean" in data["content"]
