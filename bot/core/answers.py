@@ -24,7 +24,7 @@ from bot.core.pack import Pack
 from bot.core.policy import ShownFact, show, suggestion_label
 from bot.core.semantic import Embedder, default_embedder
 from bot.core.store import FactStore
-from bot.core.text import OTHER_SHOW, split_questions
+from bot.core.text import INTENTS, OTHER_SHOW, split_questions
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,14 @@ class Answer:
 # only these ("who is it?", "is everyone ok?") follows up on another part; it is no question
 # of its own.
 _NOT_A_SUBJECT = frozenset({"@who", "@when", "@where", "@all", "@past", "@exists"})
+
+
+_SURE = 90.0  # how likely (in %) an answer must be to stand beside an out-of-scope question
+
+
+def _out_of_scope(index: FactIndex, part: str) -> bool:
+    """Whether ``part`` asks for a kind of thing no fact here is about (an age, reviews)."""
+    return bool(INTENTS.intersection(index.analyse(part).terms) - index.concepts)
 
 
 def _names_something(index: FactIndex, part: str) -> bool:
@@ -224,11 +232,15 @@ class AnswerService:
         parts = split_questions(message)
         answered: list[Answer] = []
         if len(parts) > 1:
-            for part, asks in parts:
-                if asks and len(answered) < QUESTIONS_PER_MESSAGE and _names_something(index, part):
-                    answer = self._answer(index, part, spoilers=spoilers)
-                    if answer.fact and all(a.fact != answer.fact for a in answered):
-                        answered.append(answer)
+            asked = [part for part, asks in parts if asks and _names_something(index, part)]
+            # Beside a question no fact is about ("is it any good? what are reviews saying"),
+            # the others often only elaborate it: answer them only when unmistakable.
+            bar = _SURE if any(_out_of_scope(index, part) for part in asked) else 0.0
+            for part in asked:
+                answer = self._answer(index, part, spoilers=spoilers)
+                fresh = answer.fact and all(a.fact != answer.fact for a in answered)
+                if fresh and answer.score >= bar and len(answered) < QUESTIONS_PER_MESSAGE:
+                    answered.append(answer)
         if len(answered) > 1:
             return self._several(message, answered)
         if answered:

@@ -158,6 +158,8 @@ class FactIndex:
             for term in terms:
                 postings[term].append(i)
         self._postings = dict(postings)
+        self.concepts = frozenset(t for t in self._postings if t.startswith("@"))
+        """The kinds of question (``@cast``, ``@age``...) some fact here answers."""
         total = max(len(self.facts), 1)
         self._idf = {t: math.log(1 + total / len(ids)) for t, ids in self._postings.items()}
         self._unknown_weight = math.log(1 + total) + 1.0

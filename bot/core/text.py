@@ -82,14 +82,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "reprise", "still in",
     ),
     "@trailer": (
-        "trailer", "teaser", "promo", "first look", "first looks", "sneak peek", "clip",
+        "trailer", "teaser", "promo", "first look", "first looks", "sneak peek", "clip", "preview",
         "footage", "picture", "pictures", "pic", "pics", "photo", "photos", "image", "images",
         "stills",
     ),
     "@renewal": (
         "renew", "renewed", "renewal", "cancel", "cancelled", "canceled", "cancellation",
         "greenlit", "green lit", "greenlight", "another season", "more season", "get a season",
-        "getting a season", "picked up", "pick up", "picks up",
+        "getting a season", "picked up", "pick up", "picks up", "pick it up", "picked it up",
     ),
     "@watch": (
         "watch", "stream", "streaming", "platform", "service", "available", "catch up on",
@@ -118,7 +118,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@when": (
         "when", "what date", "what day", "which day", "what year", "which year", "how long until",
-        "how long till", "how soon", "how fast", "how quickly", "how long ago", "how long since",
+        "how long till", "how long til", "how soon", "how fast", "how quickly", "how long ago",
+        "how long since",
         # a month or a season of the year asks when ("s2 is in december right?")
         "january", "february", "march", "april", "june", "july", "august",
         "september", "october", "november", "december", "halloween", "christmas",
@@ -148,6 +149,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@filming": (
         "filmed", "filming", "film location", "shooting location", "locations", "film it",
+        "film", "films",
         "shot in", "shot on location", "set in real",
     ),
     "@social": (
@@ -164,7 +166,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "recommend", "recommendation", "recommendations", "shows like", "similar shows",
         "something like", "watch party", "poem", "write me", "fanfic", "fan fiction",
     ),
-    "@reviews": ("rotten tomatoes", "imdb", "reviews", "review", "critics", "emmy", "emmys"),
+    "@reviews": (
+        "rotten tomatoes", "imdb", "reviews", "review", "critics", "emmy", "emmys", "any good",
+        "actually good", "is it good", "worth watching", "worth it",
+    ),
     # Other shows fans compare with (a pack's own show name is removed before this).
     "@other-show": (
         "the crown", "veep", "the west wing", "west wing", "house of cards", "stranger things",

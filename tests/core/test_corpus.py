@@ -7,9 +7,9 @@ so these are development sets: they guard against getting worse, they do not mea
 well the bot does on questions nobody has seen (see README, "How answers are found").
 
 - ``fan_questions.toml`` (148), ``held_out_questions.toml`` (90),
-  ``article_questions.toml`` (130), ``chat_questions.toml`` (140), and ``final_questions.toml``
-  and ``last_questions.toml`` (120 each, scored once while sealed); the last four hold
-  messages that ask several things.
+  ``article_questions.toml`` (130), ``chat_questions.toml`` (140), and
+  ``final_questions.toml``, ``last_questions.toml`` and ``third_final_questions.toml`` (120
+  each, scored once while sealed); the last five hold messages that ask several things.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from bot.core.answers import AnswerService
         ("chat_questions", 0.90),
         ("final_questions", 0.90),
         ("last_questions", 0.90),
+        ("third_final_questions", 0.90),
     ],
 )
 async def test_corpus_accuracy(
