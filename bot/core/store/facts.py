@@ -119,6 +119,19 @@ def _newly_spoiler(body: str, old: _Row | None) -> bool:
     return not was.spoiler or was.spoils != _parse_fact(body).spoils
 
 
+@asynccontextmanager
+async def _closed_if_unusable(db: aiosqlite.Connection, path: Path) -> AsyncIterator[None]:
+    """Close ``db`` if getting it ready fails; SQLite's own errors become the store's."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        await db.close()
+        raise _opening_error(path, error) from None
+    except BaseException:
+        await db.close()
+        raise
+
+
 def _opening_error(path: Path, error: sqlite3.Error) -> Exception:
     """What to raise for ``error`` met while opening ``path``."""
     return unusable(path, error) or error
@@ -155,7 +168,7 @@ class FactStore:
         check_folder(path)
         await asyncio.to_thread(check_openable, path)
         db = await aiosqlite.connect(path, isolation_level=None)
-        try:
+        async with _closed_if_unusable(db, path):
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             # Read only until the file is known to be ours: a refused one stays as it was.
             found = await check_usable(db, path)
@@ -163,12 +176,6 @@ class FactStore:
                 raise SchemaTooNew(str(path), found, len(MIGRATIONS))
             await _configure(db, str(path))
             await apply_migrations(db, where=str(path))
-        except sqlite3.Error as error:
-            await db.close()
-            raise _opening_error(path, error) from None
-        except BaseException:
-            await db.close()
-            raise
         return cls(db, path)
 
     @classmethod
@@ -184,17 +191,11 @@ class FactStore:
         guilds = [_checked_guild(guild_id) for guild_id in guild_ids]
         source = read_only_uri(path)
         db = await aiosqlite.connect(":memory:", isolation_level=None, uri=True)
-        try:
+        async with _closed_if_unusable(db, path):
             await db.execute("PRAGMA foreign_keys = ON")
             if source is not None:
                 await copy_read_only(db, source, str(path), guilds)
             await apply_migrations(db, where=str(path))
-        except sqlite3.Error as error:
-            await db.close()
-            raise _opening_error(path, error) from None
-        except BaseException:
-            await db.close()
-            raise
         return cls(db, path)
 
     async def close(self) -> None:
