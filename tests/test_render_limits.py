@@ -141,7 +141,7 @@ def test_one_fact_answers(fact: Fact, spoilers_on: bool) -> None:
         if "||" not in fact.answer:  # a non-spoiler answer may hold its own tags
             assert len(hidden) == int(fact.spoiler and spoilers_on)
     check_embed(answers.premise_embed(SHOW, shown(fact)), spoilers_on=False)
-    check_embed(answers.premiere_embed(SHOW, shown(fact), now=NOW), spoilers_on=False)
+    check_embed(answers.premiere_embed(SHOW, shown(fact)), spoilers_on=False)
     check_embed(answers.cast_member_embed(shown(fact)), spoilers_on=False)
     check_embed(_details(fact), spoilers_on=True)
     content, embeds = curation.saved(_Service(), stored(fact), verb="Saved")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -114,14 +116,16 @@ class AnswerService:
         recent_answers: int = 4096,
         embedder: Embedder | None = None,
         decision: DecisionModel | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.store = store
         self.pack = pack
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._embedder = embedder or default_embedder()
         self._decision = decision or DecisionModel.load()
         self._views: OrderedDict[int | None, _GuildView] = OrderedDict()
         self._building: dict[int | None, tuple[int, asyncio.Task[_GuildView]]] = {}
-        self._recent: OrderedDict[tuple[int | None, int, str, bool], Answer] = OrderedDict()
+        self._recent: OrderedDict[tuple[int | None, int, str, bool, str], Answer] = OrderedDict()
         self._recent_max = recent_answers
 
     def cite(self, fact: Fact) -> str:
@@ -129,9 +133,21 @@ class AnswerService:
         source = self.pack.sources.get(fact.source)
         return source.cite() if source else fact.source
 
+    def published(self, fact: Fact) -> str | None:
+        """When the fact's source was published (``YYYY[-MM[-DD]]``), for a pack source."""
+        source = self.pack.sources.get(fact.source)
+        return source.published if source else None
+
     def show(self, fact: Fact, *, spoilers: bool) -> ShownFact:
-        """``fact`` as a fan who did or did not ask for spoilers may see it."""
-        return show(fact, spoilers=spoilers, cite=self.cite)
+        """``fact`` as a fan who did or did not ask for spoilers may see it, today."""
+        return show(
+            fact,
+            spoilers=spoilers,
+            cite=self.cite,
+            now=self.clock(),
+            network=self.pack.show.network,
+            published=self.published,
+        )
 
     async def index_for(self, guild_id: int | None) -> FactIndex:
         """The search index of what the bot knows in ``guild_id`` (built once per change)."""
@@ -196,7 +212,9 @@ class AnswerService:
         view = await self._view(guild_id)
         # Keyed by the generation the index was built from, not the store's current one:
         # an answer computed while a change was being indexed must not outlive the change.
-        key = (guild_id, view.generation, question, spoilers)
+        # And by the hour: a premiere's tense changes when it happens.
+        hour = self.clock().strftime("%Y%m%d%H")
+        key = (guild_id, view.generation, question, spoilers, hour)
         cached = self._recent.get(key)
         if cached is not None:
             self._recent.move_to_end(key)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import discord
@@ -107,8 +106,7 @@ class AnswersCog(commands.Cog, name="Answers"):
             known = catalog.seasons(Topic.PREMIERE)
             await reply(interaction, content=_render.no_premiere_text(self._show, season, known))
             return
-        now = dt.datetime.now(dt.UTC)
-        await reply(interaction, embed=_render.premiere_embed(self._show, fact, now=now))
+        await reply(interaction, embed=_render.premiere_embed(self._show, fact))
 
     @app_commands.command(name="recap", description="Catch up on a season")
     @app_commands.describe(

@@ -9,7 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import user_cooldown
+from bot.constants import EMBED_FIELD_VALUE_LIMIT
 from bot.core.answers import TOPIC_LABELS
+from bot.core.policy import clip
+from bot.core.tense import age
 from bot.embeds import COLOUR
 from bot.responses import reply
 
@@ -53,9 +56,16 @@ class MetaCog(commands.Cog, name="Meta"):
             value="\n".join(f"`{name}`: {what}" for name, what in COMMANDS),
             inline=False,
         )
+        today = self.bot.answers.clock().date()
         embed.add_field(
             name="Sources",
-            value="\n".join(source.cite() for source in pack.sources.values())[:1024],
+            value=clip(
+                "\n".join(
+                    f"{source.cite()}: {age(source.published, today)}"
+                    for source in pack.sources.values()
+                ),
+                EMBED_FIELD_VALUE_LIMIT,
+            ),
             inline=False,
         )
         await reply(interaction, embed=embed, ephemeral=True)
