@@ -32,6 +32,12 @@ async def reply(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
         await interaction.response.send_message(**kwargs)
 
 
+def with_view(view: discord.ui.View | None) -> dict[str, Any]:
+    """``view=view`` for a send call, or nothing (discord.py refuses ``view=None`` on some
+    sends)."""
+    return {} if view is None else {"view": view}
+
+
 async def in_time(
     interaction: discord.Interaction[Any], work: Awaitable[T], *, ephemeral: bool = False
 ) -> T:

@@ -88,6 +88,16 @@ class Answer:
         return self.fact is not None
 
     @property
+    def withheld_facts(self) -> tuple[Suggestion, ...]:
+        """The spoiler facts this answer withheld, named by what they spoil (for a
+        "Show me" button that reveals them to the one who asks)."""
+        return tuple(
+            Suggestion(part.fact.id, suggestion_label(part.fact))
+            for part in self.parts
+            if part.withheld and part.fact is not None
+        )
+
+    @property
     def spoiler(self) -> bool:
         return self.fact is not None and self.fact.spoiler
 
@@ -293,8 +303,15 @@ class AnswerService:
         self, guild_id: int | None, fact_id: str, *, spoilers: bool
     ) -> str | None:
         """The message for a fact chosen by id (a clicked suggestion), if it still answers."""
+        shown = await self.shown_fact(guild_id, fact_id, spoilers=spoilers)
+        return None if shown is None else shown.message()
+
+    async def shown_fact(
+        self, guild_id: int | None, fact_id: str, *, spoilers: bool
+    ) -> ShownFact | None:
+        """A fact chosen by id (a clicked button), as this fan may see it, if it still exists."""
         fact = (await self._view(guild_id)).catalog.by_id(fact_id)
-        return None if fact is None else self.show(fact, spoilers=spoilers).message()
+        return None if fact is None else self.show(fact, spoilers=spoilers)
 
     def _matched(self, question: str, best: Candidate, *, spoilers: bool) -> Answer:
         fact = best.match.fact

@@ -12,8 +12,9 @@ from bot.checks import user_cooldown
 from bot.core.catalog import ShownCatalog
 from bot.core.models import Topic
 from bot.exts.answers import _render
-from bot.exts.answers._suggestions import suggestion_view
-from bot.responses import in_time, in_time_or_none, reply
+from bot.exts.answers._reveal import recap_view, shown_view
+from bot.exts.answers._suggestions import answer_view
+from bot.responses import in_time, in_time_or_none, reply, with_view
 
 if TYPE_CHECKING:
     from bot.client import FanBot
@@ -52,11 +53,9 @@ class AnswersCog(commands.Cog, name="Answers"):
             interaction,
             self.bot.answers.answer(interaction.guild_id, question, spoilers=spoilers),
         )
-        view = suggestion_view(answer, spoilers=spoilers)
-        if view is None:
-            await reply(interaction, content=answer.text)
-        else:
-            await reply(interaction, content=answer.text, view=view)
+        await reply(
+            interaction, content=answer.text, **with_view(answer_view(answer, spoilers=spoilers))
+        )
 
     @app_commands.command(name="premise", description="What the show is about, spoiler-free")
     @user_cooldown()
@@ -106,7 +105,8 @@ class AnswersCog(commands.Cog, name="Answers"):
             known = catalog.seasons(Topic.PREMIERE)
             await reply(interaction, content=_render.no_premiere_text(self._show, season, known))
             return
-        await reply(interaction, embed=_render.premiere_embed(self._show, fact))
+        embed = _render.premiere_embed(self._show, fact)
+        await reply(interaction, embed=embed, **with_view(shown_view(fact)))
 
     @app_commands.command(name="recap", description="Catch up on a season")
     @app_commands.describe(
@@ -128,4 +128,5 @@ class AnswersCog(commands.Cog, name="Answers"):
             text = f"I have no {which}. Recapped seasons: {seasons}."
             await reply(interaction, content=text, ephemeral=True)
             return
-        await reply(interaction, embed=_render.recap_embed(self._show, recap))
+        embed = _render.recap_embed(self._show, recap)
+        await reply(interaction, embed=embed, **with_view(recap_view(recap)))
