@@ -102,6 +102,11 @@ class Answer:
         return self.fact is not None and self.fact.spoiler
 
 
+def asks_something(message: str) -> bool:
+    """Whether any part of ``message`` reads as a question (not "thanks!" or "lol")."""
+    return any(asks for _, asks in split_questions(message))
+
+
 def _build_index(pack: Pack, facts: list[Fact], embedder: Embedder) -> FactIndex:
     """Index ``facts``, in a worker thread."""
     with collection_paused(len(facts)):

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import user_cooldown
+from bot.constants import ASK_MAX_CHARS
 from bot.core.catalog import ShownCatalog
 from bot.core.models import Topic
 from bot.exts.answers import _render
@@ -46,7 +47,7 @@ class AnswersCog(commands.Cog, name="Answers"):
     async def ask(
         self,
         interaction: Interaction,
-        question: app_commands.Range[str, 1, 300],
+        question: app_commands.Range[str, 1, ASK_MAX_CHARS],
         spoilers: bool = False,
     ) -> None:
         answer = await in_time(
