@@ -25,6 +25,8 @@ COMMANDS = (
     ("/cast [name]", "the cast, or one actor or character"),
     ("/premiere [season]", "premiere dates, in your time zone"),
     ("/recap [season] [spoilers]", "catch up on a season"),
+    ("@FanBot question", "mention me in any channel and I reply (no spoilers)"),
+    ("Apps \u203a Answer with FanBot", "on any message: I reply to it with the answer"),
     ("/fact …", "moderators: add, correct or hide facts for this server"),
 )
 
