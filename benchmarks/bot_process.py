@@ -1,6 +1,9 @@
 """A bot process for benchmarks: FanBot or a bare discord.py bot, aimed at a fake Discord.
 
-    python benchmarks/bot_process.py fanbot|bare BASE_URL GATEWAY_URL DATABASE_PATH
+    python benchmarks/bot_process.py fanbot|fanbot-slash|bare BASE_URL GATEWAY_URL DATABASE_PATH
+
+``fanbot-slash`` is FanBot with ``ALLOW_MENTION_ANSWERS`` off: slash commands only, without
+the guild messages intent (so Discord sends it no message events).
 
 Prints ``READY`` once discord.py has dispatched ``on_ready``, then serves until killed.
 """
@@ -43,7 +46,7 @@ def bare_bot() -> commands.Bot:
 async def main(kind: str, base: str, gateway: str, database: str) -> None:
     discord.http.Route.BASE = base
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
-    if kind == "fanbot":  # imported here so the bare bot's memory has none of it
+    if kind.startswith("fanbot"):  # imported here so the bare bot's memory has none of it
         from bot.client import FanBot
         from bot.settings import Settings
 
@@ -52,6 +55,7 @@ async def main(kind: str, base: str, gateway: str, database: str) -> None:
             database_path=Path(database),
             command_cooldown_seconds=0,
             log_level="WARNING",
+            allow_mention_answers=kind != "fanbot-slash",
         )
         client: commands.Bot = FanBot(settings)
     else:

@@ -7,7 +7,10 @@ this process, exactly as in the end-to-end tests. For ``/ask`` at concurrency 1 
 prints interactions per second and p50/p99 latency (from INTERACTION_CREATE sent to the
 interaction callback received), for FanBot and for a bare discord.py bot that replies a
 fixed string, in the same run. Then the RSS of each bot process after READY, with 1 guild
-and with 1,000 guilds.
+and with 1,000 guilds. Then what message events cost (``--only messages``): CPU time and
+RSS growth of the bot process per 1,000 ordinary messages (from many members, not mentioning
+the bot, so without content) in a busy server, for FanBot answering mentions (guild messages
+intent) beside FanBot slash-only (no such intent: Discord sends it no messages).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import os
 import statistics
 import sys
 import tempfile
@@ -28,6 +32,12 @@ from tests.fakediscord.server import RecordedRequest
 
 REPO = Path(__file__).resolve().parent.parent
 GUILD = 1200000000000000001
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -154,16 +164,49 @@ async def memory() -> None:
                     await stop(process)
 
 
+async def message_cost(total: int, rounds: int) -> None:
+    """CPU and RSS per 1,000 ordinary messages, each bot in its own process and fake."""
+    print(f"Message events: {total} ordinary messages a round, {rounds} rounds, per 1,000")
+    authors = [payloads.user(10_000 + n, f"member{n}") for n in range(500)]
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ("fanbot-slash", "fanbot"):
+            async with FakeDiscord(guilds=[GuildSpec(GUILD, "Busy", member_count=5000)]) as fake:
+                process = await start_bot(kind, fake, Path(folder) / f"{kind}.db")
+                await asyncio.sleep(1.0)  # let start-up settle
+                rss_start = rss_mb(process.pid)
+                cpu: list[float] = []
+                for _ in range(rounds):
+                    before = cpu_seconds(process.pid)
+                    for n in range(total):
+                        # Without Message Content, a message that doesn't mention the bot has
+                        # no content; the fake sends nothing to a bot without the intent.
+                        await fake.post_message("", author=authors[n % len(authors)])
+                        if n % 500 == 499:
+                            await fake.flush()
+                    await fake.flush()
+                    cpu.append((cpu_seconds(process.pid) - before) * 1000 * 1000 / total)
+                grown = rss_mb(process.pid) - rss_start
+                print(
+                    f"  {kind:<13} CPU {statistics.median(cpu):6.1f} ms per 1,000 "
+                    f"(median of {rounds})   RSS {rss_start:6.1f} MB, "
+                    f"{grown:+5.1f} MB after {total * rounds} messages"
+                )
+                await stop(process)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=1000, help="per round")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--only", choices=["throughput", "memory"])
+    parser.add_argument("--only", choices=["throughput", "memory", "messages"])
+    parser.add_argument("--messages", type=int, default=10_000, help="per round")
     args = parser.parse_args()
-    if args.only != "memory":
+    if args.only in (None, "throughput"):
         await throughput(args.requests, args.rounds)
-    if args.only != "throughput":
+    if args.only in (None, "memory"):
         await memory()
+    if args.only in (None, "messages"):
+        await message_cost(args.messages, args.rounds)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.exts.answers", "bot.exts.meta", "bot.exts.curation")
+EXTENSIONS = ("bot.exts.answers", "bot.exts.meta", "bot.exts.curation", "bot.exts.talk")
 
 # The bot has no voice features: discord.py's warnings that voice libraries (PyNaCl,
 # davey) are missing would only be noise in front of the bot's own start-up messages.
@@ -24,9 +24,12 @@ discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
 
-def intents() -> discord.Intents:
-    """Slash commands need no privileged intent; ``guilds`` lets us name servers in logs."""
-    return discord.Intents(guilds=True)
+def intents(settings: Settings | None = None) -> discord.Intents:
+    """No privileged intent. ``guilds`` lets us name servers in logs; ``guild_messages``
+    (unless ``ALLOW_MENTION_ANSWERS`` is off) brings messages, whose content Discord sends
+    without the Message Content intent only when they mention the bot."""
+    mentions = settings is None or settings.allow_mention_answers
+    return discord.Intents(guilds=True, guild_messages=mentions)
 
 
 class FanBot(commands.Bot):
@@ -35,7 +38,7 @@ class FanBot(commands.Bot):
     def __init__(self, settings: Settings, *, sync_dev_guild: bool = True) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # no message commands: slash only
-            intents=intents(),
+            intents=intents(settings),
             allowed_mentions=discord.AllowedMentions.none(),
             member_cache_flags=discord.MemberCacheFlags.none(),
             max_messages=None,
@@ -90,6 +93,9 @@ class FanBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             commands_synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to dev guild %s", len(commands_synced), guild.id)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: messages are only read for mentions (``bot.exts.talk``)."""
 
     async def on_ready(self) -> None:
         log.info("Ready as %s in %d guilds", self.user, len(self.guilds))

@@ -29,3 +29,4 @@ SOURCE_MAX_CHARS: Final = 300
 
 # Answering policy.
 SUGGESTIONS_MAX: Final = 3
+ASK_MAX_CHARS: Final = 300  # a question to /ask, or the part of a message that is read

@@ -32,6 +32,19 @@ async def reply(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
         await interaction.response.send_message(**kwargs)
 
 
+async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
+    """Reply to ``message`` (a message reference), pinging no one, not even its author."""
+    kwargs.setdefault("allowed_mentions", NO_MENTIONS)
+    kwargs.setdefault("mention_author", False)
+    return await message.reply(**kwargs)
+
+
+def with_view(view: discord.ui.View | None) -> dict[str, Any]:
+    """``view=view`` for a send call, or nothing (discord.py refuses ``view=None`` on some
+    sends)."""
+    return {} if view is None else {"view": view}
+
+
 async def in_time(
     interaction: discord.Interaction[Any], work: Awaitable[T], *, ephemeral: bool = False
 ) -> T:

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     dev_guild_id: int | None = None
     moderator_role_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset())
     command_cooldown_seconds: float = Field(default=3.0, ge=0)
+    allow_mention_answers: bool = True
+    mention_channel_cooldown_seconds: float = Field(default=2.0, ge=0)
 
     @field_validator("moderator_role_ids", mode="before")
     @classmethod

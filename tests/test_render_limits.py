@@ -29,7 +29,7 @@ from bot.core.pack import PackError, Problem
 from bot.core.policy import ShownFact, show, suggestion_label
 from bot.core.store import AuditAction, AuditEntry, ImportReport, StoredFact
 from bot.exts.answers import _render as answers
-from bot.exts.answers._suggestions import suggestion_view
+from bot.exts.answers._suggestions import answer_view
 from bot.exts.curation import _render as curation
 from tests.fakediscord import limits, spoilers
 
@@ -141,7 +141,7 @@ def test_one_fact_answers(fact: Fact, spoilers_on: bool) -> None:
         if "||" not in fact.answer:  # a non-spoiler answer may hold its own tags
             assert len(hidden) == int(fact.spoiler and spoilers_on)
     check_embed(answers.premise_embed(SHOW, shown(fact)), spoilers_on=False)
-    check_embed(answers.premiere_embed(SHOW, shown(fact), now=NOW), spoilers_on=False)
+    check_embed(answers.premiere_embed(SHOW, shown(fact)), spoilers_on=False)
     check_embed(answers.cast_member_embed(shown(fact)), spoilers_on=False)
     check_embed(_details(fact), spoilers_on=True)
     content, embeds = curation.saved(_Service(), stored(fact), verb="Saved")
@@ -185,7 +185,7 @@ def test_many_facts(recap: list[Fact], cast: list[Fact], spoilers_on: bool, copi
         embed, _ = curation.fact_list(listed, page, topic=None)
         check_embed(embed, spoilers_on=False)
     suggestions = tuple(Suggestion(f.id, suggestion_label(f)) for f in recap[:3])
-    view = suggestion_view(Answer("q", "text", suggestions=suggestions), spoilers=spoilers_on)
+    view = answer_view(Answer("q", "text", suggestions=suggestions), spoilers=spoilers_on)
     assert view is not None
     check_message(components=view.to_components())
     for label in (s.label for s in suggestions):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -86,6 +88,16 @@ class Answer:
         return self.fact is not None
 
     @property
+    def withheld_facts(self) -> tuple[Suggestion, ...]:
+        """The spoiler facts this answer withheld, named by what they spoil (for a
+        "Show me" button that reveals them to the one who asks)."""
+        return tuple(
+            Suggestion(part.fact.id, suggestion_label(part.fact))
+            for part in self.parts
+            if part.withheld and part.fact is not None
+        )
+
+    @property
     def spoiler(self) -> bool:
         return self.fact is not None and self.fact.spoiler
 
@@ -107,6 +119,11 @@ def _out_of_scope(index: FactIndex, part: str) -> bool:
 def _names_something(index: FactIndex, part: str) -> bool:
     analysis = index.analyse(part)
     return bool(analysis.seasons or set(analysis.terms) - _NOT_A_SUBJECT)
+
+
+def asks_something(message: str) -> bool:
+    """Whether any part of ``message`` reads as a question (not "thanks!" or "lol")."""
+    return any(asks for _, asks in split_questions(message))
 
 
 def _build_index(pack: Pack, facts: list[Fact], embedder: Embedder) -> FactIndex:
@@ -133,14 +150,16 @@ class AnswerService:
         recent_answers: int = 4096,
         embedder: Embedder | None = None,
         decision: DecisionModel | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.store = store
         self.pack = pack
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._embedder = embedder or default_embedder()
         self._decision = decision or DecisionModel.load()
         self._views: OrderedDict[int | None, _GuildView] = OrderedDict()
         self._building: dict[int | None, tuple[int, asyncio.Task[_GuildView]]] = {}
-        self._recent: OrderedDict[tuple[int | None, int, str, bool], Answer] = OrderedDict()
+        self._recent: OrderedDict[tuple[int | None, int, str, bool, str], Answer] = OrderedDict()
         self._recent_max = recent_answers
 
     def cite(self, fact: Fact) -> str:
@@ -148,9 +167,21 @@ class AnswerService:
         source = self.pack.sources.get(fact.source)
         return source.cite() if source else fact.source
 
+    def published(self, fact: Fact) -> str | None:
+        """When the fact's source was published (``YYYY[-MM[-DD]]``), for a pack source."""
+        source = self.pack.sources.get(fact.source)
+        return source.published if source else None
+
     def show(self, fact: Fact, *, spoilers: bool) -> ShownFact:
-        """``fact`` as a fan who did or did not ask for spoilers may see it."""
-        return show(fact, spoilers=spoilers, cite=self.cite)
+        """``fact`` as a fan who did or did not ask for spoilers may see it, today."""
+        return show(
+            fact,
+            spoilers=spoilers,
+            cite=self.cite,
+            now=self.clock(),
+            network=self.pack.show.network,
+            published=self.published,
+        )
 
     async def index_for(self, guild_id: int | None) -> FactIndex:
         """The search index of what the bot knows in ``guild_id`` (built once per change)."""
@@ -215,7 +246,9 @@ class AnswerService:
         view = await self._view(guild_id)
         # Keyed by the generation the index was built from, not the store's current one:
         # an answer computed while a change was being indexed must not outlive the change.
-        key = (guild_id, view.generation, question, spoilers)
+        # And by the hour: a premiere's tense changes when it happens.
+        hour = self.clock().strftime("%Y%m%d%H")
+        key = (guild_id, view.generation, question, spoilers, hour)
         cached = self._recent.get(key)
         if cached is not None:
             self._recent.move_to_end(key)
@@ -298,8 +331,15 @@ class AnswerService:
         self, guild_id: int | None, fact_id: str, *, spoilers: bool
     ) -> str | None:
         """The message for a fact chosen by id (a clicked suggestion), if it still answers."""
+        shown = await self.shown_fact(guild_id, fact_id, spoilers=spoilers)
+        return None if shown is None else shown.message()
+
+    async def shown_fact(
+        self, guild_id: int | None, fact_id: str, *, spoilers: bool
+    ) -> ShownFact | None:
+        """A fact chosen by id (a clicked button), as this fan may see it, if it still exists."""
         fact = (await self._view(guild_id)).catalog.by_id(fact_id)
-        return None if fact is None else self.show(fact, spoilers=spoilers).message()
+        return None if fact is None else self.show(fact, spoilers=spoilers)
 
     def _matched(self, question: str, best: Candidate, *, spoilers: bool) -> Answer:
         fact = best.match.fact

@@ -14,10 +14,12 @@ mean" labels, moderators' previews) works from a :class:`ShownFact`, never from 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core import tense
 from bot.core.models import CastRole, Fact, PartialDate, Topic
 
 _PIPE_RUN = re.compile(r"\|{2,}")
@@ -84,6 +86,7 @@ class ShownFact:
     withheld: bool
     cast: CastRole | None = None
     date: PartialDate | None = None
+    as_of: str | None = None  # when a time-bound fact was true ("October 2024")
 
     @property
     def scope(self) -> str | None:
@@ -91,19 +94,38 @@ class ShownFact:
         return self.label.removesuffix(" (spoilers)") if self.spoiler else None
 
     def message(self) -> str:
-        """The whole reply: the text, then the source as small print."""
-        return self.text if self.source is None else f"{self.text}\n-# Source: {self.source}"
+        """The whole reply: the text, then the source (and its date) as small print."""
+        if self.source is None:
+            return self.text
+        as_of = f"As of {self.as_of} \u00b7 " if self.as_of else ""
+        return f"{self.text}\n-# {as_of}Source: {self.source}"
 
 
-def show(fact: Fact, *, spoilers: bool, cite: Callable[[Fact], str]) -> ShownFact:
-    """``fact`` as seen by a fan who did (``spoilers=True``) or did not ask for spoilers."""
+def show(
+    fact: Fact,
+    *,
+    spoilers: bool,
+    cite: Callable[[Fact], str],
+    now: dt.datetime | None = None,
+    network: str | None = None,
+    published: Callable[[Fact], str | None] | None = None,
+) -> ShownFact:
+    """``fact`` as seen by a fan who did (``spoilers=True``) or did not ask for spoilers,
+    told for ``now`` (default: this moment).
+
+    A premiere fact with a date is told in the tense of ``now``, from its date (see
+    :func:`bot.core.tense.retell_premiere`); a time-bound fact (a renewal, ratings, ...)
+    says when it was true: ``published(fact)``, its source's date, when it has one.
+    """
     withheld = fact.spoiler and not spoilers
+    answer = told(fact, now=now or dt.datetime.now(dt.UTC), network=network)
     if not fact.spoiler:
-        text = fact.answer
+        text = answer
     elif spoilers:
-        text = spoiler_tagged(fact.answer)
+        text = spoiler_tagged(answer)
     else:
         text = spoiler_notice(fact)
+    dated = published(fact) if published and fact.topic in tense.TIME_BOUND else None
     return ShownFact(
         id=fact.id,
         topic=fact.topic,
@@ -115,7 +137,16 @@ def show(fact: Fact, *, spoilers: bool, cite: Callable[[Fact], str]) -> ShownFac
         withheld=withheld,
         cast=None if fact.spoiler else fact.cast,
         date=None if fact.spoiler else fact.date,
+        as_of=None if withheld or not dated else tense.published_date(dated),
     )
+
+
+def told(fact: Fact, *, now: dt.datetime, network: str | None) -> str:
+    """The fact's answer as true at ``now``: a dated premiere in the right tense."""
+    if fact.topic is not Topic.PREMIERE or fact.date is None:
+        return fact.answer
+    subject = f"Season {fact.season}" if fact.season else "The show"
+    return tense.retell_premiere(fact.answer, fact.date, subject=subject, network=network, now=now)
 
 
 def clip(text: str, limit: int) -> str:

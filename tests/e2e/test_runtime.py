@@ -44,6 +44,9 @@ async def test_an_unexpected_error_is_short_and_logged(
 
 
 def check_definition(command: dict[str, Any]) -> None:
+    if command.get("type", 1) in (2, 3):  # a user or message context menu: any 1-32 characters
+        assert 1 <= len(command["name"]) <= 32 and not command.get("description")
+        return
     assert COMMAND_NAME.fullmatch(command["name"]) and command["name"].islower()
     assert 1 <= len(command["description"]) <= 100
     options = command.get("options", [])
@@ -65,6 +68,7 @@ async def test_sync_sends_valid_definitions(fake: FakeDiscord, settings: Setting
     assert {"ask", "premise", "cast", "premiere", "recap", "about"} <= names
     for command in synced:
         check_definition(command)
+    assert ("Answer with FanBot", 3) in {(c["name"], c.get("type", 1)) for c in synced}
     ask = next(c for c in synced if c["name"] == "ask")
     assert [(o["name"], o["type"], o.get("required", False)) for o in ask["options"]] == [
         ("question", 3, True),

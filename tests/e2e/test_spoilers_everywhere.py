@@ -141,16 +141,21 @@ async def test_no_fan_facing_path_shows_a_spoiler(fake: FakeDiscord, bot: FanBot
             "cast", {"name": typed}, focused="name", guild_id=GUILD, member=member
         )
         await sent.response()
-    clicked = 0
+    clicked = offered_show_me = 0
     for question in asked:  # every "did you mean" button, as a fan without spoilers
         await reply_to(question)
         assert question.message is not None
         for row in question.message.get("components", []):
             for button in row["components"]:
+                if button["custom_id"].startswith("fanbot:reveal:"):
+                    # "Show me" is asking for the spoiler (ephemerally): tests/e2e/test_show_me.py
+                    offered_show_me += 1
+                    continue
                 click = await fake.click(question.message, button["custom_id"], member=member)
                 await reply_to(click)
                 clicked += 1
     assert clicked, "some question should have offered suggestions"
+    assert offered_show_me, "a withheld answer offers to show it"
 
     sent = [r for r in fake.requests[sent_before:] if r.json is not None]
     assert all(r.status < 400 for r in sent), [r.json for r in sent if r.status >= 400]

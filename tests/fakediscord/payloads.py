@@ -30,6 +30,7 @@ __all__ = [
     "interaction",
     "member",
     "message",
+    "message_command",
     "modal_components",
     "modal_submit",
     "option",
@@ -245,20 +246,30 @@ def message(
     flags: int = 0,
     application_id: int | None = None,
     webhook_id: int | None = None,
+    mentions: Sequence[Payload] = (),
+    mention_everyone: bool = False,
+    mention_roles: Sequence[int] = (),
+    message_reference: Payload | None = None,
+    referenced_message: Payload | None = None,
+    member: Payload | None = None,
 ) -> Payload:
-    """A ``Message`` object (type 0)."""
+    """A ``Message`` object: type 0, or 19 (a reply) with ``message_reference``.
+
+    ``mentions`` are users (as in Discord's ``mentions`` array); ``member`` is the author's
+    partial member in a guild (gateway MESSAGE_CREATE carries it, without ``user``).
+    """
     payload: Payload = {
         "id": str(id if id is not None else snowflake()),
-        "type": 0,
+        "type": 19 if message_reference else 0,
         "channel_id": str(channel_id),
         "author": author,
         "content": content,
         "timestamp": _now_iso(),
         "edited_timestamp": None,
         "tts": False,
-        "mention_everyone": False,
-        "mentions": [],
-        "mention_roles": [],
+        "mention_everyone": mention_everyone,
+        "mentions": list(mentions),
+        "mention_roles": [str(r) for r in mention_roles],
         "attachments": list(attachments),
         "embeds": list(embeds),
         "components": list(components),
@@ -271,6 +282,11 @@ def message(
         payload["application_id"] = str(application_id)
     if webhook_id is not None:
         payload["webhook_id"] = str(webhook_id)
+    if message_reference is not None:
+        payload["message_reference"] = message_reference
+        payload["referenced_message"] = referenced_message
+    if member is not None:
+        payload["member"] = {k: v for k, v in member.items() if k not in ("user", "permissions")}
     return payload
 
 
@@ -394,6 +410,29 @@ def slash_command(
     discord.py looks guild commands up by ``data.guild_id``.
     """
     data = _command_data(name, _options(options), command_id, command_guild_id, resolved)
+    return interaction(2, data, **ctx)
+
+
+def message_command(
+    name: str,
+    target: Payload,
+    *,
+    command_id: int | None = None,
+    command_guild_id: int | None = None,
+    **ctx: Unpack[InteractionContext],
+) -> Payload:
+    """A message context-menu command (interaction type 2, command type 3) on ``target``:
+    Discord sends the target message in ``data.resolved.messages`` (with its content, whatever
+    the bot's intents)."""
+    data: Payload = {
+        "id": str(command_id if command_id is not None else snowflake()),
+        "name": name,
+        "type": 3,
+        "target_id": str(target["id"]),
+        "resolved": {"messages": {str(target["id"]): target}},
+    }
+    if command_guild_id is not None:
+        data["guild_id"] = str(command_guild_id)
     return interaction(2, data, **ctx)
 
 

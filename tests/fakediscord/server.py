@@ -46,6 +46,7 @@ DEFAULT_GUILD_ID = 1200000000000000001
 _FILE_FIELD = re.compile(r"files\[(\d+)\]")
 _LOADING = 1 << 7  # MessageFlags.loading
 _EPHEMERAL = 1 << 6
+GUILD_MESSAGES_INTENT = 1 << 9
 
 
 @dataclass
@@ -548,12 +549,14 @@ class FakeDiscord:
             out.setdefault("user", self.default_member["user"])
         return out
 
-    def _command_ids(self, name: str, guild_id: int | None) -> tuple[int | None, int | None]:
-        """(command id, command guild id) of a synced command named ``name``."""
-        root = name.split()[0]
+    def _command_ids(
+        self, name: str, guild_id: int | None, kind: int = 1
+    ) -> tuple[int | None, int | None]:
+        """(command id, command guild id) of a synced command named ``name`` of type ``kind``."""
+        root = name.split()[0] if kind == 1 else name
         for gid in (guild_id, None) if guild_id else (None,):
             for cmd in self._commands.get(gid, []):
-                if cmd["name"] == root and cmd.get("type", 1) == 1:
+                if cmd["name"] == root and cmd.get("type", 1) == kind:
                     return int(cmd["id"]), gid
         return None, None
 
@@ -597,6 +600,83 @@ class FakeDiscord:
             **full,
         )
         return await self.send_interaction(payload)
+
+    async def message_command(
+        self,
+        name: str,
+        target: Payload,
+        *,
+        command_guild_id: int | None = None,
+        **ctx: Unpack[InteractionContext],
+    ) -> SentInteraction:
+        """Invoke the message context-menu command ``name`` (Apps → name) on ``target``."""
+        ctx.setdefault("channel_id", int(target["channel_id"]))
+        if "guild_id" in target:
+            ctx.setdefault("guild_id", int(target["guild_id"]))
+        full = self._context(ctx)
+        command_id, synced_gid = self._command_ids(name, full.get("guild_id"), kind=3)
+        payload = payloads.message_command(
+            name,
+            target,
+            command_id=command_id,
+            command_guild_id=command_guild_id or synced_gid,
+            **full,
+        )
+        return await self.send_interaction(payload)
+
+    async def post_message(
+        self,
+        content: str,
+        *,
+        author: Payload,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        mentions: Sequence[Payload] = (),
+        mention_everyone: bool = False,
+        mention_roles: Sequence[int] = (),
+        reply_to: Payload | None = None,
+        webhook_id: int | None = None,
+        member: Payload | None = None,
+    ) -> Payload:
+        """A user (or bot, or webhook) posts a message: stored, and sent to the client as
+        MESSAGE_CREATE, as Discord does, only if it identified with the GUILD_MESSAGES intent.
+
+        ``author`` is a user payload; ``mentions`` the users it mentions (a reply that pings
+        has its target's author there); ``reply_to`` makes it a reply to that message.
+        """
+        guild = guild_id if guild_id is not None else self.guilds[0].id
+        spec = self.guild_spec(guild)
+        channel = channel_id or (spec.default_channel_id if spec else guild + 1)
+        reference = None
+        if reply_to is not None:
+            reference = {
+                "type": 0,
+                "message_id": str(reply_to["id"]),
+                "channel_id": str(reply_to["channel_id"]),
+                "guild_id": str(guild),
+            }
+        msg = payloads.message(
+            channel_id=channel,
+            guild_id=guild,
+            author=author,
+            content=content,
+            mentions=mentions,
+            mention_everyone=mention_everyone,
+            mention_roles=mention_roles,
+            message_reference=reference,
+            referenced_message=reply_to,
+            webhook_id=webhook_id,
+            member=None if webhook_id else (member or payloads.member(author)),
+        )
+        self.messages[int(msg["id"])] = msg
+        if (self.intents or 0) & GUILD_MESSAGES_INTENT:
+            await self.dispatch("MESSAGE_CREATE", msg)
+        return msg
+
+    def channel_messages(self, channel_id: int, *, after: int = 0) -> list[RecordedRequest]:
+        """The bot's ``POST /channels/{channel_id}/messages`` requests (from ``after``)."""
+        path = f"/channels/{channel_id}/messages"
+        return [r for r in self.requests[after:] if r.method == "POST" and r.path == path]
 
     async def autocomplete(
         self,
@@ -1115,7 +1195,24 @@ class FakeDiscord:
     def _channel_message(self, rec: RecordedRequest, m: re.Match[str]) -> tuple[int, Any]:
         channel_id = int(m["channel"])
         spec = next((g for g in self.guilds if g.default_channel_id == channel_id), None)
+        data: Payload = rec.json or {}
+        reference = data.get("message_reference")
+        referenced = None
+        if reference is not None:
+            target = reference.get("message_id")
+            referenced = self.messages.get(int(target)) if target is not None else None
+            if referenced is None and reference.get("fail_if_not_exists", True):
+                unknown = {
+                    "code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE",
+                    "message": "Unknown message",
+                }
+                errors = {"message_reference": {"_errors": [unknown]}}
+                return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}
         msg = self._create_message(
-            channel_id, spec.id if spec else None, rec.json or {}, rec.files, webhook=False
+            channel_id, spec.id if spec else None, data, rec.files, webhook=False
         )
+        if reference is not None:
+            msg["type"] = 19
+            msg["message_reference"] = {"type": 0, **reference}
+            msg["referenced_message"] = referenced
         return 200, msg

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.exts.answers._cog import AnswersCog
+from bot.exts.answers._reveal import RevealButton
 from bot.exts.answers._suggestions import SuggestionButton
 
 if TYPE_CHECKING:
@@ -13,4 +14,4 @@ if TYPE_CHECKING:
 
 async def setup(bot: FanBot) -> None:
     await bot.add_cog(AnswersCog(bot))
-    bot.add_dynamic_items(SuggestionButton)
+    bot.add_dynamic_items(SuggestionButton, RevealButton)

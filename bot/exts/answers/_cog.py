@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,11 +9,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import user_cooldown
+from bot.constants import ASK_MAX_CHARS
 from bot.core.catalog import ShownCatalog
 from bot.core.models import Topic
 from bot.exts.answers import _render
-from bot.exts.answers._suggestions import suggestion_view
-from bot.responses import in_time, in_time_or_none, reply
+from bot.exts.answers._reveal import recap_view, shown_view
+from bot.exts.answers._suggestions import answer_view
+from bot.responses import in_time, in_time_or_none, reply, with_view
 
 if TYPE_CHECKING:
     from bot.client import FanBot
@@ -46,18 +47,16 @@ class AnswersCog(commands.Cog, name="Answers"):
     async def ask(
         self,
         interaction: Interaction,
-        question: app_commands.Range[str, 1, 300],
+        question: app_commands.Range[str, 1, ASK_MAX_CHARS],
         spoilers: bool = False,
     ) -> None:
         answer = await in_time(
             interaction,
             self.bot.answers.answer(interaction.guild_id, question, spoilers=spoilers),
         )
-        view = suggestion_view(answer, spoilers=spoilers)
-        if view is None:
-            await reply(interaction, content=answer.text)
-        else:
-            await reply(interaction, content=answer.text, view=view)
+        await reply(
+            interaction, content=answer.text, **with_view(answer_view(answer, spoilers=spoilers))
+        )
 
     @app_commands.command(name="premise", description="What the show is about, spoiler-free")
     @user_cooldown()
@@ -107,8 +106,8 @@ class AnswersCog(commands.Cog, name="Answers"):
             known = catalog.seasons(Topic.PREMIERE)
             await reply(interaction, content=_render.no_premiere_text(self._show, season, known))
             return
-        now = dt.datetime.now(dt.UTC)
-        await reply(interaction, embed=_render.premiere_embed(self._show, fact, now=now))
+        embed = _render.premiere_embed(self._show, fact)
+        await reply(interaction, embed=embed, **with_view(shown_view(fact)))
 
     @app_commands.command(name="recap", description="Catch up on a season")
     @app_commands.describe(
@@ -130,4 +129,5 @@ class AnswersCog(commands.Cog, name="Answers"):
             text = f"I have no {which}. Recapped seasons: {seasons}."
             await reply(interaction, content=text, ephemeral=True)
             return
-        await reply(interaction, embed=_render.recap_embed(self._show, recap))
+        embed = _render.recap_embed(self._show, recap)
+        await reply(interaction, embed=embed, **with_view(recap_view(recap)))

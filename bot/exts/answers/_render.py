@@ -7,7 +7,6 @@ within Discord's limits.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -19,9 +18,6 @@ from bot.core.models import CastStatus
 from bot.core.policy import ShownFact
 from bot.embeds import add_field, embed, room, set_footer
 
-# Sources give premiere *dates*; noon UTC shows that same date in every time zone from
-# UTC-11 to UTC+11, where midnight would show the day before across the Americas.
-PREMIERE_HOUR_UTC = 12
 STATUS_LABELS = {
     CastStatus.MAIN: "Main cast",
     CastStatus.GUEST: "Guest star",
@@ -39,7 +35,8 @@ def _sources(facts: Iterable[ShownFact]) -> str:
 def _fact_embed(title: str, fact: ShownFact, description: str | None = None) -> discord.Embed:
     shown = embed(title, description or fact.text)
     if fact.source:
-        set_footer(shown, f"Source: {fact.source}")
+        as_of = f"As of {fact.as_of} \u00b7 " if fact.as_of else ""
+        set_footer(shown, f"{as_of}Source: {fact.source}")
     return shown
 
 
@@ -47,22 +44,9 @@ def premise_embed(show: str, fact: ShownFact) -> discord.Embed:
     return _fact_embed(f"{show}: the premise", fact)
 
 
-def premiere_moment(fact: ShownFact) -> dt.datetime | None:
-    """When to point a Discord timestamp at, for a premiere known to the day."""
-    day = fact.date.exact if fact.date else None
-    if day is None:
-        return None
-    return dt.datetime.combine(day, dt.time(PREMIERE_HOUR_UTC), tzinfo=dt.UTC)
-
-
-def premiere_embed(show: str, fact: ShownFact, *, now: dt.datetime) -> discord.Embed:
-    title = f"{show} Season {fact.season}: premiere"
-    moment = premiere_moment(fact)
-    if moment is None:
-        return _fact_embed(title, fact)
-    verb = "Premiered" if moment < now else "Premieres"
-    when = f"{discord.utils.format_dt(moment, 'D')} ({discord.utils.format_dt(moment, 'R')})"
-    return _fact_embed(title, fact, f"**{verb} {when}**\n\n{fact.text}")
+def premiere_embed(show: str, fact: ShownFact) -> discord.Embed:
+    """The premiere, told in the right tense by the policy (with a relative timestamp)."""
+    return _fact_embed(f"{show} Season {fact.season}: premiere", fact)
 
 
 def no_premiere_text(show: str, season: int | None, known: Sequence[int]) -> str:

@@ -9,6 +9,7 @@ import discord
 
 from bot.constants import BUTTON_LABEL_LIMIT
 from bot.core.answers import Answer
+from bot.exts.answers._reveal import buttons_view, reveal_buttons, shown_view
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -42,18 +43,21 @@ class SuggestionButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot: FanBot = interaction.client
         service = bot.answers
-        text = await service.answer_fact(interaction.guild_id, self.fact_id, spoilers=self.spoilers)
-        if text is None:
+        shown = await service.shown_fact(interaction.guild_id, self.fact_id, spoilers=self.spoilers)
+        if shown is None:
             await reply(interaction, content="That fact is gone now.", ephemeral=True)
             return
-        await reply(interaction, content=text)
+        view = shown_view(shown)
+        if view is None:
+            await reply(interaction, content=shown.message())
+        else:
+            await reply(interaction, content=shown.message(), view=view)
 
 
-def suggestion_view(answer: Answer, *, spoilers: bool) -> discord.ui.View | None:
-    """Buttons for a declined answer's suggestions, or ``None`` when there are none."""
-    if not answer.suggestions:
-        return None
-    view = discord.ui.View(timeout=None)
-    for suggestion in answer.suggestions:
-        view.add_item(SuggestionButton(suggestion.fact_id, suggestion.label, spoilers=spoilers))
-    return view
+def answer_view(answer: Answer, *, spoilers: bool) -> discord.ui.View | None:
+    """The buttons under an answer: "did you mean" suggestions, and "Show me" for each
+    spoiler it withheld; ``None`` when there are none."""
+    suggestions = [
+        SuggestionButton(s.fact_id, s.label, spoilers=spoilers) for s in answer.suggestions
+    ]
+    return buttons_view([*suggestions, *reveal_buttons(answer.withheld_facts)])

@@ -9,7 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import user_cooldown
+from bot.constants import EMBED_FIELD_VALUE_LIMIT
 from bot.core.answers import TOPIC_LABELS
+from bot.core.policy import clip
+from bot.core.tense import age
 from bot.embeds import COLOUR
 from bot.responses import reply
 
@@ -22,6 +25,8 @@ COMMANDS = (
     ("/cast [name]", "the cast, or one actor or character"),
     ("/premiere [season]", "premiere dates, in your time zone"),
     ("/recap [season] [spoilers]", "catch up on a season"),
+    ("@FanBot question", "mention me in any channel and I reply (no spoilers)"),
+    ("Apps \u203a Answer with FanBot", "on any message: I reply to it with the answer"),
     ("/fact …", "moderators: add, correct or hide facts for this server"),
 )
 
@@ -53,9 +58,16 @@ class MetaCog(commands.Cog, name="Meta"):
             value="\n".join(f"`{name}`: {what}" for name, what in COMMANDS),
             inline=False,
         )
+        today = self.bot.answers.clock().date()
         embed.add_field(
             name="Sources",
-            value="\n".join(source.cite() for source in pack.sources.values())[:1024],
+            value=clip(
+                "\n".join(
+                    f"{source.cite()}: {age(source.published, today)}"
+                    for source in pack.sources.values()
+                ),
+                EMBED_FIELD_VALUE_LIMIT,
+            ),
             inline=False,
         )
         await reply(interaction, embed=embed, ephemeral=True)
