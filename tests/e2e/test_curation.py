@@ -13,6 +13,7 @@ from bot.core.curation.packfile import IMPORT_MAX_BYTES
 from bot.core.pack import parse_pack
 from bot.settings import Settings
 from tests.core.factories import make_fact
+from tests.e2e import helpers
 from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, guild_spec, moderator, role_moderator
 from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
 
@@ -124,12 +125,8 @@ async def upload(
     member: dict[str, Any] | None = None,
     **extra: Any,
 ) -> SentInteraction:
-    """``/fact import`` of ``data`` uploaded as ``facts.toml`` (``extra`` overrides the
-    attachment payload, e.g. its ``size``)."""
-    file = {**fake.upload("facts.toml", data), **extra}
-    option = payloads.option("file", file["id"], payloads.OptionType.ATTACHMENT)
-    resolved = {"attachments": {file["id"]: file}}
-    return await fact(fake, "import", [option], guild=guild, member=member, resolved=resolved)
+    """``/fact import`` of ``data`` (see :func:`tests.e2e.helpers.import_file`)."""
+    return await helpers.import_file(fake, data, guild=guild, member=member, **extra)
 
 
 # --- who may ---------------------------------------------------------------------------

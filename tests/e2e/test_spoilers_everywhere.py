@@ -16,8 +16,9 @@ import pytest
 from bot.client import FanBot
 from bot.core.models import Fact
 from tests.core.factories import make_fact
+from tests.e2e import helpers
 from tests.e2e.conftest import GUILD, fan, moderator
-from tests.fakediscord import FakeDiscord, SentInteraction, payloads, spoilers
+from tests.fakediscord import FakeDiscord, SentInteraction, spoilers
 
 MOD_ID = 601
 SECRET = "Zorblax"  # in every spoiler answer
@@ -207,15 +208,7 @@ async def test_spoils_cannot_describe_the_spoiler(
         'season = 1\nspoiler = true\nquestions = ["Who ordered the attack?"]\n'
         f'answer = "Someone did."\nspoils = "{spoils}"\nsource = "moderators"\n'
     ).encode()
-    file = fake.upload("facts.toml", pack_file)
-    option = payloads.option("file", file["id"], payloads.OptionType.ATTACHMENT)
-    sent = await fake.slash(
-        "fact import",
-        [option],
-        guild_id=GUILD,
-        member=moderator(),
-        resolved={"attachments": {file["id"]: file}},
-    )
+    sent = await helpers.import_file(fake, pack_file)
     refusal = (await reply_to(sent))["data"]["content"]
     assert "nothing was changed" in refusal and "spoils" in refusal
     assert await bot.store.get(GUILD, "s1-twist") is None

@@ -18,8 +18,9 @@ from bot.core import curation
 from bot.errors import STORAGE_FULL
 from tests.core.factories import make_fact
 from tests.core.test_store_full import LONG, fill_up
+from tests.e2e import helpers
 from tests.e2e.conftest import GUILD, moderator
-from tests.fakediscord import FakeDiscord, SentInteraction, payloads
+from tests.fakediscord import FakeDiscord, SentInteraction
 
 EPHEMERAL = 1 << 6
 EPISODE_LOG = "Cannot write the database"
@@ -58,16 +59,7 @@ async def import_file(fake: FakeDiscord, bot: FanBot) -> str:
         server="Diplomat Fans",
         when=dt.datetime.now(dt.UTC),
     )
-    file = fake.upload("facts.toml", text.encode())
-    option = payloads.option("file", file["id"], payloads.OptionType.ATTACHMENT)
-    sent = await fake.slash(
-        "fact import",
-        [option],
-        guild_id=GUILD,
-        member=moderator(),
-        resolved={"attachments": {file["id"]: file}},
-    )
-    return await said(sent)
+    return await said(await helpers.import_file(fake, text.encode()))
 
 
 def episode_logs(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
