@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.core.migrations import LATEST_VERSION
 from bot.core.pack import load_pack
 from bot.core.store import FactStore
 from tests.conftest import REPO
@@ -372,8 +373,8 @@ def test_database_of_a_newer_bot(tmp_path: Path, command: str) -> None:
     before = path.read_bytes()
     line = one_line_failure(start(command, tmp_path, DATABASE_PATH=str(path)))
     assert line == (
-        f"DATABASE_PATH {path}: schema version 99 is newer than this bot knows (up to 1); "
-        "upgrade the bot or restore a backup made by this version"
+        f"DATABASE_PATH {path}: schema version 99 is newer than this bot knows "
+        f"(up to {LATEST_VERSION}); upgrade the bot or restore a backup made by this version"
     )
     assert path.read_bytes() == before
 

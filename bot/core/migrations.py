@@ -24,6 +24,14 @@ for an id it adds or drops without scanning all servers.
 
 ``audit``: append-only log of every moderator change; rows outlive the facts they
 describe, so there is deliberately no foreign key to ``facts``.
+
+Version 2
+---------
+``premiere_events``: the Discord scheduled event made for a premiere fact in a server
+(``/fact event``), so that the same premiere is not announced twice. ``premiere`` is the
+fact's date (``YYYY-MM-DD``) the event was last scheduled for: when the fact's date differs,
+the event needs moving. No foreign key to ``facts`` either: a fact the pack drops and later
+brings back keeps its event.
 """
 
 from __future__ import annotations
@@ -93,11 +101,26 @@ CREATE TABLE audit (
 
 _V1_AUDIT_FACT = "CREATE INDEX audit_by_fact ON audit (guild_id, fact_id, id)"
 
+_V2_PREMIERE_EVENTS = """
+CREATE TABLE premiere_events (
+    guild_id   INTEGER NOT NULL CHECK (guild_id > 0),
+    fact_id    TEXT    NOT NULL,
+    event_id   INTEGER NOT NULL CHECK (event_id > 0),
+    premiere   TEXT    NOT NULL,
+    updated_by INTEGER NOT NULL,
+    updated_at TEXT    NOT NULL,
+    PRIMARY KEY (guild_id, fact_id)
+) WITHOUT ROWID
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "facts (pack, guild, override rows) and audit log",
         sql_step(_V1_FACTS, _V1_FACTS_TOPIC, _V1_FACTS_ID, _V1_AUDIT, _V1_AUDIT_FACT),
+    ),
+    Migration(
+        2, "premiere_events: Discord events made for premiere facts", sql_step(_V2_PREMIERE_EVENTS)
     ),
 )
 

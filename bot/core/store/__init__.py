@@ -20,6 +20,8 @@ How rows combine (see :mod:`bot.core.migrations` for the table):
 * A pack update that drops a fact leaves servers' overrides of it exactly as they are,
   so loading a pack that has the fact again restores every server's state: meanwhile a
   correction answers as the server's own fact and a bare hide marker is dormant.
+* ``premiere_events`` remembers the Discord event made for a server's premiere fact
+  (:meth:`FactStore.premiere_event` and the methods after it); it changes no answer.
 * :meth:`FactStore.snapshot` copies the pack and some servers' rows into memory through
   a read-only connection, for answering without ever writing the file.
 
@@ -63,6 +65,7 @@ from bot.core.store.records import (
     ImportReport,
     Origin,
     PackSync,
+    PremiereEvent,
     StoredFact,
 )
 from bot.core.store.rows import _EFFECTIVE_SQL as _EFFECTIVE_SQL
@@ -89,6 +92,7 @@ __all__ = [
     "NotRemoved",
     "Origin",
     "PackSync",
+    "PremiereEvent",
     "SchemaTooNew",
     "StaleRevision",
     "StorageFailing",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import shutil
@@ -43,6 +44,7 @@ from bot.core.store.records import (
     GuildFactRef,
     ImportReport,
     PackSync,
+    PremiereEvent,
     StoredFact,
 )
 from bot.core.store.rows import (
@@ -135,6 +137,21 @@ async def _closed_if_unusable(db: aiosqlite.Connection, path: Path) -> AsyncIter
 def _opening_error(path: Path, error: sqlite3.Error) -> Exception:
     """What to raise for ``error`` met while opening ``path``."""
     return unusable(path, error) or error
+
+
+_EVENT_COLUMNS = "guild_id, fact_id, event_id, premiere, updated_by, updated_at"
+
+
+def _premiere_event(row: Sequence[Any]) -> PremiereEvent:
+    guild_id, fact_id, event_id, premiere, updated_by, updated_at = row
+    return PremiereEvent(
+        guild_id=int(guild_id),
+        fact_id=str(fact_id),
+        event_id=int(event_id),
+        premiere=dt.date.fromisoformat(premiere),
+        updated_by=int(updated_by),
+        updated_at=dt.datetime.fromisoformat(updated_at),
+    )
 
 
 @dataclass
@@ -667,6 +684,65 @@ class FactStore:
                 count = cursor.rowcount
             changes.guilds.add(guild_id)
         return count
+
+    # --- premiere events ---
+
+    async def premiere_event(self, guild_id: int, fact_id: str) -> PremiereEvent | None:
+        """The Discord event made for ``fact_id`` in ``guild_id``, if one is remembered."""
+        async with self._lock:
+            rows = list(
+                await self._db.execute_fetchall(
+                    f"SELECT {_EVENT_COLUMNS} FROM premiere_events"
+                    " WHERE guild_id = ? AND fact_id = ?",
+                    (_checked_guild(guild_id), fact_id),
+                )
+            )
+        return _premiere_event(rows[0]) if rows else None
+
+    async def remember_premiere_event(
+        self, guild_id: int, fact_id: str, event_id: int, premiere: dt.date, actor_id: int
+    ) -> PremiereEvent:
+        """Remember ``event_id``, scheduled for ``premiere``, as ``fact_id``'s event in
+        ``guild_id``, replacing any event remembered before (one found deleted)."""
+        guild_id = _checked_guild(guild_id)
+        row = (guild_id, fact_id, event_id, premiere.isoformat(), actor_id, _now())
+        async with self._write():
+            await self._run(
+                f"INSERT OR REPLACE INTO premiere_events ({_EVENT_COLUMNS})"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                row,
+            )
+        logger.info("guild %d: %s made event %d for %r", guild_id, actor_id, event_id, fact_id)
+        return _premiere_event(row)
+
+    async def premiere_event_moved(
+        self, guild_id: int, fact_id: str, event_id: int, premiere: dt.date, actor_id: int
+    ) -> PremiereEvent | None:
+        """Record that ``event_id`` now starts on ``premiere``; None (writing nothing) if
+        ``fact_id``'s remembered event is no longer ``event_id``."""
+        guild_id = _checked_guild(guild_id)
+        row = (guild_id, fact_id, event_id, premiere.isoformat(), actor_id, _now())
+        async with self._write():
+            changed = await self._run(
+                "UPDATE premiere_events SET premiere = ?, updated_by = ?, updated_at = ?"
+                " WHERE guild_id = ? AND fact_id = ? AND event_id = ?",
+                (*row[3:], *row[:3]),
+            )
+        if not changed:
+            return None
+        logger.info("guild %d: %s moved event %d to %s", guild_id, actor_id, event_id, premiere)
+        return _premiere_event(row)
+
+    async def forget_premiere_event(self, guild_id: int, fact_id: str, event_id: int) -> bool:
+        """Forget ``event_id`` as ``fact_id``'s event (it was deleted in Discord); False if
+        that is not the event remembered."""
+        guild_id = _checked_guild(guild_id)
+        async with self._write():
+            forgotten = await self._run(
+                "DELETE FROM premiere_events WHERE guild_id = ? AND fact_id = ? AND event_id = ?",
+                (guild_id, fact_id, event_id),
+            )
+        return bool(forgotten)
 
     # --- the pack ---
 

@@ -4,7 +4,7 @@ reports."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -122,3 +122,19 @@ class ImportReport:
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
     hidden: tuple[str, ...] = ()  # ``hide`` ids newly removed/hidden (already hidden: unchanged)
+
+
+@dataclass(frozen=True, slots=True)
+class PremiereEvent:
+    """The Discord scheduled event made for a premiere fact in one server.
+
+    ``premiere``: the fact's date the event was last scheduled for (it needs moving when
+    the fact's date differs); ``updated_by``/``updated_at``: who created or last moved it.
+    """
+
+    guild_id: int
+    fact_id: str
+    event_id: int
+    premiere: date
+    updated_by: int
+    updated_at: datetime
