@@ -19,6 +19,7 @@ from bot.core.models import PartialDate, Topic
 PREMIERE_HOUR_UTC = 12
 # Facts whose wording is true only as of when it was written.
 TIME_BOUND = frozenset({Topic.RENEWAL, Topic.RATINGS, Topic.TRAILER, Topic.WHERE_TO_WATCH})
+_RELATIVE = re.compile(r" ?\(<t:-?\d+:R>\)")
 _FIRST_SENTENCE = re.compile(r"^.*?[.!?](?:\s+|$)", re.DOTALL)
 _PUBLISHED = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -34,6 +35,12 @@ def premiere_moment(date: PartialDate | None) -> dt.datetime | None:
 def relative(moment: dt.datetime) -> str:
     """A Discord timestamp each client shows relative to now ("in 3 days", "2 years ago")."""
     return f"<t:{int(moment.timestamp())}:R>"
+
+
+def without_relative(text: str) -> str:
+    """``text`` without the ``(<t:…:R>)`` of :func:`relative`: for where the date is shown
+    anyway, such as a Discord event, which counts down to itself."""
+    return _RELATIVE.sub("", text)
 
 
 def has_happened(date: PartialDate, now: dt.datetime) -> bool:
