@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import discord
 import pytest
@@ -370,3 +371,136 @@ async def test_messages_over_discord_limits_are_refused(fake: FakeDiscord) -> No
     statuses = [r.status for r in fake.requests if r.path.endswith("/callback")]
     assert statuses == [400, 200, 400, 200, 200]
     assert [e.code for e in refused] == [50035, 50035]
+
+
+# --- guild scheduled events ----------------------------------------------------------------
+
+IN_A_WEEK = discord.utils.utcnow().replace(microsecond=0) + timedelta(days=7)
+
+
+async def test_scheduled_events_are_created_read_and_edited(
+    fake: FakeDiscord, bot: commands.Bot
+) -> None:
+    guild = bot.get_guild(GUILD_A)
+    assert guild is not None
+    created = await guild.create_scheduled_event(
+        name="Premiere",
+        description="Season 3 starts.",
+        start_time=IN_A_WEEK,
+        end_time=IN_A_WEEK + timedelta(hours=1),
+        entity_type=discord.EntityType.external,
+        privacy_level=discord.PrivacyLevel.guild_only,
+        location="Netflix",
+    )
+    assert (created.name, created.location, created.start_time) == (
+        "Premiere",
+        "Netflix",
+        IN_A_WEEK,
+    )
+    [stored] = fake.scheduled_events_in(GUILD_A)
+    assert stored["id"] == str(created.id) and stored["guild_id"] == str(GUILD_A)
+    assert stored["entity_type"] == 3 and stored["privacy_level"] == 2 and stored["status"] == 1
+    assert stored["entity_metadata"] == {"location": "Netflix"}
+    assert stored["creator_id"] == fake.bot_user["id"]
+    assert fake.scheduled_events_in(GUILD_B) == []
+
+    fetched = await guild.fetch_scheduled_event(created.id)
+    assert (fetched.id, fetched.description, fetched.end_time) == (
+        created.id,
+        "Season 3 starts.",
+        IN_A_WEEK + timedelta(hours=1),
+    )
+    later = IN_A_WEEK + timedelta(days=2)
+    moved = await fetched.edit(start_time=later, end_time=later + timedelta(hours=1))
+    assert moved.start_time == later and moved.location == "Netflix"
+    assert fake.scheduled_events[created.id]["scheduled_start_time"] == later.isoformat()
+    patch = next(r for r in fake.requests if r.method == "PATCH")
+    assert patch.path == f"/guilds/{GUILD_A}/scheduled-events/{created.id}"
+
+    # A member deletes it in Discord: it is gone for the bot too.
+    fake.delete_scheduled_event(created.id)
+    with pytest.raises(discord.NotFound) as gone:
+        await guild.fetch_scheduled_event(created.id)
+    assert gone.value.code == 10070
+    with pytest.raises(discord.NotFound):
+        await moved.edit(start_time=later + timedelta(days=1))
+    with pytest.raises(discord.NotFound):  # an event of another server is not found here
+        other = bot.get_guild(GUILD_B)
+        assert other is not None
+        await other.fetch_scheduled_event(created.id)
+
+
+async def test_scheduled_events_are_validated_as_discord_does(
+    fake: FakeDiscord, bot: commands.Bot
+) -> None:
+    """Raw payloads, past discord.py's own checks: what Discord itself refuses."""
+    good = {
+        "name": "Premiere",
+        "privacy_level": 2,
+        "entity_type": 3,
+        "scheduled_start_time": IN_A_WEEK.isoformat(),
+        "scheduled_end_time": (IN_A_WEEK + timedelta(hours=1)).isoformat(),
+        "entity_metadata": {"location": "Netflix"},
+    }
+    past = discord.utils.utcnow() - timedelta(minutes=1)
+    cases = {
+        "name": {"name": ""},
+        "description": {"description": "d" * 1001},
+        "scheduled_start_time": {"scheduled_start_time": past.isoformat()},
+        "scheduled_end_time": {"scheduled_end_time": None},
+        "entity_metadata.location": {"entity_metadata": {}},
+        "privacy_level": {"privacy_level": 1},
+    }
+    for field_name, change in cases.items():
+        with pytest.raises(discord.HTTPException) as refused:
+            await bot.http.create_guild_scheduled_event(GUILD_A, **{**good, **change})
+        assert refused.value.status == 400 and refused.value.code == 50035, field_name
+        assert field_name in str(refused.value), field_name
+    before_start = {"scheduled_end_time": (IN_A_WEEK - timedelta(hours=1)).isoformat()}
+    with pytest.raises(discord.HTTPException, match="scheduled_end_time"):
+        await bot.http.create_guild_scheduled_event(GUILD_A, **{**good, **before_start})
+    assert fake.scheduled_events == {}
+
+    made = await bot.http.create_guild_scheduled_event(GUILD_A, **good, description="d" * 1000)
+    with pytest.raises(discord.HTTPException, match="scheduled_start_time"):
+        await bot.http.edit_scheduled_event(
+            GUILD_A, made["id"], scheduled_start_time=past.isoformat()
+        )
+    assert fake.scheduled_events[int(made["id"])]["scheduled_start_time"] == IN_A_WEEK.isoformat()
+
+
+async def test_without_manage_events_the_bot_is_refused_and_told_so(
+    fake: FakeDiscord, bot: commands.Bot
+) -> None:
+    guild = bot.get_guild(GUILD_A)
+    assert guild is not None
+    made = await bot.http.create_guild_scheduled_event(
+        GUILD_A,
+        name="Premiere",
+        privacy_level=2,
+        entity_type=3,
+        scheduled_start_time=IN_A_WEEK.isoformat(),
+        scheduled_end_time=(IN_A_WEEK + timedelta(hours=1)).isoformat(),
+        entity_metadata={"location": "Netflix"},
+    )
+    without = discord.Permissions.all()
+    without.manage_events = False
+    fake.set_bot_permissions(GUILD_A, without.value)
+
+    sent = await fake.slash("greet", {"name": "mods"}, guild_id=GUILD_A)
+    assert int(sent.payload["app_permissions"]) == without.value  # as Discord tells the bot
+    other = await fake.slash("greet", {"name": "mods"}, guild_id=GUILD_B)
+    assert discord.Permissions(int(other.payload["app_permissions"])).manage_events
+
+    with pytest.raises(discord.Forbidden) as refused:
+        await guild.create_scheduled_event(
+            name="Premiere",
+            start_time=IN_A_WEEK,
+            end_time=IN_A_WEEK + timedelta(hours=1),
+            location="Netflix",
+            privacy_level=discord.PrivacyLevel.guild_only,
+        )
+    assert refused.value.code == 50013
+    with pytest.raises(discord.Forbidden):
+        await bot.http.edit_scheduled_event(GUILD_A, made["id"], name="Renamed")
+    assert [e["name"] for e in fake.scheduled_events_in(GUILD_A)] == ["Premiere"]

@@ -8,6 +8,7 @@ property tests call :func:`message_problems` directly.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 Payload = dict[str, Any]
@@ -32,6 +33,11 @@ CHOICE_VALUE = 100
 MODAL_TITLE = 45
 TEXT_INPUT_LABEL = 45
 TEXT_INPUT_VALUE = 4000
+EVENT_NAME = 100
+EVENT_DESCRIPTION = 1000
+EVENT_LOCATION = 100
+GUILD_ONLY = 2
+EXTERNAL = 3
 
 
 def _over(problems: list[str], what: str, text: object, limit: int) -> None:
@@ -142,5 +148,80 @@ def invalid_form_body(problems: list[str]) -> Payload:
     for problem in problems:
         where, _, detail = problem.partition(": ")
         entry = {"code": "BASE_TYPE_MAX_LENGTH", "message": detail}
+        errors.setdefault(where, {"_errors": []})["_errors"].append(entry)
+    return {"code": 50035, "message": "Invalid Form Body", "errors": errors}
+
+
+def scheduled_event_problems(
+    event: Payload, sent: Payload, *, now: datetime
+) -> list[tuple[str, str, str]]:
+    """Why Discord would refuse to create (or edit into) ``event``: ``(field, code,
+    message)`` each. ``sent`` is the request's own fields: a start time is checked against
+    ``now`` only when it is being set, as Discord lets an event that has started be edited.
+    """
+    problems: list[tuple[str, str, str]] = []
+
+    def length(where: str, text: object, low: int, high: int) -> None:
+        if not isinstance(text, str) or not low <= len(text) <= high:
+            size = len(text) if isinstance(text, str) else 0
+            code = "BASE_TYPE_REQUIRED" if not size else "BASE_TYPE_BAD_LENGTH"
+            problems.append((where, code, f"Must be between {low} and {high} in length."))
+
+    length("name", event.get("name"), 1, EVENT_NAME)
+    if event.get("description") is not None:
+        length("description", event["description"], 0, EVENT_DESCRIPTION)
+    if event.get("privacy_level") != GUILD_ONLY:
+        problems.append(("privacy_level", "ENUM_TYPE_COERCE", "Value must be one of (2,)."))
+    if event.get("entity_type") not in (1, 2, EXTERNAL):
+        problems.append(("entity_type", "ENUM_TYPE_COERCE", "Value must be one of (1, 2, 3)."))
+    start = _moment(event.get("scheduled_start_time"))
+    end = _moment(event.get("scheduled_end_time"))
+    if start is None:
+        problems.append(("scheduled_start_time", "DATE_TIME_TYPE_COERCE", "Invalid date."))
+    elif "scheduled_start_time" in sent and start <= now:
+        problems.append(
+            (
+                "scheduled_start_time",
+                "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",
+                "Cannot schedule event in the past.",
+            )
+        )
+    if event.get("entity_type") == EXTERNAL:
+        metadata = event.get("entity_metadata") or {}
+        length("entity_metadata.location", metadata.get("location"), 1, EVENT_LOCATION)
+        if end is None:
+            problems.append(
+                ("scheduled_end_time", "BASE_TYPE_REQUIRED", "External events need an end time.")
+            )
+        if event.get("channel_id") is not None:
+            problems.append(("channel_id", "BASE_TYPE_BAD", "External events have no channel."))
+    elif event.get("channel_id") is None:
+        problems.append(("channel_id", "BASE_TYPE_REQUIRED", "This field is required."))
+    if start is not None and end is not None and end <= start:
+        problems.append(
+            (
+                "scheduled_end_time",
+                "GUILD_SCHEDULED_EVENT_END_BEFORE_START",
+                "The end time must be after the start time.",
+            )
+        )
+    return problems
+
+
+def _moment(text: object) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def form_errors(problems: Iterable[tuple[str, str, str]]) -> Payload:
+    """Discord's "Invalid Form Body" for ``(field, code, message)`` problems."""
+    errors: Payload = {}
+    for where, code, message in problems:
+        entry = {"code": code, "message": message}
         errors.setdefault(where, {"_errors": []})["_errors"].append(entry)
     return {"code": 50035, "message": "Invalid Form Body", "errors": errors}

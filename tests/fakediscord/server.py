@@ -47,6 +47,7 @@ _FILE_FIELD = re.compile(r"files\[(\d+)\]")
 _LOADING = 1 << 7  # MessageFlags.loading
 _EPHEMERAL = 1 << 6
 GUILD_MESSAGES_INTENT = 1 << 9
+MANAGE_EVENTS = 1 << 33
 
 
 @dataclass
@@ -262,6 +263,9 @@ class FakeDiscord:
         self.messages: dict[int, Payload] = {}
         self.modals: dict[str, Payload] = {}
         self.attachment_data: dict[int, bytes] = {}
+        # Guild scheduled events by id, and the bot's permissions per guild (default: all).
+        self.scheduled_events: dict[int, Payload] = {}
+        self.bot_permissions: dict[int, int] = {}
         self.identify_payloads: list[Payload] = []
         self.connection_count = 0
         self.identify_count = 0
@@ -301,6 +305,16 @@ class FakeDiscord:
                 self._app_commands,
             ),
             ("POST", re.compile(r"/channels/(?P<channel>\d+)/messages"), self._channel_message),
+            (
+                "POST",
+                re.compile(r"/guilds/(?P<guild>\d+)/scheduled-events"),
+                self._create_scheduled_event,
+            ),
+            (
+                "GET|PATCH",
+                re.compile(r"/guilds/(?P<guild>\d+)/scheduled-events/(?P<event>\d+)"),
+                self._scheduled_event,
+            ),
         ]
 
     # ------------------------------------------------------------------ lifecycle
@@ -467,6 +481,24 @@ class FakeDiscord:
         attachment = payloads.attachment(filename, len(data), id=aid, base_url=self.cdn_url)
         return {**attachment, "content_type": content_type}
 
+    def scheduled_events_in(self, guild_id: int) -> list[Payload]:
+        """The guild's scheduled events, oldest first."""
+        return [e for e in self.scheduled_events.values() if e["guild_id"] == str(guild_id)]
+
+    def delete_scheduled_event(self, event_id: int) -> None:
+        """A member deletes the event in Discord."""
+        del self.scheduled_events[event_id]
+
+    def set_bot_permissions(self, guild_id: int, permissions: int) -> None:
+        """The bot's permissions in ``guild_id`` from now on: sent as ``app_permissions``
+        with interactions there, and what its REST requests there are allowed to do."""
+        self.bot_permissions[guild_id] = permissions
+
+    def bot_can(self, guild_id: int, permission: int) -> bool:
+        """Whether the bot holds ``permission`` in ``guild_id``."""
+        held = self.bot_permissions.get(guild_id, payloads.ALL_PERMISSIONS)
+        return held & permission == permission
+
     def guild_spec(self, guild_id: int) -> GuildSpec | None:
         """The configured guild with ``guild_id``."""
         return next((g for g in self.guilds if g.id == guild_id), None)
@@ -545,6 +577,8 @@ class FakeDiscord:
             out.setdefault("channel_id", spec.default_channel_id if spec else gid + 1)
             user = out.get("user")
             out.setdefault("member", payloads.member(user) if user else self.default_member)
+            if gid in self.bot_permissions:
+                out.setdefault("app_permissions", self.bot_permissions[gid])
         else:
             out.setdefault("user", self.default_member["user"])
         return out
@@ -1216,3 +1250,69 @@ class FakeDiscord:
             msg["message_reference"] = {"type": 0, **reference}
             msg["referenced_message"] = referenced
         return 200, msg
+
+    # -- guild scheduled events
+
+    def _create_scheduled_event(self, rec: RecordedRequest, m: re.Match[str]) -> tuple[int, Any]:
+        guild_id = int(m["guild"])
+        if self.guild_spec(guild_id) is None:
+            return 404, _error(10004, "Unknown Guild")
+        if not self.bot_can(guild_id, MANAGE_EVENTS):
+            return 403, _error(50013, "Missing Permissions")
+        data: Payload = rec.json or {}
+        event: Payload = {
+            "id": str(payloads.snowflake()),
+            "guild_id": str(guild_id),
+            "channel_id": None,
+            "creator_id": self.bot_user["id"],
+            "creator": self.bot_user,
+            "name": None,
+            "description": None,
+            "scheduled_start_time": None,
+            "scheduled_end_time": None,
+            "privacy_level": None,
+            "status": 1,  # SCHEDULED
+            "entity_type": None,
+            "entity_id": None,
+            "entity_metadata": None,
+            "user_count": 0,
+            "image": None,
+        }
+        event.update({k: v for k, v in data.items() if k in _EVENT_FIELDS})
+        problems = limits.scheduled_event_problems(event, data, now=datetime.now(UTC))
+        if problems:
+            return 400, limits.form_errors(problems)
+        self.scheduled_events[int(event["id"])] = event
+        return 200, event
+
+    def _scheduled_event(self, rec: RecordedRequest, m: re.Match[str]) -> tuple[int, Any]:
+        guild_id = int(m["guild"])
+        event = self.scheduled_events.get(int(m["event"]))
+        if event is None or event["guild_id"] != str(guild_id):
+            return 404, _error(10070, "Unknown Guild Scheduled Event")
+        if rec.method == "GET":
+            return 200, event
+        if not self.bot_can(guild_id, MANAGE_EVENTS):
+            return 403, _error(50013, "Missing Permissions")
+        data: Payload = rec.json or {}
+        edited = {**event, **{k: v for k, v in data.items() if k in _EVENT_FIELDS}}
+        problems = limits.scheduled_event_problems(edited, data, now=datetime.now(UTC))
+        if problems:
+            return 400, limits.form_errors(problems)
+        event.update(edited)
+        return 200, event
+
+
+_EVENT_FIELDS = frozenset(
+    {
+        "channel_id",
+        "entity_metadata",
+        "name",
+        "privacy_level",
+        "scheduled_start_time",
+        "scheduled_end_time",
+        "description",
+        "entity_type",
+        "status",
+    }
+)
