@@ -148,6 +148,7 @@ async def test_fans_are_refused_by_the_run_time_check(fake: FakeDiscord, bot: Fa
         ("show", {"id": "premise"}),
         ("history", {"id": "premise"}),
         ("export", None),
+        ("event", {"id": "s2-premiere"}),
     ]:
         data = await said(await fact(fake, sub, options, member=fan()))
         assert data["content"] == NOT_A_MODERATOR, sub
@@ -174,6 +175,7 @@ async def test_in_direct_messages_fact_says_it_works_in_a_server(
         ("add", {"topic": "trailer"}),
         ("edit", {"id": "premise"}),
         ("list", None),
+        ("event", {"id": "s2-premiere"}),
     ]:
         sent = await fake.slash(f"fact {sub}", options, user=payloads.user(MOD_ID, "mod"))
         data = await said(sent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.exts.curation._cog import CurationCog
+from bot.exts.curation._events import MoveEvent
 from bot.exts.curation._modals import RetryButton
 from bot.exts.curation._views import CancelRemove, ConfirmRemove, PageButton
 
@@ -16,4 +17,4 @@ async def setup(bot: FanBot) -> None:
     """Add the /fact group and the buttons that outlive a restart (the fact form's
     submissions are handled by the cog's ``on_interaction`` listener)."""
     await bot.add_cog(CurationCog(bot))
-    bot.add_dynamic_items(ConfirmRemove, CancelRemove, PageButton, RetryButton)
+    bot.add_dynamic_items(ConfirmRemove, CancelRemove, PageButton, RetryButton, MoveEvent)

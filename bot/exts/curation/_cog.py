@@ -20,7 +20,7 @@ from bot.core.curation.packfile import IMPORT_MAX_BYTES
 from bot.core.models import Topic
 from bot.core.pack import PackError, Problem
 from bot.core.store import FactError, StoredFact
-from bot.exts.curation import _render, _views
+from bot.exts.curation import _events, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
 from bot.responses import in_time, in_time_or_none, reply
 
@@ -106,6 +106,17 @@ class CurationCog(
         log.info("guild %s: %s restored %r", guild_id, interaction.user.id, fact_id)
         text = f"Restored {_render.code(fact_id)}: fans in this server get it again."
         await reply(interaction, content=text, ephemeral=True)
+
+    @app_commands.command(
+        name="event", description="Make a Discord event for a premiere, with reminders"
+    )
+    @app_commands.rename(fact_id="id")
+    @app_commands.describe(fact_id="The premiere fact (start typing its id or season)")
+    @moderator_only()
+    async def event(self, interaction: Interaction, fact_id: FactId) -> None:
+        stored = await self._visible(interaction, fact_id)
+        if stored is not None:
+            await _events.run(self.bot, interaction, _guild(interaction), stored)
 
     # --- reading ---
 
@@ -231,6 +242,15 @@ class CurationCog(
         facts = await _quickly(self.bot.store.effective_facts(interaction.guild_id))
         return _choices(facts, current)
 
+    @event.autocomplete("fact_id")
+    async def premiere_ids(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not is_moderator(interaction):
+            return []
+        facts = await _quickly(self.bot.store.effective_facts(interaction.guild_id))
+        return _choices([s for s in facts if s.fact.topic is Topic.PREMIERE], current)
+
     @restore.autocomplete("fact_id")
     async def removed_ids(
         self, interaction: Interaction, current: str
@@ -281,8 +301,7 @@ def _choices(facts: list[StoredFact], current: str) -> list[app_commands.Choice[
 
 
 def _unknown(fact_id: str) -> str:
-    shown = _render.code(fact_id[:64])
-    return f"There is no fact {shown} in this server. Start typing and pick one from the list."
+    return _render.unknown_fact(fact_id)
 
 
 def _sentence(error: FactError) -> str:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 
 import discord
 
 from bot.constants import EMBED_DESCRIPTION_LIMIT, EMBED_FIELD_VALUE_LIMIT, MESSAGE_CONTENT_LIMIT
+from bot.core import tense
 from bot.core.answers import AnswerService
 from bot.core.curation import Draft, describe_change, fact_label
-from bot.core.models import Topic
+from bot.core.events import EventPlan, NotEventable, Refusal
+from bot.core.models import PartialDate, Topic
 from bot.core.pack import PackError
 from bot.core.policy import clip, spoiler_tagged, suggestion_label
 from bot.core.store import AuditAction, AuditEntry, ImportReport, StoredFact
@@ -205,3 +208,110 @@ def import_report(filename: str, report: ImportReport, skipped: Sequence[str]) -
         listed = ", ".join(code(i) for i in skipped)
         lines.append(f"\u2022 not in this server, so not hidden: {listed}")
     return clip("\n".join(lines), MESSAGE_CONTENT_LIMIT)
+
+
+# --- premiere events --------------------------------------------------------------
+
+
+NEEDS_MANAGE_EVENTS = (
+    "I need the **Manage Events** permission in this server to make or move the event; "
+    "nothing was changed. A server admin can give it to my role in Server Settings \u203a "
+    "Roles, then run `/fact event` again."
+)
+
+
+def unknown_fact(fact_id: str) -> str:
+    shown = code(fact_id[:64])
+    return f"There is no fact {shown} in this server. Start typing and pick one from the list."
+
+
+def fact_gone(fact_id: str) -> str:
+    return f"{code(fact_id)} was removed here since you asked; nothing was moved."
+
+
+def event_url(guild_id: int, event_id: int) -> str:
+    """The link that opens a scheduled event in Discord."""
+    return f"https://discord.com/events/{guild_id}/{event_id}"
+
+
+def no_event(refused: NotEventable) -> str:
+    """Why a fact gets no event, naming the fact (and its date, unless it is a spoiler)."""
+    fact = code(refused.fact_id)
+    date = tense.long_date(refused.date) if refused.date else ""
+    reason = refused.reason
+    if reason is Refusal.NOT_A_PREMIERE:
+        return f"{fact} is not a premiere fact: `/fact event` makes events for premieres."
+    if reason is Refusal.SPOILER:
+        return (
+            f"{fact} is a spoiler fact ({refused.scope}): every member sees an event, "
+            "so I won't make one."
+        )
+    if reason is Refusal.NO_DATE:
+        return (
+            f"{fact} has no date. Give it one (`date = YYYY-MM-DD`) in a file for "
+            "`/fact import`, then run `/fact event` again."
+        )
+    if reason is Refusal.MONTH_ONLY:
+        return f"{fact} is known only to the month ({date}): an event needs the day."
+    return f"{fact} premiered on {date}: only a premiere still to come gets an event."
+
+
+def _day(day: dt.date) -> str:
+    return tense.long_date(PartialDate(year=day.year, month=day.month, day=day.day))
+
+
+def event_created(plan: EventPlan, url: str, *, replaced: bool) -> str:
+    name = discord.utils.escape_markdown(plan.name)
+    when = f"{_day(plan.premiere)} ({discord.utils.format_dt(plan.start, 't')} your time)"
+    if replaced:
+        return (
+            "The event made before was deleted in Discord, so I created a new one: "
+            f"**{name}**, {when}: {url}"
+        )
+    return (
+        f"Created the Discord event **{name}**, {when}: {url}\n"
+        "Members who mark it Interested get Discord's reminder when it starts."
+    )
+
+
+def event_exists(fact_id: str, url: str) -> str:
+    return f"The event for {code(fact_id)} already exists: {url}"
+
+
+def move_prompt(fact_id: str, scheduled: dt.date, plan: EventPlan, url: str) -> str:
+    """The question above the Move the event button."""
+    return (
+        f"The event for {code(fact_id)} is scheduled for {_day(scheduled)}, but the fact now "
+        f"says {_day(plan.premiere)}. Move the event to that day? {url}"
+    )
+
+
+def event_moved(plan: EventPlan, url: str) -> str:
+    return f"Moved the event to {_day(plan.premiere)}: {url}"
+
+
+def already_moved(plan: EventPlan, url: str) -> str:
+    return f"The event is already scheduled for {_day(plan.premiere)}; nothing to move: {url}"
+
+
+def date_changed_again(fact_id: str) -> str:
+    return (
+        f"The date of {code(fact_id)} changed again since you asked; nothing was moved. "
+        "Run `/fact event` again."
+    )
+
+
+def not_remembered(url: str) -> str:
+    """The event is in Discord, but the store could not record it."""
+    return (
+        f"The event is in Discord ({url}), but I couldn't save that I made or moved it (the "
+        "bot's storage is full or failing; please tell the bot's host). Until I can, "
+        "`/fact event` may offer to make or move it again."
+    )
+
+
+def discord_refused(status: int, text: str) -> str:
+    return clip(
+        f"Discord refused the event ({status}: {text or 'no reason given'}); nothing was changed.",
+        MESSAGE_CONTENT_LIMIT,
+    )
