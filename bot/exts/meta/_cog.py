@@ -27,7 +27,7 @@ COMMANDS = (
     ("/recap [season] [spoilers]", "catch up on a season"),
     ("@FanBot question", "mention me in any channel and I reply (no spoilers)"),
     ("Apps \u203a Answer with FanBot", "on any message: I reply to it with the answer"),
-    ("/fact …", "moderators: add, correct or hide facts for this server"),
+    ("/fact …", "moderators: add, correct or hide facts, and make premiere events, here"),
 )
 
 
