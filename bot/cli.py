@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from bot.core.answers import Answer, AnswerService
 from bot.core.pack import PackError, load_pack
 from bot.core.store import DatabaseUnusable, FactStore, SchemaTooNew, StoreError, Unusable
+from bot.logs import setup_logging
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -30,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as error:
         return _fail(f"Invalid settings (environment or .env): {_first_error(error)}")
-    _setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     try:
         code: int = args.handler(args, settings)
     except PathProblem as error:
@@ -196,12 +197,6 @@ def answer_json(answer: Answer) -> dict[str, object]:
             for part in answer.parts
         ],
     }
-
-
-def _setup_logging(level: str) -> None:
-    import discord.utils  # discord.py's handler and format, as the bot uses when running
-
-    discord.utils.setup_logging(level=getattr(logging, level), root=True)
 
 
 def _first_error(error: ValidationError) -> str:

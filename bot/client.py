@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import logs
 from bot.core.answers import AnswerService
 from bot.core.pack import Pack, load_pack
 from bot.core.store import FactStore
@@ -103,6 +104,17 @@ class FanBot(commands.Bot):
 
 class FanTree(app_commands.CommandTree["FanBot"]):
     """The command tree; every command error goes through :class:`CommandErrorHandler`."""
+
+    async def interaction_check(self, interaction: discord.Interaction[FanBot]) -> bool:
+        """Tag what handling this interaction logs with its server, command and shard."""
+        command = interaction.command
+        name = command.qualified_name if command is not None else None
+        if name is None and isinstance(interaction.data, dict):
+            name = str(interaction.data.get("name") or "") or None
+        guild = interaction.guild
+        shard = guild.shard_id if guild is not None else interaction.client.shard_id
+        logs.interaction_context(guild=interaction.guild_id, command=name, shard=shard)
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction[FanBot], error: app_commands.AppCommandError

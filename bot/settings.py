@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/fanbot.db")
     fact_pack: Path = Path("facts/the-diplomat.toml")
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
     dev_guild_id: int | None = None
     moderator_role_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset())
     command_cooldown_seconds: float = Field(default=3.0, ge=0)
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("dev_guild_id", mode="before")
     @classmethod

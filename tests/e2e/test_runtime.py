@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import re
 from typing import Any
 
 import pytest
 
 from bot.client import FanBot
+from bot.logs import ContextFilter, JsonFormatter
 from bot.runner import _sync
 from bot.settings import Settings
 from tests.e2e.conftest import GUILD, fan
@@ -87,3 +91,27 @@ async def test_dev_guild_syncs_on_start_and_never_globally(
         if r.method == "PUT" and r.path.endswith("/commands") and "/guilds/" not in r.path
     ]
     assert global_puts == []
+
+
+async def test_json_logs_of_a_command_name_its_guild_and_command(
+    fake: FakeDiscord, bot: FanBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(ContextFilter())
+    logging.getLogger().addHandler(handler)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(bot.answers, "answer", broken)
+    try:
+        sent = await fake.slash("ask", {"question": "who plays kate"}, guild_id=GUILD, member=fan())
+        await sent.response()
+    finally:
+        logging.getLogger().removeHandler(handler)
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    [failure] = [r for r in records if r["message"].startswith("Command /ask failed")]
+    assert failure["guild"] == GUILD and failure["command"] == "ask" and failure["shard"] == 0
+    assert failure["level"] == "ERROR" and "database on fire" in failure["exception"]
