@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -18,6 +19,27 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.exts.answers", "bot.exts.meta", "bot.exts.curation")
+
+SHUTDOWN_GRACE_SECONDS = 5.0
+"""How long a stopping bot waits for the responses it is still working on."""
+
+# The tasks discord.py runs an interaction in: a slash command or autocomplete, a button
+# or select of a view, a submitted modal.
+_INTERACTION_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+)
+
+
+def interactions_in_flight() -> set[asyncio.Task[object]]:
+    """The interactions this event loop is still handling."""
+    return {
+        task
+        for task in asyncio.all_tasks()
+        if not task.done() and task.get_name().startswith(_INTERACTION_TASKS)
+    }
+
 
 # The bot has no voice features: discord.py's warnings that voice libraries (PyNaCl,
 # davey) are missing would only be noise in front of the bot's own start-up messages.
@@ -49,6 +71,7 @@ class FanBot(commands.Bot):
         self.pack: Pack = load_pack(settings.fact_pack)
         self._store: FactStore | None = None
         self._answers: AnswerService | None = None
+        self._stopping = False
 
     @property
     def store(self) -> FactStore:
@@ -94,6 +117,30 @@ class FanBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
+
+    def is_closed(self) -> bool:
+        # True from the start of :meth:`shutdown`: discord.py then ends ``connect()``
+        # when the gateway closes, instead of reconnecting.
+        return self._stopping or super().is_closed()
+
+    async def shutdown(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Stop for good: close the gateway (no new interactions arrive), let the
+        responses in progress finish for up to ``grace`` seconds (cancelling the rest),
+        then close the HTTP session and the store (which checkpoints the WAL)."""
+        if not self._stopping:
+            self._stopping = True
+            if self.ws is not None and self.ws.open:
+                await self.ws.close(code=1000)
+            pending = interactions_in_flight()
+            if pending:
+                log.info("Finishing %d response(s) in progress", len(pending))
+                _, late = await asyncio.wait(pending, timeout=grace)
+                for task in late:
+                    task.cancel()
+                if late:
+                    log.warning("Gave up on %d response(s) after %.0f s", len(late), grace)
+                    await asyncio.wait(late, timeout=1.0)
+        await self.close()
 
     async def close(self) -> None:
         await super().close()

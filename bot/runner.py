@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -59,10 +60,46 @@ def _with_token(
     return 0
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
 async def _serve(bot: FanBot, token: str) -> None:
-    async with bot:
-        await bot.open_store()  # a database problem stops the bot here, before connecting
-        await bot.start(token)
+    """Serve until Discord ends it or SIGTERM/SIGINT asks to stop (``docker stop``, Ctrl-C):
+    then :meth:`FanBot.shutdown` closes the gateway, finishes the responses in progress and
+    closes the store, and the process exits 0."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+
+    def on_signal(sig: signal.Signals) -> None:
+        if stop.is_set():
+            log.info("%s received: already stopping", sig.name)
+            return
+        log.info("%s received: stopping", sig.name)
+        stop.set()
+
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, on_signal, sig)
+    try:
+        async with bot:
+            await bot.open_store()  # a database problem stops the bot here, before connecting
+            if stop.is_set():
+                return
+            serving = asyncio.create_task(bot.start(token), name="fanbot-serve")
+            stopping = asyncio.create_task(stop.wait(), name="fanbot-stop-signal")
+            await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not stop.is_set():
+                await serving  # Discord ended it: re-raise what it raised
+                return
+            await bot.shutdown()
+            try:
+                await serving
+            except Exception:  # stopping anyway, e.g. a login cut short
+                log.debug("while stopping", exc_info=True)
+            log.info("Stopped")
+    finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
 
 
 async def _sync(bot: FanBot, token: str, guild_id: int | None) -> None:
