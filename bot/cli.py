@@ -1,4 +1,5 @@
-"""``python -m bot``: run the bot, sync its commands, ask offline, check fact packs."""
+"""``python -m bot``: run the bot, sync its commands, ask offline, check fact packs, check
+the running bot's health."""
 
 from __future__ import annotations
 
@@ -103,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.set_defaults(handler=_ask)
 
+    health = commands.add_parser(
+        "health", help="exit 0 if the running bot is connected and its store answers"
+    )
+    health.set_defaults(handler=_health)
+
     facts = commands.add_parser("facts", help="work with fact packs")
     facts_commands = facts.add_subparsers(required=True, metavar="COMMAND")
     check = facts_commands.add_parser("check", help="validate a fact pack")
@@ -137,6 +143,14 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
 
     pack_file(settings.fact_pack)
     return sync_commands(settings, guild_id=args.guild)
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.health import check, heartbeat_path
+
+    healthy, line = check(heartbeat_path(settings.database_path))
+    print(line, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:

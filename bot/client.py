@@ -14,6 +14,7 @@ from bot.core.answers import AnswerService
 from bot.core.pack import Pack, load_pack
 from bot.core.store import FactStore
 from bot.errors import CommandErrorHandler
+from bot.health import HeartbeatWriter, heartbeat_path
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,9 @@ def intents() -> discord.Intents:
 class FanBot(commands.Bot):
     """Answers fans' questions about one show from its fact pack and each server's facts."""
 
-    def __init__(self, settings: Settings, *, sync_dev_guild: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, sync_dev_guild: bool = True, heartbeat: bool = True
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # no message commands: slash only
             intents=intents(),
@@ -72,6 +75,15 @@ class FanBot(commands.Bot):
         self._store: FactStore | None = None
         self._answers: AnswerService | None = None
         self._stopping = False
+        self.heartbeat: HeartbeatWriter | None = None
+        if heartbeat:
+            self.heartbeat = HeartbeatWriter(
+                heartbeat_path(settings.database_path),
+                connected=self.is_connected,
+                latency=lambda: self.latency,
+                guilds=lambda: len(self.guilds),
+                read_store=lambda: self.store.get(None, "fanbot-health-probe"),
+            )
 
     @property
     def store(self) -> FactStore:
@@ -105,8 +117,15 @@ class FanBot(commands.Bot):
         self._answers = AnswerService(store, self.pack)
         await self._answers.index_for(None)  # warm: the first question is as fast as any
 
+    def is_connected(self) -> bool:
+        """Connected to the gateway and READY (not stopping)."""
+        ws = self.ws
+        return self.is_ready() and not self._stopping and ws is not None and ws.open
+
     async def setup_hook(self) -> None:
         await self.open_store()
+        if self.heartbeat is not None:
+            self.heartbeat.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.sync_dev_guild and self.settings.dev_guild_id:
@@ -116,7 +135,18 @@ class FanBot(commands.Bot):
             log.info("Synced %d commands to dev guild %s", len(commands_synced), guild.id)
 
     async def on_ready(self) -> None:
+        await self._beat()  # before saying so: once "Ready" is logged, health says healthy
         log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def on_resumed(self) -> None:
+        await self._beat()
+
+    async def on_disconnect(self) -> None:
+        await self._beat()
+
+    async def _beat(self) -> None:
+        if self.heartbeat is not None and not self._stopping:
+            await self.heartbeat.beat()
 
     def is_closed(self) -> bool:
         # True from the start of :meth:`shutdown`: discord.py then ends ``connect()``
@@ -143,6 +173,8 @@ class FanBot(commands.Bot):
         await self.close()
 
     async def close(self) -> None:
+        if self.heartbeat is not None:
+            await self.heartbeat.stop()
         await super().close()
         if self._store is not None:
             await self._store.close()

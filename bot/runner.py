@@ -28,27 +28,26 @@ BAD_TOKEN = (
 
 def run_bot(settings: Settings) -> int:
     """Connect and serve until stopped; a clear line and exit code 2 on a token problem."""
-    return _with_token(settings, _serve, sync_dev_guild=True)
+    return _with_token(settings, _serve, serving=True)
 
 
 def sync_commands(settings: Settings, *, guild_id: int | None) -> int:
     """Register the slash commands: with Discord globally, or in one guild at once."""
-    return _with_token(
-        settings, lambda bot, token: _sync(bot, token, guild_id), sync_dev_guild=False
-    )
+    return _with_token(settings, lambda bot, token: _sync(bot, token, guild_id), serving=False)
 
 
 def _with_token(
     settings: Settings,
     action: Callable[[FanBot, str], Coroutine[Any, Any, None]],
     *,
-    sync_dev_guild: bool,
+    serving: bool,
 ) -> int:
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     if not token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    bot = FanBot(settings, sync_dev_guild=sync_dev_guild)
+    # Serving: sync to DEV_GUILD_ID at start and keep a heartbeat; not when only syncing.
+    bot = FanBot(settings, sync_dev_guild=serving, heartbeat=serving)
     try:
         asyncio.run(action(bot, token))
     except discord.LoginFailure:
