@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -86,6 +87,32 @@ def pack_file(path: Path, setting: str | None = "FACT_PACK") -> Path:
     return path
 
 
+def writable_database(path: Path, setting: str = "DATABASE_PATH") -> Path:
+    """``path`` if this process may create or write the database there; else
+    :class:`PathProblem` naming the user id and what to ``chown`` (in Docker the bot runs
+    as uid 10001, and a bind-mounted folder usually belongs to root).
+
+    Other problems (a directory, a folder that cannot exist) are left to the store."""
+    uid = os.geteuid()
+    where = Path.cwd() / path
+    if where.is_file() and not os.access(where, os.W_OK):
+        raise PathProblem(
+            f"{setting} {path} is not writable by uid {uid}: `chown {uid} {where}`, "
+            "or point it at a file this user may write"
+        )
+    folder = where.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        docker = " (for a Docker bind mount, on the host)" if folder == where.parent else ""
+        raise PathProblem(
+            f"{setting} {path}: {folder} is not writable by uid {uid}: "
+            f"`chown {uid} {folder}`{docker}, or point {setting} at a folder this user may "
+            "write (the Docker image's default is /data/fanbot.db, on its volume)"
+        )
+    return path
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -135,6 +162,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import run_bot  # imports discord; the offline commands do not need it
 
     pack_file(settings.fact_pack)
+    writable_database(settings.database_path)
     return run_bot(settings)
 
 
@@ -142,6 +170,7 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import sync_commands
 
     pack_file(settings.fact_pack)
+    writable_database(settings.database_path)
     return sync_commands(settings, guild_id=args.guild)
 
 
