@@ -190,14 +190,21 @@ async def smoke(engine: Engine, clone: Path, work: Path) -> dict[str, str]:
                 _, out = await run(command, clone)
                 results["health"] = out.strip().splitlines()[-1]
             elif verb == "stop":
-                _, diff = await run([engine.path, "diff", engine.name], clone)
+                _, diff = await run([engine.path, "container", "diff", engine.name], clone)
                 written = {line.split()[-1] for line in diff.splitlines() if line.strip()}
                 outside = sorted(p for p in written - ENGINE_WRITES if not p.startswith("/data"))
                 if outside:
                     raise Failed(f"the container wrote outside /data: {outside}")
                 seconds, _ = await timed(command, clone)
                 _, code = await run(
-                    [engine.path, "inspect", "--format", "{{.State.ExitCode}}", engine.name],
+                    [
+                        engine.path,
+                        "container",
+                        "inspect",
+                        "--format",
+                        "{{.State.ExitCode}}",
+                        engine.name,
+                    ],
                     clone,
                 )
                 if seconds > STOP_WITHIN_SECONDS or code.strip() != "0":
