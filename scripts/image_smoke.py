@@ -31,9 +31,11 @@ from pathlib import Path
 MARKER = "<!-- scripts/image-smoke runs the commands of the next block"
 STOP_WITHIN_SECONDS = 3.0
 GUILD = 1200000000000000001
-# What the engine itself writes in a container of a numeric USER with no account: podman
-# adds the uid to /etc/passwd and /etc/group. The bot writes nothing outside /data.
-ENGINE_WRITES = {"/etc", "/etc/passwd", "/etc/group"}
+# What the engine itself writes in the container: podman adds the numeric USER (which has
+# no account) to /etc/passwd and /etc/group, and makes the mount point of this script's
+# harness file. The bot writes nothing outside /data.
+ENGINE_WRITES = {"/etc", "/etc/passwd", "/etc/group", "/opt", "/opt/harness"}
+ENGINE_WRITES.add("/opt/harness/sitecustomize.py")
 
 
 class Failed(Exception):
