@@ -1,5 +1,5 @@
-"""``python -m bot``: run the bot, sync its commands, ask offline, check fact packs, check
-the running bot's health."""
+"""``python -m bot``: run the bot, sync its commands, ask offline, check fact packs, back up
+and restore the database, check the running bot's health."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from bot.core.answers import Answer, AnswerService
 from bot.core.pack import PackError, load_pack
 from bot.core.store import DatabaseUnusable, FactStore, SchemaTooNew, StoreError, Unusable
+from bot.core.store.backup import BackupError, Copied
 from bot.logs import setup_logging
 from bot.settings import Settings
 
@@ -46,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"DATABASE_PATH {error}")
     except StoreError as error:
         return _fail(f"Database error: {error}")
+    except BackupError as error:
+        return _fail(str(error))
     except KeyboardInterrupt:
         return 130
     return code
@@ -131,6 +135,19 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.set_defaults(handler=_ask)
 
+    db = commands.add_parser("db", help="back up or restore the database (DATABASE_PATH)")
+    db_commands = db.add_subparsers(required=True, metavar="COMMAND")
+    backup = db_commands.add_parser(
+        "backup", help="copy the database to a new file PATH; safe while the bot runs"
+    )
+    backup.add_argument("path", type=Path, metavar="PATH")
+    backup.set_defaults(handler=_backup)
+    restore = db_commands.add_parser(
+        "restore", help="replace the database with the backup PATH (stop the bot first)"
+    )
+    restore.add_argument("path", type=Path, metavar="PATH")
+    restore.set_defaults(handler=_restore)
+
     health = commands.add_parser(
         "health", help="exit 0 if the running bot is connected and its store answers"
     )
@@ -172,6 +189,42 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
     pack_file(settings.fact_pack)
     writable_database(settings.database_path)
     return sync_commands(settings, guild_id=args.guild)
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.store.backup import backup
+
+    copied = backup(settings.database_path, args.path)
+    print(f"Backed up DATABASE_PATH {settings.database_path} to {_described(copied)}")
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.store.backup import restore
+    from bot.health import STALE_AFTER_SECONDS, heartbeat_path, read_heartbeat
+
+    target = settings.database_path
+    try:
+        age = time.time() - read_heartbeat(heartbeat_path(target)).written_at
+    except (OSError, ValueError, TypeError):
+        age = None
+    if age is not None and age < STALE_AFTER_SECONDS:
+        raise PathProblem(
+            f"DATABASE_PATH {target} belongs to a running bot (heartbeat {age:.0f} s ago); "
+            "stop the bot first (docker stop fanbot), then restore"
+        )
+    writable_database(target)
+    copied, kept = restore(args.path, target)
+    before = f"; the database it replaced is in {kept}" if kept else ""
+    print(f"Restored {args.path} to DATABASE_PATH {_described(copied)}{before}")
+    return 0
+
+
+def _described(copied: Copied) -> str:
+    return (
+        f"{copied.path} ({copied.size / 1e3:.0f} kB, {copied.facts} fact rows, "
+        f"{copied.audit} audit entries, schema {copied.schema}, integrity ok)"
+    )
 
 
 def _health(args: argparse.Namespace, settings: Settings) -> int:

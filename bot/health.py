@@ -79,8 +79,9 @@ def check(path: Path, now: float | None = None) -> tuple[bool, str]:
     if not beat.connected:
         return False, "not connected to Discord's gateway"
     latency = "unknown" if beat.latency_ms is None else f"{beat.latency_ms:.0f} ms"
+    servers = f"{beat.guilds} server" + ("" if beat.guilds == 1 else "s")
     return True, (
-        f"healthy: connected (gateway latency {latency}), {beat.guilds} servers, "
+        f"healthy: connected (gateway latency {latency}), {servers}, "
         f"store answered {now - beat.store_read_at:.0f} s ago"
     )
 

@@ -114,3 +114,23 @@ async def bot_process(
             process.kill()
             await process.wait()
         await running._reader
+
+
+async def run_cli(
+    *args: str, cwd: Path, env: Mapping[str, str] = {}, fake: FakeDiscord | None = None
+) -> tuple[int, str, str]:
+    """``python -m bot ARGS`` to the end, beside a bot process: exit code, stdout, stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=bot_environment(fake, **env),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
