@@ -148,6 +148,16 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("path", type=Path, metavar="PATH")
     restore.set_defaults(handler=_restore)
 
+    invite = commands.add_parser(
+        "invite", help="print the link that adds the bot to a server, with its permissions"
+    )
+    invite.add_argument(
+        "--client-id",
+        type=application_id,
+        help="the application's id (default: from DISCORD_TOKEN)",
+    )
+    invite.set_defaults(handler=_invite)
+
     health = commands.add_parser(
         "health", help="exit 0 if the running bot is connected and its store answers"
     )
@@ -173,6 +183,16 @@ def guild_id(text: str) -> int:
             f"must be a Discord server id (a positive number), not {text!r}"
         )
     return value
+
+
+def application_id(text: str) -> int:
+    """``--client-id``: an application id (a snowflake, like a server id)."""
+    try:
+        return guild_id(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"must be a Discord application id (a positive number), not {text!r}"
+        ) from None
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -225,6 +245,21 @@ def _described(copied: Copied) -> str:
         f"{copied.path} ({copied.size / 1e3:.0f} kB, {copied.facts} fact rows, "
         f"{copied.audit} audit entries, schema {copied.schema}, integrity ok)"
     )
+
+
+def _invite(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.invite import client_id_from_token, invite_url
+
+    client_id = args.client_id
+    if client_id is None and settings.discord_token is not None:
+        client_id = client_id_from_token(settings.discord_token.get_secret_value())
+    if client_id is None:
+        return _fail(
+            "Give --client-id (the Application ID on your application's page in the Discord "
+            "developer portal), or set DISCORD_TOKEN in .env"
+        )
+    print(invite_url(client_id))
+    return 0
 
 
 def _health(args: argparse.Namespace, settings: Settings) -> int:

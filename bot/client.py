@@ -15,6 +15,7 @@ from bot.core.pack import Pack, load_pack
 from bot.core.store import FactStore
 from bot.errors import CommandErrorHandler
 from bot.health import HeartbeatWriter, heartbeat_path
+from bot.invite import SCOPES, invite_url, permission_names
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,13 @@ class FanBot(commands.Bot):
             self.heartbeat.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        if self.application_id is not None:
+            log.info(
+                "Invite link (scopes %s; permissions %s): %s",
+                " ".join(SCOPES),
+                permission_names(),
+                invite_url(self.application_id),
+            )
         if self.sync_dev_guild and self.settings.dev_guild_id:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
