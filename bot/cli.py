@@ -20,6 +20,7 @@ from bot.core.pack import PackError, load_pack
 from bot.core.store import DatabaseUnusable, FactStore, SchemaTooNew, StoreError, Unusable
 from bot.core.store.backup import BackupError, Copied
 from bot.logs import setup_logging
+from bot.metrics import MetricsError, check_available
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"DATABASE_PATH {error}")
     except StoreError as error:
         return _fail(f"Database error: {error}")
-    except BackupError as error:
+    except (BackupError, MetricsError) as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         return 130
@@ -200,6 +201,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     pack_file(settings.fact_pack)
     writable_database(settings.database_path)
+    if settings.metrics_port is not None:
+        check_available()
     return run_bot(settings)
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import logs
+from bot import logs, metrics
 from bot.core.answers import AnswerService
 from bot.core.pack import Pack, load_pack
 from bot.core.store import FactStore
 from bot.errors import CommandErrorHandler
 from bot.health import HeartbeatWriter, heartbeat_path
 from bot.invite import SCOPES, invite_url, permission_names
+from bot.metrics import Metrics
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,8 +60,10 @@ class FanBot(commands.Bot):
     """Answers fans' questions about one show from its fact pack and each server's facts."""
 
     def __init__(
-        self, settings: Settings, *, sync_dev_guild: bool = True, heartbeat: bool = True
+        self, settings: Settings, *, sync_dev_guild: bool = True, serving: bool = True
     ) -> None:
+        """``serving``: a bot that answers (a heartbeat, and metrics if METRICS_PORT is
+        set), not one that only syncs its commands."""
         super().__init__(
             command_prefix=commands.when_mentioned,  # no message commands: slash only
             intents=intents(),
@@ -76,8 +80,11 @@ class FanBot(commands.Bot):
         self._store: FactStore | None = None
         self._answers: AnswerService | None = None
         self._stopping = False
+        self.metrics: Metrics | None = None
+        if serving and settings.metrics_port is not None:
+            self.metrics = Metrics(guilds=lambda: len(self.guilds))
         self.heartbeat: HeartbeatWriter | None = None
-        if heartbeat:
+        if serving:
             self.heartbeat = HeartbeatWriter(
                 heartbeat_path(settings.database_path),
                 connected=self.is_connected,
@@ -108,6 +115,8 @@ class FanBot(commands.Bot):
         if self._store is not None:
             return
         store = await FactStore.open(self.settings.database_path)
+        if self.metrics is not None:
+            self.metrics.watch_store(store)
         try:
             synced = await store.sync_pack(self.pack)
         except BaseException:
@@ -116,6 +125,11 @@ class FanBot(commands.Bot):
         log.info("Fact pack %s: %s", self.pack.show.name, synced)
         self._store = store
         self._answers = AnswerService(store, self.pack)
+        if self.metrics is not None:
+            self.metrics.watch_answers(self._answers)
+            host, port = self.settings.metrics_host, self.settings.metrics_port or 0
+            port = self.metrics.serve(host, port)
+            log.info("Metrics on http://%s:%d/metrics", host, port)
         await self._answers.index_for(None)  # warm: the first question is as fast as any
 
     def is_connected(self) -> bool:
@@ -145,6 +159,14 @@ class FanBot(commands.Bot):
     async def on_ready(self) -> None:
         await self._beat()  # before saying so: once "Ready" is logged, health says healthy
         log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction[FanBot],
+        command: app_commands.Command[Any, Any, Any] | app_commands.ContextMenu,
+    ) -> None:
+        if self.metrics is not None:
+            self.metrics.completed(command.qualified_name, interaction.extras)
 
     async def on_resumed(self) -> None:
         await self._beat()
@@ -183,6 +205,8 @@ class FanBot(commands.Bot):
     async def close(self) -> None:
         if self.heartbeat is not None:
             await self.heartbeat.stop()
+        if self.metrics is not None:
+            self.metrics.close()
         await super().close()
         if self._store is not None:
             await self._store.close()
@@ -201,9 +225,23 @@ class FanTree(app_commands.CommandTree["FanBot"]):
         guild = interaction.guild
         shard = guild.shard_id if guild is not None else interaction.client.shard_id
         logs.interaction_context(guild=interaction.guild_id, command=name, shard=shard)
+        if interaction.client.metrics is not None:
+            metrics.begin(interaction.extras)
         return True
 
     async def on_error(
         self, interaction: discord.Interaction[FanBot], error: app_commands.AppCommandError
     ) -> None:
+        if interaction.client.metrics is not None:
+            command = interaction.command
+            name = command.qualified_name if command is not None else "unknown"
+            interaction.client.metrics.failed(name, _error_kind(error), interaction.extras)
         await CommandErrorHandler.handle(interaction, error)
+
+
+def _error_kind(error: app_commands.AppCommandError) -> str:
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return "cooldown"
+    if isinstance(error, app_commands.CheckFailure):
+        return "refused"
+    return "failed"

@@ -46,8 +46,8 @@ def _with_token(
     if not token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    # Serving: sync to DEV_GUILD_ID at start and keep a heartbeat; not when only syncing.
-    bot = FanBot(settings, sync_dev_guild=serving, heartbeat=serving)
+    # Serving: sync to DEV_GUILD_ID at start, heartbeat, metrics; not when only syncing.
+    bot = FanBot(settings, sync_dev_guild=serving, serving=serving)
     try:
         asyncio.run(action(bot, token))
     except discord.LoginFailure:

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     dev_guild_id: int | None = None
     moderator_role_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset())
     command_cooldown_seconds: float = Field(default=3.0, ge=0)
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @field_validator("moderator_role_ids", mode="before")
     @classmethod
@@ -57,7 +59,7 @@ class Settings(BaseSettings):
     def _format_lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("dev_guild_id", mode="before")
+    @field_validator("dev_guild_id", "metrics_port", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
