@@ -1,4 +1,5 @@
-"""``python -m bot``: run the bot, sync its commands, ask offline, check fact packs."""
+"""``python -m bot``: run the bot, sync its commands, ask offline, check fact packs, back up
+and restore the database, check the running bot's health."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +18,9 @@ from pydantic import ValidationError
 from bot.core.answers import Answer, AnswerService
 from bot.core.pack import PackError, load_pack
 from bot.core.store import DatabaseUnusable, FactStore, SchemaTooNew, StoreError, Unusable
+from bot.core.store.backup import BackupError, Copied
+from bot.logs import setup_logging
+from bot.metrics import MetricsError, check_available
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -30,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as error:
         return _fail(f"Invalid settings (environment or .env): {_first_error(error)}")
-    _setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     try:
         code: int = args.handler(args, settings)
     except PathProblem as error:
@@ -43,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"DATABASE_PATH {error}")
     except StoreError as error:
         return _fail(f"Database error: {error}")
+    except (BackupError, MetricsError) as error:
+        return _fail(str(error))
     except KeyboardInterrupt:
         return 130
     return code
@@ -84,6 +92,32 @@ def pack_file(path: Path, setting: str | None = "FACT_PACK") -> Path:
     return path
 
 
+def writable_database(path: Path, setting: str = "DATABASE_PATH") -> Path:
+    """``path`` if this process may create or write the database there; else
+    :class:`PathProblem` naming the user id and what to ``chown`` (in Docker the bot runs
+    as uid 10001, and a bind-mounted folder usually belongs to root).
+
+    Other problems (a directory, a folder that cannot exist) are left to the store."""
+    uid = os.geteuid()
+    where = Path.cwd() / path
+    if where.is_file() and not os.access(where, os.W_OK):
+        raise PathProblem(
+            f"{setting} {path} is not writable by uid {uid}: `chown {uid} {where}`, "
+            "or point it at a file this user may write"
+        )
+    folder = where.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        docker = " (for a Docker bind mount, on the host)" if folder == where.parent else ""
+        raise PathProblem(
+            f"{setting} {path}: {folder} is not writable by uid {uid}: "
+            f"`chown {uid} {folder}`{docker}, or point {setting} at a folder this user may "
+            "write (the Docker image's default is /data/fanbot.db, on its volume)"
+        )
+    return path
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -101,6 +135,34 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--guild", type=guild_id, help="include this guild's own facts")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.set_defaults(handler=_ask)
+
+    db = commands.add_parser("db", help="back up or restore the database (DATABASE_PATH)")
+    db_commands = db.add_subparsers(required=True, metavar="COMMAND")
+    backup = db_commands.add_parser(
+        "backup", help="copy the database to a new file PATH; safe while the bot runs"
+    )
+    backup.add_argument("path", type=Path, metavar="PATH")
+    backup.set_defaults(handler=_backup)
+    restore = db_commands.add_parser(
+        "restore", help="replace the database with the backup PATH (stop the bot first)"
+    )
+    restore.add_argument("path", type=Path, metavar="PATH")
+    restore.set_defaults(handler=_restore)
+
+    invite = commands.add_parser(
+        "invite", help="print the link that adds the bot to a server, with its permissions"
+    )
+    invite.add_argument(
+        "--client-id",
+        type=application_id,
+        help="the application's id (default: from DISCORD_TOKEN)",
+    )
+    invite.set_defaults(handler=_invite)
+
+    health = commands.add_parser(
+        "health", help="exit 0 if the running bot is connected and its store answers"
+    )
+    health.set_defaults(handler=_health)
 
     facts = commands.add_parser("facts", help="work with fact packs")
     facts_commands = facts.add_subparsers(required=True, metavar="COMMAND")
@@ -124,10 +186,23 @@ def guild_id(text: str) -> int:
     return value
 
 
+def application_id(text: str) -> int:
+    """``--client-id``: an application id (a snowflake, like a server id)."""
+    try:
+        return guild_id(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"must be a Discord application id (a positive number), not {text!r}"
+        ) from None
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import run_bot  # imports discord; the offline commands do not need it
 
     pack_file(settings.fact_pack)
+    writable_database(settings.database_path)
+    if settings.metrics_port is not None:
+        check_available()
     return run_bot(settings)
 
 
@@ -135,7 +210,67 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import sync_commands
 
     pack_file(settings.fact_pack)
+    writable_database(settings.database_path)
     return sync_commands(settings, guild_id=args.guild)
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.store.backup import backup
+
+    copied = backup(settings.database_path, args.path)
+    print(f"Backed up DATABASE_PATH {settings.database_path} to {_described(copied)}")
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.store.backup import restore
+    from bot.health import STALE_AFTER_SECONDS, heartbeat_path, read_heartbeat
+
+    target = settings.database_path
+    try:
+        age = time.time() - read_heartbeat(heartbeat_path(target)).written_at
+    except (OSError, ValueError, TypeError):
+        age = None
+    if age is not None and age < STALE_AFTER_SECONDS:
+        raise PathProblem(
+            f"DATABASE_PATH {target} belongs to a running bot (heartbeat {age:.0f} s ago); "
+            "stop the bot first (docker stop fanbot), then restore"
+        )
+    writable_database(target)
+    copied, kept = restore(args.path, target)
+    before = f"; the database it replaced is in {kept}" if kept else ""
+    print(f"Restored {args.path} to DATABASE_PATH {_described(copied)}{before}")
+    return 0
+
+
+def _described(copied: Copied) -> str:
+    return (
+        f"{copied.path} ({copied.size / 1e3:.0f} kB, {copied.facts} fact rows, "
+        f"{copied.audit} audit entries, schema {copied.schema}, integrity ok)"
+    )
+
+
+def _invite(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.invite import client_id_from_token, invite_url
+
+    client_id = args.client_id
+    if client_id is None and settings.discord_token is not None:
+        client_id = client_id_from_token(settings.discord_token.get_secret_value())
+    if client_id is None:
+        return _fail(
+            "Give --client-id (the Application ID on your application's page in the Discord "
+            "developer portal), or set DISCORD_TOKEN in .env"
+        )
+    print(invite_url(client_id))
+    return 0
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.health import check, heartbeat_path
+
+    healthy, line = check(heartbeat_path(settings.database_path))
+    print(line, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
@@ -196,12 +331,6 @@ def answer_json(answer: Answer) -> dict[str, object]:
             for part in answer.parts
         ],
     }
-
-
-def _setup_logging(level: str) -> None:
-    import discord.utils  # discord.py's handler and format, as the bot uses when running
-
-    discord.utils.setup_logging(level=getattr(logging, level), root=True)
 
 
 def _first_error(error: ValidationError) -> str:

@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import logs, metrics
 from bot.core.answers import AnswerService
 from bot.core.pack import Pack, load_pack
 from bot.core.store import FactStore
 from bot.errors import CommandErrorHandler
+from bot.health import HeartbeatWriter, heartbeat_path
+from bot.invite import SCOPES, invite_url, permission_names
+from bot.metrics import Metrics
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.exts.answers", "bot.exts.meta", "bot.exts.curation", "bot.exts.talk")
+
+SHUTDOWN_GRACE_SECONDS = 5.0
+"""How long a stopping bot waits for the responses it is still working on."""
+
+# The tasks discord.py runs an interaction in: a slash command or autocomplete, a button
+# or select of a view, a submitted modal.
+_INTERACTION_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+)
+
+
+def interactions_in_flight() -> set[asyncio.Task[object]]:
+    """The interactions this event loop is still handling."""
+    return {
+        task
+        for task in asyncio.all_tasks()
+        if not task.done() and task.get_name().startswith(_INTERACTION_TASKS)
+    }
+
 
 # The bot has no voice features: discord.py's warnings that voice libraries (PyNaCl,
 # davey) are missing would only be noise in front of the bot's own start-up messages.
@@ -35,7 +62,11 @@ def intents(settings: Settings | None = None) -> discord.Intents:
 class FanBot(commands.Bot):
     """Answers fans' questions about one show from its fact pack and each server's facts."""
 
-    def __init__(self, settings: Settings, *, sync_dev_guild: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, sync_dev_guild: bool = True, serving: bool = True
+    ) -> None:
+        """``serving``: a bot that answers (a heartbeat, and metrics if METRICS_PORT is
+        set), not one that only syncs its commands."""
         super().__init__(
             command_prefix=commands.when_mentioned,  # no message commands: slash only
             intents=intents(settings),
@@ -51,6 +82,19 @@ class FanBot(commands.Bot):
         self.pack: Pack = load_pack(settings.fact_pack)
         self._store: FactStore | None = None
         self._answers: AnswerService | None = None
+        self._stopping = False
+        self.metrics: Metrics | None = None
+        if serving and settings.metrics_port is not None:
+            self.metrics = Metrics(guilds=lambda: len(self.guilds))
+        self.heartbeat: HeartbeatWriter | None = None
+        if serving:
+            self.heartbeat = HeartbeatWriter(
+                heartbeat_path(settings.database_path),
+                connected=self.is_connected,
+                latency=lambda: self.latency,
+                guilds=lambda: len(self.guilds),
+                read_store=lambda: self.store.get(None, "fanbot-health-probe"),
+            )
 
     @property
     def store(self) -> FactStore:
@@ -74,6 +118,8 @@ class FanBot(commands.Bot):
         if self._store is not None:
             return
         store = await FactStore.open(self.settings.database_path)
+        if self.metrics is not None:
+            self.metrics.watch_store(store)
         try:
             synced = await store.sync_pack(self.pack)
         except BaseException:
@@ -82,12 +128,31 @@ class FanBot(commands.Bot):
         log.info("Fact pack %s: %s", self.pack.show.name, synced)
         self._store = store
         self._answers = AnswerService(store, self.pack)
+        if self.metrics is not None:
+            self.metrics.watch_answers(self._answers)
+            host, port = self.settings.metrics_host, self.settings.metrics_port or 0
+            port = self.metrics.serve(host, port)
+            log.info("Metrics on http://%s:%d/metrics", host, port)
         await self._answers.index_for(None)  # warm: the first question is as fast as any
+
+    def is_connected(self) -> bool:
+        """Connected to the gateway and READY (not stopping)."""
+        ws = self.ws
+        return self.is_ready() and not self._stopping and ws is not None and ws.open
 
     async def setup_hook(self) -> None:
         await self.open_store()
+        if self.heartbeat is not None:
+            self.heartbeat.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        if self.application_id is not None:
+            log.info(
+                "Invite link (scopes %s; permissions %s): %s",
+                " ".join(SCOPES),
+                permission_names(),
+                invite_url(self.application_id),
+            )
         if self.sync_dev_guild and self.settings.dev_guild_id:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -98,9 +163,56 @@ class FanBot(commands.Bot):
         """No prefix commands: messages are only read for mentions (``bot.exts.talk``)."""
 
     async def on_ready(self) -> None:
+        await self._beat()  # before saying so: once "Ready" is logged, health says healthy
         log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
 
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction[FanBot],
+        command: app_commands.Command[Any, Any, Any] | app_commands.ContextMenu,
+    ) -> None:
+        if self.metrics is not None:
+            self.metrics.completed(command.qualified_name, interaction.extras)
+
+    async def on_resumed(self) -> None:
+        await self._beat()
+
+    async def on_disconnect(self) -> None:
+        await self._beat()
+
+    async def _beat(self) -> None:
+        if self.heartbeat is not None and not self._stopping:
+            await self.heartbeat.beat()
+
+    def is_closed(self) -> bool:
+        # True from the start of :meth:`shutdown`: discord.py then ends ``connect()``
+        # when the gateway closes, instead of reconnecting.
+        return self._stopping or super().is_closed()
+
+    async def shutdown(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Stop for good: close the gateway (no new interactions arrive), let the
+        responses in progress finish for up to ``grace`` seconds (cancelling the rest),
+        then close the HTTP session and the store (which checkpoints the WAL)."""
+        if not self._stopping:
+            self._stopping = True
+            if self.ws is not None and self.ws.open:
+                await self.ws.close(code=1000)
+            pending = interactions_in_flight()
+            if pending:
+                log.info("Finishing %d response(s) in progress", len(pending))
+                _, late = await asyncio.wait(pending, timeout=grace)
+                for task in late:
+                    task.cancel()
+                if late:
+                    log.warning("Gave up on %d response(s) after %.0f s", len(late), grace)
+                    await asyncio.wait(late, timeout=1.0)
+        await self.close()
+
     async def close(self) -> None:
+        if self.heartbeat is not None:
+            await self.heartbeat.stop()
+        if self.metrics is not None:
+            self.metrics.close()
         await super().close()
         if self._store is not None:
             await self._store.close()
@@ -110,7 +222,32 @@ class FanBot(commands.Bot):
 class FanTree(app_commands.CommandTree["FanBot"]):
     """The command tree; every command error goes through :class:`CommandErrorHandler`."""
 
+    async def interaction_check(self, interaction: discord.Interaction[FanBot]) -> bool:
+        """Tag what handling this interaction logs with its server, command and shard."""
+        command = interaction.command
+        name = command.qualified_name if command is not None else None
+        if name is None and isinstance(interaction.data, dict):
+            name = str(interaction.data.get("name") or "") or None
+        guild = interaction.guild
+        shard = guild.shard_id if guild is not None else interaction.client.shard_id
+        logs.interaction_context(guild=interaction.guild_id, command=name, shard=shard)
+        if interaction.client.metrics is not None:
+            metrics.begin(interaction.extras)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction[FanBot], error: app_commands.AppCommandError
     ) -> None:
+        if interaction.client.metrics is not None:
+            command = interaction.command
+            name = command.qualified_name if command is not None else "unknown"
+            interaction.client.metrics.failed(name, _error_kind(error), interaction.extras)
         await CommandErrorHandler.handle(interaction, error)
+
+
+def _error_kind(error: app_commands.AppCommandError) -> str:
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return "cooldown"
+    if isinstance(error, app_commands.CheckFailure):
+        return "refused"
+    return "failed"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -27,27 +28,26 @@ BAD_TOKEN = (
 
 def run_bot(settings: Settings) -> int:
     """Connect and serve until stopped; a clear line and exit code 2 on a token problem."""
-    return _with_token(settings, _serve, sync_dev_guild=True)
+    return _with_token(settings, _serve, serving=True)
 
 
 def sync_commands(settings: Settings, *, guild_id: int | None) -> int:
     """Register the slash commands: with Discord globally, or in one guild at once."""
-    return _with_token(
-        settings, lambda bot, token: _sync(bot, token, guild_id), sync_dev_guild=False
-    )
+    return _with_token(settings, lambda bot, token: _sync(bot, token, guild_id), serving=False)
 
 
 def _with_token(
     settings: Settings,
     action: Callable[[FanBot, str], Coroutine[Any, Any, None]],
     *,
-    sync_dev_guild: bool,
+    serving: bool,
 ) -> int:
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     if not token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    bot = FanBot(settings, sync_dev_guild=sync_dev_guild)
+    # Serving: sync to DEV_GUILD_ID at start, heartbeat, metrics; not when only syncing.
+    bot = FanBot(settings, sync_dev_guild=serving, serving=serving)
     try:
         asyncio.run(action(bot, token))
     except discord.LoginFailure:
@@ -59,10 +59,46 @@ def _with_token(
     return 0
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
 async def _serve(bot: FanBot, token: str) -> None:
-    async with bot:
-        await bot.open_store()  # a database problem stops the bot here, before connecting
-        await bot.start(token)
+    """Serve until Discord ends it or SIGTERM/SIGINT asks to stop (``docker stop``, Ctrl-C):
+    then :meth:`FanBot.shutdown` closes the gateway, finishes the responses in progress and
+    closes the store, and the process exits 0."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+
+    def on_signal(sig: signal.Signals) -> None:
+        if stop.is_set():
+            log.info("%s received: already stopping", sig.name)
+            return
+        log.info("%s received: stopping", sig.name)
+        stop.set()
+
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, on_signal, sig)
+    try:
+        async with bot:
+            await bot.open_store()  # a database problem stops the bot here, before connecting
+            if stop.is_set():
+                return
+            serving = asyncio.create_task(bot.start(token), name="fanbot-serve")
+            stopping = asyncio.create_task(stop.wait(), name="fanbot-stop-signal")
+            await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not stop.is_set():
+                await serving  # Discord ended it: re-raise what it raised
+                return
+            await bot.shutdown()
+            try:
+                await serving
+            except Exception:  # stopping anyway, e.g. a login cut short
+                log.debug("while stopping", exc_info=True)
+            log.info("Stopped")
+    finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
 
 
 async def _sync(bot: FanBot, token: str, guild_id: int | None) -> None:

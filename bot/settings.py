@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -18,11 +18,14 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/fanbot.db")
     fact_pack: Path = Path("facts/the-diplomat.toml")
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
     dev_guild_id: int | None = None
     moderator_role_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset())
     command_cooldown_seconds: float = Field(default=3.0, ge=0)
     allow_mention_answers: bool = True
     mention_channel_cooldown_seconds: float = Field(default=2.0, ge=0)
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @field_validator("moderator_role_ids", mode="before")
     @classmethod
@@ -53,7 +56,12 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
 
-    @field_validator("dev_guild_id", mode="before")
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("dev_guild_id", "metrics_port", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import os
 import sqlite3
@@ -416,3 +417,69 @@ def test_numpy_uses_one_blas_thread_unless_the_host_says(host: str | None, used:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == used
+
+
+# --- a database folder the bot's user may not write (Docker: uid 10001, bind mounts) ---
+
+
+def _drop_root_file_rights() -> None:  # pragma: no cover - runs in the child
+    """Run as root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH: the permission bits
+    then apply to root too, as they do to uid 10001 in the image."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def run_read_only(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` in ``folder`` while ``folder`` and its subfolders are
+    read-only to the user running it (root included)."""
+    folders = [folder, *(p for p in folder.iterdir() if p.is_dir())]
+    for each in folders:
+        each.chmod(0o555)
+    environment = (
+        {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
+        | {"PYTHONPATH": str(OFFLINE), "FACT_PACK": str(PACK), "DISCORD_TOKEN": "fake-token"}
+        | env
+    )
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=folder,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            preexec_fn=_drop_root_file_rights if os.geteuid() == 0 else None,
+        )
+    finally:
+        for each in folders:
+            each.chmod(0o755)
+
+
+@pytest.mark.parametrize("command", ["run", "sync"])
+def test_a_database_folder_the_user_may_not_write(tmp_path: Path, command: str) -> None:
+    data = tmp_path / "data"  # a bind mount the bot's user may not write, as Docker users make
+    data.mkdir()
+    db = data / "fanbot.db"
+    result = run_read_only(tmp_path, *COMMANDS[command], DATABASE_PATH=str(db))
+    uid = os.geteuid()
+    assert one_line_failure(result) == (
+        f"DATABASE_PATH {db}: {data} is not writable by uid {uid}: `chown {uid} {data}` "
+        "(for a Docker bind mount, on the host), or point DATABASE_PATH at a folder this user "
+        "may write (the Docker image's default is /data/fanbot.db, on its volume)"
+    )
+    assert list(data.iterdir()) == []
+
+
+def test_a_relative_database_path_in_a_folder_the_user_may_not_write(tmp_path: Path) -> None:
+    # the image's /app with an old .env's DATABASE_PATH=data/fanbot.db
+    result = run_read_only(tmp_path, "run", DATABASE_PATH="data/fanbot.db")
+    uid = os.geteuid()
+    assert one_line_failure(result) == (
+        f"DATABASE_PATH data/fanbot.db: {tmp_path} is not writable by uid {uid}: "
+        f"`chown {uid} {tmp_path}`, or point DATABASE_PATH at a folder this user may write "
+        "(the Docker image's default is /data/fanbot.db, on its volume)"
+    )
+    assert not (tmp_path / "data").exists()

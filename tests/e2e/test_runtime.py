@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
+import logging
 import re
+import time
 from typing import Any
 
 import pytest
 
-from bot.client import FanBot
+from bot.client import FanBot, interactions_in_flight
+from bot.logs import ContextFilter, JsonFormatter
 from bot.runner import _sync
 from bot.settings import Settings
-from tests.e2e.conftest import GUILD, fan
+from tests.e2e.conftest import GUILD, content_of, fan
 from tests.fakediscord import FakeDiscord, run_bot
 
 EPHEMERAL = 1 << 6
@@ -91,3 +97,70 @@ async def test_dev_guild_syncs_on_start_and_never_globally(
         if r.method == "PUT" and r.path.endswith("/commands") and "/guilds/" not in r.path
     ]
     assert global_puts == []
+
+
+async def test_json_logs_of_a_command_name_its_guild_and_command(
+    fake: FakeDiscord, bot: FanBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(ContextFilter())
+    logging.getLogger().addHandler(handler)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(bot.answers, "answer", broken)
+    try:
+        sent = await fake.slash("ask", {"question": "who plays kate"}, guild_id=GUILD, member=fan())
+        await sent.response()
+    finally:
+        logging.getLogger().removeHandler(handler)
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    [failure] = [r for r in records if r["message"].startswith("Command /ask failed")]
+    assert failure["guild"] == GUILD and failure["command"] == "ask" and failure["shard"] == 0
+    assert failure["level"] == "ERROR" and "database on fire" in failure["exception"]
+
+
+async def test_shutdown_closes_the_gateway_then_finishes_a_response_in_progress(
+    fake: FakeDiscord, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = FanBot(settings)
+    async with run_bot(bot, fake):
+        started, gateway_open_when_answered = asyncio.Event(), []
+        answer = bot.answers.answer
+
+        async def slow(*args: Any, **kwargs: Any) -> Any:
+            started.set()
+            await asyncio.sleep(0.5)
+            gateway_open_when_answered.append(bool(fake._connections))
+            return await answer(*args, **kwargs)
+
+        monkeypatch.setattr(bot.answers, "answer", slow)
+        sent = await fake.slash("ask", {"question": "who plays kate"}, guild_id=GUILD, member=fan())
+        await started.wait()
+        await bot.shutdown(grace=5.0)
+        assert "Keri Russell" in content_of(await sent.response())
+        assert gateway_open_when_answered == [False]  # no new interaction could arrive
+        assert bot.is_closed() and bot._store is None
+
+
+async def test_shutdown_waits_for_a_stuck_response_no_longer_than_the_grace(
+    fake: FakeDiscord, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = FanBot(settings)
+    async with run_bot(bot, fake):
+        started = asyncio.Event()
+
+        async def stuck(*args: Any, **kwargs: Any) -> Any:
+            started.set()
+            await asyncio.sleep(3600)
+
+        monkeypatch.setattr(bot.answers, "answer", stuck)
+        await fake.slash("ask", {"question": "who plays kate"}, guild_id=GUILD, member=fan())
+        await started.wait()
+        began = time.monotonic()
+        await bot.shutdown(grace=0.3)
+        assert time.monotonic() - began < 2.0
+        assert interactions_in_flight() == set() and bot._store is None
