@@ -12,11 +12,16 @@ import discord
 SCOPES: Final = ("bot", "applications.commands")
 
 USED_PERMISSIONS: Final = {
-    # Every reply goes through the interaction's webhook (a response or a follow-up), which
-    # needs neither View Channels nor Send Messages nor Read Message History; what a reply
-    # carries still follows the bot's own permissions in the channel:
+    # Slash-command replies go through the interaction's webhook (a response or a
+    # follow-up), which needs neither View Channels nor Send Messages; what a reply carries
+    # still follows the bot's own permissions in the channel. Answers to mentions and
+    # "Answer with FanBot" are ordinary messages in the channel, replying to a message.
+    "view_channel": "answers to mentions and 'Answer with FanBot' are posted in the channel",
+    "send_messages": "answers to mentions and 'Answer with FanBot' are posted in the channel",
+    "read_message_history": "those answers reply to the message they answer",
     "embed_links": "answers to /premise, /cast, /premiere, /recap, /about and /fact are embeds",
     "attach_files": "/fact export sends a file, and so does a refused /fact form (the text typed)",
+    "manage_events": "/fact event makes and moves the server's premiere events",
 }
 """What the bot needs in a server's channels, and why. Nothing else: no message content,
 no reactions, no pings (every reply sends ``AllowedMentions.none()``)."""
@@ -33,7 +38,7 @@ def invite_url(client_id: int) -> str:
 
 
 def permission_names() -> str:
-    """The permissions as Discord shows them: "Embed Links, Attach Files"."""
+    """The permissions as Discord shows them: "View Channel, Send Messages, ..."."""
     return ", ".join(name.replace("_", " ").title() for name in USED_PERMISSIONS)
 
 
