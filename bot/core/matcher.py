@@ -144,6 +144,12 @@ class FactIndex:
         self.lexicon = Lexicon(word_counts)
 
         self._phrasings_of: list[list[_Phrasing]] = [[] for _ in self.facts]
+        # An actor's own name: "is rufus sewell married?" asks about the actor's life, where
+        # "who plays kate's husband?" asks about the show.
+        self._actor_terms = [
+            frozenset(analyse(f.cast.actor, vocabulary=vocabulary).terms) if f.cast else frozenset()
+            for f in self.facts
+        ]
         self._terms_of: list[frozenset[str]] = [frozenset() for _ in self.facts]
         raw_phrasings: list[tuple[int, frozenset[str], frozenset[int], bool]] = []
         for i, text, is_name in raw:
@@ -288,8 +294,12 @@ class FactIndex:
             best, best_coverage = max((best, best_coverage), (score, coverage))
         fact = self.facts[i]
         best += _NAME_BONUS * named + _SEASON_BONUS * (fact.season in seasons)
-        mismatch = bool(INTENTS.intersection(weights).difference(self._terms_of[i])) or (
-            fact.spoiler and "@spoiler-free" in weights
+        actor = self._actor_terms[i]
+        about_the_actor = bool(actor) and actor <= weights.keys() and "@spouse" in weights
+        mismatch = (
+            bool(INTENTS.intersection(weights).difference(self._terms_of[i]))
+            or (fact.spoiler and "@spoiler-free" in weights)
+            or about_the_actor
         )
         if mismatch:  # asked for a kind of fact this is not (an age, a spoiler-free recap)
             best, best_coverage = best / 2, min(best_coverage, _MISMATCH_COVERAGE)

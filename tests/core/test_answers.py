@@ -138,6 +138,7 @@ async def test_suggestions_never_name_spoiler_questions(service: AnswerService) 
         ("when does season 3 come out", Decline.UNKNOWN_SEASON),
         ("when does stranger things season 5 come out", Decline.OTHER_SHOW),
         ("how old is keri russell", Decline.NO_MATCH),
+        ("is rufus sewell married in real life", Decline.NO_MATCH),
         ("???", Decline.EMPTY),
     ],
 )
@@ -206,3 +207,11 @@ async def test_a_change_made_while_indexing_is_not_hidden_by_the_cache(
 
     again = await service.answer(GUILD, question, spoilers=False)
     assert again.fact is None or again.fact.id != "s3-trailer"
+
+
+async def test_a_relation_in_the_show_is_not_the_actors_life(service: AnswerService) -> None:
+    """"Kate's husband" is a part in the show; "is Rufus Sewell married" is the actor's life."""
+    show = await service.answer(None, "who plays kate's husband", spoilers=False)
+    assert show.fact is not None and show.fact.id == "cast-rufus-sewell"
+    life = await service.answer(None, "is rufus sewell married", spoilers=False)
+    assert not life.matched

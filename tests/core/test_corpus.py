@@ -33,7 +33,7 @@ from bot.core.answers import AnswerService
         ("chat_questions", 0.94, 1),
         ("final_questions", 0.94, 1),
         ("last_questions", 0.94, 2),
-        ("third_final_questions", 0.92, 3),
+        ("third_final_questions", 0.93, 2),
     ],
 )
 async def test_corpus_accuracy(
