@@ -21,7 +21,8 @@ from bot.core.store import FactStore
 from tests.conftest import REPO
 from tests.core.factories import make_fact
 
-OFFLINE = Path(__file__).resolve().parent / "offline"  # sitecustomize: no lookups but loopback
+# sitecustomize: no name lookups but the loopback (and, given FAKE_DISCORD_URL, the fake)
+OFFLINE = Path(__file__).resolve().parent / "fakediscord" / "boot"
 
 
 PACK = REPO / "facts" / "the-diplomat.toml"

@@ -2,7 +2,7 @@
 the image) start with this folder on ``PYTHONPATH``; the bot's own code is run unchanged.
 
 * No name resolution except the loopback: the process can never reach Discord or anything
-  else on the internet (as ``tests/offline/sitecustomize.py``).
+  else on the internet.
 * With ``FAKE_DISCORD_URL`` (``http://127.0.0.1:PORT``, a :class:`FakeDiscord`), discord.py's
   REST base and gateway point at that fake, as :meth:`FakeDiscord.patched` does in-process,
   and READY comes without discord.py's 2 s wait for more guilds.
