@@ -16,9 +16,9 @@ from discord.ext import commands
 
 from bot.checks import is_moderator, moderator_only
 from bot.core import curation
-from bot.core.curation.packfile import IMPORT_MAX_BYTES
+from bot.core.curation.packfile import check_upload_size
 from bot.core.models import Topic
-from bot.core.pack import PackError, Problem
+from bot.core.pack import PackError
 from bot.core.store import FactError, StoredFact
 from bot.exts.curation import _events, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
@@ -99,7 +99,7 @@ class CurationCog(
     async def restore(self, interaction: Interaction, fact_id: FactId) -> None:
         guild_id = _guild(interaction)
         try:
-            await self.bot.store.restore(guild_id, fact_id, interaction.user.id)
+            await self.bot.curation.restore(guild_id, fact_id, actor_id=interaction.user.id)
         except FactError as error:
             await reply(interaction, content=_sentence(error), ephemeral=True)
             return
@@ -196,14 +196,10 @@ class CurationCog(
     async def _import(self, interaction: Interaction, upload: discord.Attachment) -> None:
         guild_id, name = _guild(interaction), upload.filename
         try:
-            if upload.size > IMPORT_MAX_BYTES:
-                limit = f"{IMPORT_MAX_BYTES // 1024} KiB"
-                raise PackError([Problem(name, None, None, f"is larger than {limit}")])
-            plan = curation.read_import(
-                await upload.read(),
-                name,
-                show=self.bot.pack.show,
-                pack_sources=self.bot.pack.sources,
+            check_upload_size(name, upload.size)  # before downloading it
+            data = await upload.read()
+            report = await self.bot.curation.import_pack(
+                guild_id, data, name, actor_id=interaction.user.id
             )
         except PackError as error:
             await reply(interaction, content=_render.pack_problems(error), ephemeral=True)
@@ -212,14 +208,6 @@ class CurationCog(
             text = "I couldn't download that file from Discord; please upload it again."
             await reply(interaction, content=text, ephemeral=True)
             return
-        known = [
-            i for i in plan.hide if await self.bot.store.get(guild_id, i, include_removed=True)
-        ]
-        skipped = [i for i in plan.hide if i not in known]
-        try:
-            report = await self.bot.store.import_facts(
-                guild_id, plan.facts, interaction.user.id, hide=known
-            )
         except FactError as error:
             text = (
                 f"I couldn't import {_render.code(name)}, nothing was changed: {_sentence(error)}"
@@ -227,7 +215,7 @@ class CurationCog(
             await reply(interaction, content=text, ephemeral=True)
             return
         log.info("guild %s: %s imported %s: %s", guild_id, interaction.user.id, name, report)
-        text = _render.import_report(name, report, skipped)
+        text = _render.import_report(name, report)
         await reply(interaction, content=text, ephemeral=True)
 
     # --- autocomplete ---
