@@ -22,6 +22,7 @@ from bot.core.pack import PackError
 from bot.core.store import FactError, StoredFact
 from bot.exts.curation import _events, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
+from bot.interactions import Interaction, guild_id_of
 from bot.responses import in_time, in_time_or_none, reply
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Interaction = discord.Interaction["FanBot"]
 FactId = app_commands.Range[str, 1, 100]
 TOPICS = [app_commands.Choice(name=topic.value, value=topic.value) for topic in Topic]
 
@@ -97,7 +97,7 @@ class CurationCog(
     @app_commands.describe(fact_id="The removed fact")
     @moderator_only()
     async def restore(self, interaction: Interaction, fact_id: FactId) -> None:
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         try:
             await self.bot.curation.restore(guild_id, fact_id, actor_id=interaction.user.id)
         except FactError as error:
@@ -116,7 +116,7 @@ class CurationCog(
     async def event(self, interaction: Interaction, fact_id: FactId) -> None:
         stored = await self._visible(interaction, fact_id)
         if stored is not None:
-            await _events.run(self.bot, interaction, _guild(interaction), stored)
+            await _events.run(self.bot, interaction, guild_id_of(interaction), stored)
 
     # --- reading ---
 
@@ -128,7 +128,7 @@ class CurationCog(
         self, interaction: Interaction, topic: app_commands.Choice[str] | None = None
     ) -> None:
         chosen = Topic(topic.value) if topic else None
-        work = _views.listing(self.bot, _guild(interaction), interaction.user.id, chosen, 0)
+        work = _views.listing(self.bot, guild_id_of(interaction), interaction.user.id, chosen, 0)
         embed, view = await in_time(interaction, work, ephemeral=True)
         await reply(interaction, embed=embed, view=view, ephemeral=True)
 
@@ -137,7 +137,7 @@ class CurationCog(
     @app_commands.describe(fact_id="The fact (start typing its id or question)")
     @moderator_only()
     async def show(self, interaction: Interaction, fact_id: FactId) -> None:
-        stored = await self.bot.store.get(_guild(interaction), fact_id, include_removed=True)
+        stored = await self.bot.store.get(guild_id_of(interaction), fact_id, include_removed=True)
         if stored is None:
             await reply(interaction, content=_unknown(fact_id), ephemeral=True)
             return
@@ -149,7 +149,7 @@ class CurationCog(
     @app_commands.describe(fact_id="The fact (start typing its id or question)")
     @moderator_only()
     async def history(self, interaction: Interaction, fact_id: FactId) -> None:
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         entries = await self.bot.store.history(guild_id, fact_id)
         known = await self.bot.store.get(guild_id, fact_id, include_removed=True)
         if not entries and known is None:
@@ -162,7 +162,7 @@ class CurationCog(
     @app_commands.command(name="export", description="This server's facts as a fact-pack file")
     @moderator_only()
     async def export(self, interaction: Interaction) -> None:
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         stored = await self.bot.store.guild_facts(guild_id, include_removed=True)
         if not stored:
             text = "This server has no facts of its own, corrections or hidden facts to export."
@@ -194,7 +194,7 @@ class CurationCog(
         await in_time(interaction, self._import(interaction, upload), ephemeral=True)
 
     async def _import(self, interaction: Interaction, upload: discord.Attachment) -> None:
-        guild_id, name = _guild(interaction), upload.filename
+        guild_id, name = guild_id_of(interaction), upload.filename
         try:
             check_upload_size(name, upload.size)  # before downloading it
             data = await upload.read()
@@ -264,7 +264,7 @@ class CurationCog(
 
     async def _visible(self, interaction: Interaction, fact_id: str) -> StoredFact | None:
         """The fact as fans here get it, or None after telling the moderator why not."""
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         stored = await self.bot.store.get(guild_id, fact_id, include_removed=True)
         if stored is not None and not stored.removed:
             return stored
@@ -295,9 +295,3 @@ def _unknown(fact_id: str) -> str:
 def _sentence(error: FactError) -> str:
     text = str(error)
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
-def _guild(interaction: Interaction) -> int:
-    if interaction.guild_id is None:  # the group is guild-only
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id

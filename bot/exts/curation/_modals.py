@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
@@ -30,15 +30,11 @@ from bot.core.store import FactError, StoredFact
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render, _typed
 from bot.exts.curation._views import allowed, b36
+from bot.interactions import Interaction, bot_of, guild_id_of
 from bot.responses import in_time, reply
-
-if TYPE_CHECKING:
-    from bot.client import FanBot
 
 log = logging.getLogger(__name__)
 
-# Modals and views are generic over the client; ``interaction.client`` is the FanBot.
-Interaction = discord.Interaction[Any]
 FORM_PREFIX = "fanbot:fact-form:"
 FORM_TIMEOUT = 30 * 60.0  # seconds discord.py keeps an open form's (stateless) object
 QUESTIONS_BOX_MAX = constants.QUESTIONS_PER_FACT_MAX * (constants.QUESTION_MAX_CHARS + 1)
@@ -74,8 +70,8 @@ class NewFact:
         """Add the fact (see :meth:`CurationService.add`), or refuse."""
         guild_name = interaction.guild.name if interaction.guild else None
         try:
-            stored = await _bot(interaction).curation.add(
-                _guild(interaction),
+            stored = await bot_of(interaction).curation.add(
+                guild_id_of(interaction),
                 draft,
                 topic=self.topic,
                 season=self.season,
@@ -111,8 +107,8 @@ class EditFact:
         :meth:`CurationService.edit`), or refuse."""
         guild_name = interaction.guild.name if interaction.guild else None
         try:
-            stored = await _bot(interaction).curation.edit(
-                _guild(interaction),
+            stored = await bot_of(interaction).curation.edit(
+                guild_id_of(interaction),
                 self.fact_id,
                 draft,
                 expected_revision=self.revision,
@@ -301,16 +297,5 @@ async def refuse(
 
 
 async def _confirm(interaction: Interaction, stored: StoredFact, *, verb: str) -> None:
-    content, embeds = _render.saved(_bot(interaction).answers, stored, verb=verb)
+    content, embeds = _render.saved(bot_of(interaction).answers, stored, verb=verb)
     await reply(interaction, content=content, embeds=embeds, ephemeral=True)
-
-
-def _guild(interaction: Interaction) -> int:
-    if interaction.guild_id is None:  # checked before a form is saved
-        raise RuntimeError("the fact form works in a server only")
-    return interaction.guild_id
-
-
-def _bot(interaction: Interaction) -> FanBot:
-    bot: FanBot = interaction.client
-    return bot

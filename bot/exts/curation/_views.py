@@ -24,6 +24,7 @@ from bot.core.store import (
 )
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
+from bot.interactions import Interaction
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Items are generic over the client; ``interaction.client`` is the running FanBot.
-Interaction = discord.Interaction[Any]
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
