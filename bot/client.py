@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot import logs, metrics
 from bot.core.answers import AnswerService
+from bot.core.curation import CurationService
 from bot.core.pack import Pack, load_pack
 from bot.core.store import FactStore
 from bot.errors import CommandErrorHandler
@@ -82,6 +83,7 @@ class FanBot(commands.Bot):
         self.pack: Pack = load_pack(settings.fact_pack)
         self._store: FactStore | None = None
         self._answers: AnswerService | None = None
+        self._curation: CurationService | None = None
         self._stopping = False
         self.metrics: Metrics | None = None
         if serving and settings.metrics_port is not None:
@@ -108,6 +110,13 @@ class FanBot(commands.Bot):
             raise RuntimeError("the answer service starts in setup_hook")
         return self._answers
 
+    @property
+    def curation(self) -> CurationService:
+        """Moderators' changes to a server's facts (``/fact``)."""
+        if self._curation is None:
+            raise RuntimeError("the curation service starts in setup_hook")
+        return self._curation
+
     async def open_store(self) -> None:
         """Open the database, load the pack into it and warm the answers; once.
 
@@ -128,6 +137,7 @@ class FanBot(commands.Bot):
         log.info("Fact pack %s: %s", self.pack.show.name, synced)
         self._store = store
         self._answers = AnswerService(store, self.pack)
+        self._curation = CurationService(store, self._answers, self.pack)
         if self.metrics is not None:
             self.metrics.watch_answers(self._answers)
             host, port = self.settings.metrics_host, self.settings.metrics_port or 0

@@ -213,8 +213,8 @@ def test_moderators_replies(
             PackError(pack_problems or [Problem("f", None, None, "bad")])
         )
     )
-    report = ImportReport(tuple(ids), tuple(ids), tuple(ids), tuple(ids))
-    check_message(content=curation.import_report("facts.toml", report, ids))
+    report = ImportReport(tuple(ids), tuple(ids), tuple(ids), tuple(ids), tuple(ids))
+    check_message(content=curation.import_report("facts.toml", report))
     body = fact.model_dump_json()
     entries = [
         AuditEntry(n, 1, fact.id, AuditAction.EDIT, 10**18, NOW, body, body) for n in range(40)

@@ -816,3 +816,48 @@ def test_history_survives_a_fact_saved_under_older_rules() -> None:
     old = make_fact("alpha").model_dump_json().replace("The answer.", masked_link)
     entry = AuditEntry(1, GUILD_A, "alpha", AuditAction.EDIT, MOD, datetime.now(UTC), old, old)
     assert entry.before_fact is None and entry.after_fact is None
+
+
+async def test_remove_and_restore_check_the_revision_in_the_same_transaction(
+    store: FactStore,
+) -> None:
+    await store.add(GUILD_A, make_fact("trailer", "Not yet."), MOD)
+    await store.edit(GUILD_A, make_fact("trailer", "Out now."), MOD, expected_revision=1)
+
+    with pytest.raises(store_module.StaleRevision) as stale:
+        await store.remove(GUILD_A, "trailer", OTHER_MOD, expected_revision=1)
+    assert (stale.value.fact_id, stale.value.expected, stale.value.actual) == ("trailer", 1, 2)
+    assert (await store.get(GUILD_A, "trailer")) is not None  # nothing removed
+
+    removed = await store.remove(GUILD_A, "trailer", OTHER_MOD, expected_revision=2)
+    assert (removed.removed, removed.revision) == (True, 3)
+    with pytest.raises(store_module.StaleRevision):
+        await store.restore(GUILD_A, "trailer", MOD, expected_revision=2)
+    assert (await store.get(GUILD_A, "trailer")) is None  # still removed
+    restored = await store.restore(GUILD_A, "trailer", MOD, expected_revision=3)
+    assert (restored.removed, restored.revision) == (False, 4)
+    actions = [entry.action for entry in await store.history(GUILD_A, "trailer")]
+    assert actions == ["add", "edit", "remove", "restore"]
+
+
+async def test_concurrent_removals_with_expected_revision_exactly_one_wins(
+    packed: FactStore,
+) -> None:
+    results = await asyncio.gather(
+        *(packed.remove(GUILD_A, "alpha", mod, expected_revision=1) for mod in (MOD, OTHER_MOD)),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, store_module.StoredFact) for r in results) == 1
+    assert sum(isinstance(r, store_module.StaleRevision) for r in results) == 1
+    assert [e.action for e in await packed.history(GUILD_A, "alpha")] == ["remove"]
+
+
+async def test_an_import_can_skip_hiding_facts_the_server_does_not_know(
+    packed: FactStore,
+) -> None:
+    report = await packed.import_facts(
+        GUILD_A, [make_fact("own")], MOD, hide=["beta", "no-such-fact"], skip_unknown=True
+    )
+    assert (report.added, report.hidden, report.skipped) == (("own",), ("beta",), ("no-such-fact",))
+    with pytest.raises(store_module.UnknownFact):
+        await packed.import_facts(GUILD_B, [], MOD, hide=["no-such-fact"])

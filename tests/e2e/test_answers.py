@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from bot.client import FanBot
+from bot.core.models import Topic
+from tests.core.factories import make_fact
 from tests.e2e.conftest import GUILD, fan
 from tests.fakediscord import FakeDiscord
 
@@ -173,3 +175,24 @@ async def test_several_questions_get_one_reply(fake: FakeDiscord, bot: FanBot) -
 async def test_a_question_in_chatter_is_answered(fake: FakeDiscord, bot: FanBot) -> None:
     data = await ask(fake, "ask", question="omg just finished ep 8 😭 anyway whens the next season")
     assert "October 31, 2024" in data["content"]
+
+
+async def test_recap_without_one_and_a_recap_of_no_season_read_well(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    missing = await ask(fake, "recap", season=3)
+    assert missing["content"] == "I have no recap of Season 3. Recapped seasons: 1."
+
+    for stored in await bot.store.effective_facts(GUILD):
+        if stored.fact.topic is Topic.RECAP:
+            await bot.store.remove(GUILD, stored.fact_id, 601)
+    none = await ask(fake, "recap")
+    assert none["content"] == "I have no recap yet. Recapped seasons: none yet."
+
+    whole_show = make_fact(
+        "show-recap", topic="recap", questions=["What happened so far?"], answer="Lots."
+    )
+    await bot.store.add(GUILD, whole_show, 601)
+    titled = await ask(fake, "recap")
+    assert titled["embeds"][0]["title"] == "The Diplomat: recap"
+    assert "None" not in str(titled["embeds"])

@@ -1,7 +1,8 @@
 """Moderators curating a server's facts, without Discord: the fact form's input made into a
 fact (:mod:`.drafts`), questions another fact already answers (:mod:`.duplicates`), a
 server's facts as a pack file and back (:mod:`.packfile`), picking facts
-(:mod:`.choices`) and describing changes (:mod:`.changes`).
+(:mod:`.choices`), describing changes (:mod:`.changes`), and the steps themselves, each
+in one call (:class:`CurationService`, :mod:`.service`).
 """
 
 from bot.core.curation.changes import describe_change
@@ -17,11 +18,14 @@ from bot.core.curation.drafts import (
 )
 from bot.core.curation.duplicates import Duplicate, find_duplicates
 from bot.core.curation.packfile import ImportPlan, export_pack, read_import
+from bot.core.curation.service import CurationService, DuplicateQuestions
 
 __all__ = [
+    "CurationService",
     "Draft",
     "DraftError",
     "Duplicate",
+    "DuplicateQuestions",
     "ImportPlan",
     "describe_change",
     "edited_fact",

@@ -87,6 +87,14 @@ def export_pack(
     return "\n".join(parts)
 
 
+def check_upload_size(name: str, size: int) -> None:
+    """Refuse (:class:`PackError`) an import file said to be over :data:`IMPORT_MAX_BYTES`,
+    before downloading it."""
+    if size > IMPORT_MAX_BYTES:
+        limit = f"{IMPORT_MAX_BYTES // 1024} KiB"
+        raise PackError([Problem(name, None, None, f"is larger than {limit}")])
+
+
 def read_import(
     data: bytes, name: str, *, show: Show, pack_sources: Mapping[str, Source]
 ) -> ImportPlan:

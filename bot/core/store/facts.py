@@ -26,6 +26,7 @@ from bot.core.store.errors import (
     DuplicateFactId,
     NotRemoved,
     SchemaTooNew,
+    StaleRevision,
     StorageFailing,
     StorageFull,
     StorageUnwritable,
@@ -137,6 +138,12 @@ async def _closed_if_unusable(db: aiosqlite.Connection, path: Path) -> AsyncIter
 def _opening_error(path: Path, error: sqlite3.Error) -> Exception:
     """What to raise for ``error`` met while opening ``path``."""
     return unusable(path, error) or error
+
+
+def _check_revision(shown: _Row, fact_id: str, expected_revision: int | None) -> None:
+    """Raise :class:`StaleRevision` unless ``shown`` is at ``expected_revision`` (if given)."""
+    if expected_revision is not None and shown.revision != expected_revision:
+        raise StaleRevision(fact_id, expected_revision, shown.revision)
 
 
 _EVENT_COLUMNS = "guild_id, fact_id, event_id, premiere, updated_by, updated_at"
@@ -543,14 +550,22 @@ class FactStore:
             )
         return row
 
-    async def remove(self, guild_id: int, fact_id: str, actor_id: int) -> StoredFact:
-        """Soft-delete a guild fact, or hide a pack fact in ``guild_id`` only."""
+    async def remove(
+        self, guild_id: int, fact_id: str, actor_id: int, *, expected_revision: int | None = None
+    ) -> StoredFact:
+        """Soft-delete a guild fact, or hide a pack fact in ``guild_id`` only.
+
+        Raises :class:`UnknownFact`, :class:`StaleRevision` (when ``expected_revision`` is
+        given and is not the current one; checked in the same transaction) or
+        :class:`AlreadyRemoved`.
+        """
         guild_id = _checked_guild(guild_id)
         async with self._write() as changes:
             pair = await self._pair(guild_id, fact_id)
             shown = pair.shown
             if shown is None:
                 raise UnknownFact(fact_id)
+            _check_revision(shown, fact_id, expected_revision)
             if shown.removed:
                 raise AlreadyRemoved(fact_id, f"fact {fact_id!r} is already removed here")
             row = _removed_row(guild_id, pair, actor_id)
@@ -560,14 +575,21 @@ class FactStore:
         logger.debug("guild %d: %s removed %r", guild_id, actor_id, fact_id)
         return _stored(row, pack_body=pair.pack_body)
 
-    async def restore(self, guild_id: int, fact_id: str, actor_id: int) -> StoredFact:
-        """Undo :meth:`remove`: bring back a guild fact, or unhide a pack fact."""
+    async def restore(
+        self, guild_id: int, fact_id: str, actor_id: int, *, expected_revision: int | None = None
+    ) -> StoredFact:
+        """Undo :meth:`remove`: bring back a guild fact, or unhide a pack fact.
+
+        Raises :class:`UnknownFact`, :class:`StaleRevision` (as :meth:`remove`) or
+        :class:`NotRemoved`.
+        """
         guild_id = _checked_guild(guild_id)
         async with self._write() as changes:
             pair = await self._pair(guild_id, fact_id)
             shown = pair.shown
             if shown is None:
                 raise UnknownFact(fact_id)
+            _check_revision(shown, fact_id, expected_revision)
             if pair.own is None or not shown.removed:
                 raise NotRemoved(fact_id)
             now = _now()
@@ -595,6 +617,7 @@ class FactStore:
         actor_id: int,
         *,
         hide: Sequence[str] = (),
+        skip_unknown: bool = False,
     ) -> ImportReport:
         """Add new ids, change existing ones that differ, remove/hide ``hide``; all in one
         transaction.
@@ -602,13 +625,15 @@ class FactStore:
         Pack facts that differ become overrides. Raises (writing nothing) on an id that
         appears twice in ``facts`` or ``hide`` (:class:`DuplicateFactId`), a fact that is
         removed in the server (:class:`AlreadyRemoved`) or a ``hide`` id the server does
-        not know (:class:`UnknownFact`).
+        not know (:class:`UnknownFact`; with ``skip_unknown``, it is reported as skipped
+        instead).
         """
         guild_id = _checked_guild(guild_id)
         added: list[str] = []
         changed: list[str] = []
         unchanged: list[str] = []
         hidden: list[str] = []
+        skipped: list[str] = []
         outcome = {"added": added, "changed": changed, "unchanged": unchanged, "hidden": hidden}
         async with self._write() as changes:
             seen: set[str] = set()
@@ -621,6 +646,9 @@ class FactStore:
             for fact in facts:
                 outcome[await self._import_one(guild_id, fact, actor_id)].append(fact.id)
             for fact_id in hide:
+                if skip_unknown and (await self._pair(guild_id, fact_id)).shown is None:
+                    skipped.append(fact_id)
+                    continue
                 outcome[await self._import_hide(guild_id, fact_id, actor_id)].append(fact_id)
             if added or changed or hidden:
                 changes.guilds.add(guild_id)
@@ -633,7 +661,9 @@ class FactStore:
             len(unchanged),
             len(hidden),
         )
-        return ImportReport(tuple(added), tuple(changed), tuple(unchanged), tuple(hidden))
+        return ImportReport(
+            tuple(added), tuple(changed), tuple(unchanged), tuple(hidden), tuple(skipped)
+        )
 
     async def _import_hide(self, guild_id: int, fact_id: str, actor_id: int) -> str:
         """Remove/hide one fact as part of an import; return "hidden" or "unchanged"."""

@@ -122,6 +122,7 @@ class ImportReport:
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
     hidden: tuple[str, ...] = ()  # ``hide`` ids newly removed/hidden (already hidden: unchanged)
+    skipped: tuple[str, ...] = ()  # ``hide`` ids the server does not know (``skip_unknown``)
 
 
 @dataclass(frozen=True, slots=True)

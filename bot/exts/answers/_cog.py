@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
@@ -15,12 +14,12 @@ from bot.core.models import Topic
 from bot.exts.answers import _render
 from bot.exts.answers._reveal import recap_view, shown_view
 from bot.exts.answers._suggestions import answer_view
+from bot.interactions import Interaction
 from bot.responses import in_time, in_time_or_none, reply, with_view
 
 if TYPE_CHECKING:
     from bot.client import FanBot
 
-Interaction = discord.Interaction["FanBot"]
 SeasonOption = app_commands.Range[int, 1, 99]
 
 
@@ -125,7 +124,7 @@ class AnswersCog(commands.Cog, name="Answers"):
         recap = catalog.recap(season)
         if recap is None:
             seasons = ", ".join(map(str, catalog.seasons(Topic.RECAP))) or "none yet"
-            which = f"a recap of Season {season}" if season else "a recap yet"
+            which = f"recap of Season {season}" if season else "recap yet"
             text = f"I have no {which}. Recapped seasons: {seasons}."
             await reply(interaction, content=text, ephemeral=True)
             return

@@ -16,12 +16,13 @@ from discord.ext import commands
 
 from bot.checks import is_moderator, moderator_only
 from bot.core import curation
-from bot.core.curation.packfile import IMPORT_MAX_BYTES
+from bot.core.curation.packfile import check_upload_size
 from bot.core.models import Topic
-from bot.core.pack import PackError, Problem
+from bot.core.pack import PackError
 from bot.core.store import FactError, StoredFact
 from bot.exts.curation import _events, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
+from bot.interactions import Interaction, guild_id_of
 from bot.responses import in_time, in_time_or_none, reply
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Interaction = discord.Interaction["FanBot"]
 FactId = app_commands.Range[str, 1, 100]
 TOPICS = [app_commands.Choice(name=topic.value, value=topic.value) for topic in Topic]
 
@@ -97,9 +97,9 @@ class CurationCog(
     @app_commands.describe(fact_id="The removed fact")
     @moderator_only()
     async def restore(self, interaction: Interaction, fact_id: FactId) -> None:
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         try:
-            await self.bot.store.restore(guild_id, fact_id, interaction.user.id)
+            await self.bot.curation.restore(guild_id, fact_id, actor_id=interaction.user.id)
         except FactError as error:
             await reply(interaction, content=_sentence(error), ephemeral=True)
             return
@@ -116,7 +116,7 @@ class CurationCog(
     async def event(self, interaction: Interaction, fact_id: FactId) -> None:
         stored = await self._visible(interaction, fact_id)
         if stored is not None:
-            await _events.run(self.bot, interaction, _guild(interaction), stored)
+            await _events.run(self.bot, interaction, guild_id_of(interaction), stored)
 
     # --- reading ---
 
@@ -128,7 +128,7 @@ class CurationCog(
         self, interaction: Interaction, topic: app_commands.Choice[str] | None = None
     ) -> None:
         chosen = Topic(topic.value) if topic else None
-        work = _views.listing(self.bot, _guild(interaction), interaction.user.id, chosen, 0)
+        work = _views.listing(self.bot, guild_id_of(interaction), interaction.user.id, chosen, 0)
         embed, view = await in_time(interaction, work, ephemeral=True)
         await reply(interaction, embed=embed, view=view, ephemeral=True)
 
@@ -137,7 +137,7 @@ class CurationCog(
     @app_commands.describe(fact_id="The fact (start typing its id or question)")
     @moderator_only()
     async def show(self, interaction: Interaction, fact_id: FactId) -> None:
-        stored = await self.bot.store.get(_guild(interaction), fact_id, include_removed=True)
+        stored = await self.bot.store.get(guild_id_of(interaction), fact_id, include_removed=True)
         if stored is None:
             await reply(interaction, content=_unknown(fact_id), ephemeral=True)
             return
@@ -149,7 +149,7 @@ class CurationCog(
     @app_commands.describe(fact_id="The fact (start typing its id or question)")
     @moderator_only()
     async def history(self, interaction: Interaction, fact_id: FactId) -> None:
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         entries = await self.bot.store.history(guild_id, fact_id)
         known = await self.bot.store.get(guild_id, fact_id, include_removed=True)
         if not entries and known is None:
@@ -162,7 +162,7 @@ class CurationCog(
     @app_commands.command(name="export", description="This server's facts as a fact-pack file")
     @moderator_only()
     async def export(self, interaction: Interaction) -> None:
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         stored = await self.bot.store.guild_facts(guild_id, include_removed=True)
         if not stored:
             text = "This server has no facts of its own, corrections or hidden facts to export."
@@ -194,16 +194,12 @@ class CurationCog(
         await in_time(interaction, self._import(interaction, upload), ephemeral=True)
 
     async def _import(self, interaction: Interaction, upload: discord.Attachment) -> None:
-        guild_id, name = _guild(interaction), upload.filename
+        guild_id, name = guild_id_of(interaction), upload.filename
         try:
-            if upload.size > IMPORT_MAX_BYTES:
-                limit = f"{IMPORT_MAX_BYTES // 1024} KiB"
-                raise PackError([Problem(name, None, None, f"is larger than {limit}")])
-            plan = curation.read_import(
-                await upload.read(),
-                name,
-                show=self.bot.pack.show,
-                pack_sources=self.bot.pack.sources,
+            check_upload_size(name, upload.size)  # before downloading it
+            data = await upload.read()
+            report = await self.bot.curation.import_pack(
+                guild_id, data, name, actor_id=interaction.user.id
             )
         except PackError as error:
             await reply(interaction, content=_render.pack_problems(error), ephemeral=True)
@@ -212,14 +208,6 @@ class CurationCog(
             text = "I couldn't download that file from Discord; please upload it again."
             await reply(interaction, content=text, ephemeral=True)
             return
-        known = [
-            i for i in plan.hide if await self.bot.store.get(guild_id, i, include_removed=True)
-        ]
-        skipped = [i for i in plan.hide if i not in known]
-        try:
-            report = await self.bot.store.import_facts(
-                guild_id, plan.facts, interaction.user.id, hide=known
-            )
         except FactError as error:
             text = (
                 f"I couldn't import {_render.code(name)}, nothing was changed: {_sentence(error)}"
@@ -227,7 +215,7 @@ class CurationCog(
             await reply(interaction, content=text, ephemeral=True)
             return
         log.info("guild %s: %s imported %s: %s", guild_id, interaction.user.id, name, report)
-        text = _render.import_report(name, report, skipped)
+        text = _render.import_report(name, report)
         await reply(interaction, content=text, ephemeral=True)
 
     # --- autocomplete ---
@@ -276,7 +264,7 @@ class CurationCog(
 
     async def _visible(self, interaction: Interaction, fact_id: str) -> StoredFact | None:
         """The fact as fans here get it, or None after telling the moderator why not."""
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         stored = await self.bot.store.get(guild_id, fact_id, include_removed=True)
         if stored is not None and not stored.removed:
             return stored
@@ -307,9 +295,3 @@ def _unknown(fact_id: str) -> str:
 def _sentence(error: FactError) -> str:
     text = str(error)
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
-def _guild(interaction: Interaction) -> int:
-    if interaction.guild_id is None:  # the group is guild-only
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id

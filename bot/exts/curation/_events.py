@@ -25,6 +25,7 @@ from bot.core.store import StorageUnwritable, StoredFact
 from bot.errors import report_storage_trouble, storage_message
 from bot.exts.curation import _render
 from bot.exts.curation._views import allowed, b36
+from bot.interactions import Interaction
 from bot.responses import in_time, reply
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Interaction = discord.Interaction[Any]
 _GONE = (discord.EventStatus.completed, discord.EventStatus.cancelled)
 # One /fact event or Move at a time per (server, fact): two clicks make one event.
 _locks: weakref.WeakValueDictionary[tuple[int, str], asyncio.Lock] = weakref.WeakValueDictionary()

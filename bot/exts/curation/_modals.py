@@ -18,28 +18,23 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot import constants
 from bot.checks import NOT_A_MODERATOR, is_moderator
-from bot.core import curation
-from bot.core.curation import Draft, DraftError
+from bot.core.curation import Draft, DraftError, DuplicateQuestions
 from bot.core.models import Topic
-from bot.core.store import FactError, StaleRevision, StoredFact, UnknownFact
+from bot.core.store import FactError, StoredFact
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render, _typed
 from bot.exts.curation._views import allowed, b36
+from bot.interactions import Interaction, bot_of, guild_id_of
 from bot.responses import in_time, reply
-
-if TYPE_CHECKING:
-    from bot.client import FanBot
 
 log = logging.getLogger(__name__)
 
-# Modals and views are generic over the client; ``interaction.client`` is the FanBot.
-Interaction = discord.Interaction[Any]
 FORM_PREFIX = "fanbot:fact-form:"
 FORM_TIMEOUT = 30 * 60.0  # seconds discord.py keeps an open form's (stateless) object
 QUESTIONS_BOX_MAX = constants.QUESTIONS_PER_FACT_MAX * (constants.QUESTION_MAX_CHARS + 1)
@@ -72,29 +67,24 @@ class NewFact:
         return f"New {self.topic.value} fact{season}" + (" (spoiler)" if self.spoiler else "")
 
     async def save(self, interaction: Interaction, draft: Draft) -> None:
-        """Validate, check for duplicate questions, pick an id, add; or refuse."""
-        bot, guild_id = _bot(interaction), _guild(interaction)
+        """Add the fact (see :meth:`CurationService.add`), or refuse."""
         guild_name = interaction.guild.name if interaction.guild else None
-        source = curation.moderator_source(guild_name)
         try:
-            fact = curation.new_fact(
-                draft, topic=self.topic, season=self.season, spoiler=self.spoiler, source=source
+            stored = await bot_of(interaction).curation.add(
+                guild_id_of(interaction),
+                draft,
+                topic=self.topic,
+                season=self.season,
+                spoiler=self.spoiler,
+                actor_id=interaction.user.id,
+                guild_name=guild_name,
             )
-        except DraftError as error:
-            await refuse(interaction, self, draft, error.problems)
+        except (DraftError, DuplicateQuestions, FactError) as error:
+            await refuse(interaction, self, draft, _render.form_problems(error))
             return
-        duplicates = curation.find_duplicates(await bot.answers.index_for(guild_id), fact)
-        if duplicates:
-            await refuse(interaction, self, draft, [str(d) for d in duplicates])
-            return
-        stem = curation.fact_stem(self.topic, self.season, fact.questions, spoiler=self.spoiler)
-        fact = curation.with_id(fact, await bot.store.new_fact_id(guild_id, stem))
-        try:
-            stored = await bot.store.add(guild_id, fact, interaction.user.id)
-        except FactError as error:  # a concurrent add took the id
-            await refuse(interaction, self, draft, [str(error)])
-            return
-        log.info("guild %s: %s added fact %r", guild_id, interaction.user.id, fact.id)
+        log.info(
+            "guild %s: %s added fact %r", interaction.guild_id, interaction.user.id, stored.fact_id
+        )
         await _confirm(interaction, stored, verb="Added")
 
 
@@ -113,40 +103,24 @@ class EditFact:
         return f"Edit {self.fact_id}"
 
     async def save(self, interaction: Interaction, draft: Draft) -> None:
-        """Validate, check new questions for duplicates, save unless it changed meanwhile."""
-        bot, guild_id = _bot(interaction), _guild(interaction)
-        shown = await bot.store.get(guild_id, self.fact_id, include_removed=True)
-        if shown is None:
-            await refuse(interaction, self, draft, [str(UnknownFact(self.fact_id))])
-            return
-        if shown.revision != self.revision:
-            stale = StaleRevision(self.fact_id, self.revision, shown.revision)
-            await refuse(interaction, self, draft, [str(stale)])
-            return
+        """Save the form unless the fact changed meanwhile (see
+        :meth:`CurationService.edit`), or refuse."""
         guild_name = interaction.guild.name if interaction.guild else None
         try:
-            fact = curation.edited_fact(
+            stored = await bot_of(interaction).curation.edit(
+                guild_id_of(interaction),
+                self.fact_id,
                 draft,
-                shown.fact,
-                cited_sources=bot.pack.sources,
-                correction_source=curation.moderator_source(guild_name, verb="Corrected"),
+                expected_revision=self.revision,
+                actor_id=interaction.user.id,
+                guild_name=guild_name,
             )
-        except DraftError as error:
-            await refuse(interaction, self, draft, error.problems)
+        except (DraftError, DuplicateQuestions, FactError) as error:
+            await refuse(interaction, self, draft, _render.form_problems(error))
             return
-        index = await bot.answers.index_for(guild_id)
-        duplicates = curation.find_duplicates(index, fact, known=shown.fact.questions)
-        if duplicates:
-            await refuse(interaction, self, draft, [str(d) for d in duplicates])
-            return
-        try:
-            stored = await bot.store.edit(
-                guild_id, fact, interaction.user.id, expected_revision=self.revision
-            )
-        except FactError as error:  # changed or removed meanwhile
-            await refuse(interaction, self, draft, [str(error)])
-            return
-        log.info("guild %s: %s edited fact %r", guild_id, interaction.user.id, fact.id)
+        log.info(
+            "guild %s: %s edited fact %r", interaction.guild_id, interaction.user.id, self.fact_id
+        )
         await _confirm(interaction, stored, verb="Saved")
 
 
@@ -323,16 +297,5 @@ async def refuse(
 
 
 async def _confirm(interaction: Interaction, stored: StoredFact, *, verb: str) -> None:
-    content, embeds = _render.saved(_bot(interaction).answers, stored, verb=verb)
+    content, embeds = _render.saved(bot_of(interaction).answers, stored, verb=verb)
     await reply(interaction, content=content, embeds=embeds, ephemeral=True)
-
-
-def _guild(interaction: Interaction) -> int:
-    if interaction.guild_id is None:  # checked before a form is saved
-        raise RuntimeError("the fact form works in a server only")
-    return interaction.guild_id
-
-
-def _bot(interaction: Interaction) -> FanBot:
-    bot: FanBot = interaction.client
-    return bot

@@ -11,12 +11,18 @@ import discord
 from bot.constants import EMBED_DESCRIPTION_LIMIT, EMBED_FIELD_VALUE_LIMIT, MESSAGE_CONTENT_LIMIT
 from bot.core import tense
 from bot.core.answers import AnswerService
-from bot.core.curation import Draft, describe_change, fact_label
+from bot.core.curation import (
+    Draft,
+    DraftError,
+    DuplicateQuestions,
+    describe_change,
+    fact_label,
+)
 from bot.core.events import EventPlan, NotEventable, Refusal
 from bot.core.models import PartialDate, Topic
 from bot.core.pack import PackError
 from bot.core.policy import clip, spoiler_tagged, suggestion_label
-from bot.core.store import AuditAction, AuditEntry, ImportReport, StoredFact
+from bot.core.store import AuditAction, AuditEntry, FactError, ImportReport, StoredFact
 from bot.embeds import add_field, embed
 
 PAGE_SIZE = 10
@@ -72,6 +78,15 @@ def refused_input(problems: Sequence[str], draft: Draft) -> tuple[str, discord.F
     text = f"Questions:\n{draft.questions}\n\nAnswer:\n{draft.answer}\n"
     file = discord.File(io.BytesIO(text.encode("utf-8", "replace")), filename=TYPED_FILENAME)
     return (head[: MESSAGE_CONTENT_LIMIT - len(note)] + note), file
+
+
+def form_problems(error: DraftError | DuplicateQuestions | FactError) -> list[str]:
+    """Why the fact form was refused, one sentence per problem."""
+    if isinstance(error, DraftError):
+        return list(error.problems)
+    if isinstance(error, DuplicateQuestions):
+        return [str(duplicate) for duplicate in error.duplicates]
+    return [str(error)]
 
 
 def saved(
@@ -193,7 +208,7 @@ def pack_problems(error: PackError) -> str:
     return clip(text, MESSAGE_CONTENT_LIMIT)
 
 
-def import_report(filename: str, report: ImportReport, skipped: Sequence[str]) -> str:
+def import_report(filename: str, report: ImportReport) -> str:
     """What an import did, by fact id."""
     lines = [f"Imported {code(filename)}:"]
     for label, ids in (
@@ -204,8 +219,8 @@ def import_report(filename: str, report: ImportReport, skipped: Sequence[str]) -
     ):
         listed = ", ".join(code(i) for i in ids) if ids else "none"
         lines.append(f"\u2022 {len(ids)} {label}: {listed}")
-    if skipped:
-        listed = ", ".join(code(i) for i in skipped)
+    if report.skipped:
+        listed = ", ".join(code(i) for i in report.skipped)
         lines.append(f"\u2022 not in this server, so not hidden: {listed}")
     return clip("\n".join(lines), MESSAGE_CONTENT_LIMIT)
 

@@ -15,9 +15,16 @@ import discord
 
 from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.core.models import Topic
-from bot.core.store import FactError, StorageUnwritable
+from bot.core.store import (
+    AlreadyRemoved,
+    FactError,
+    StaleRevision,
+    StorageUnwritable,
+    UnknownFact,
+)
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
+from bot.interactions import Interaction
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -25,8 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Items are generic over the client; ``interaction.client`` is the running FanBot.
-Interaction = discord.Interaction[Any]
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -77,17 +82,20 @@ class ConfirmRemove(
     async def callback(self, interaction: Interaction) -> None:
         if not await allowed(interaction, self.owner) or interaction.guild_id is None:
             return
-        store = interaction.client.store
-        current = await store.get(interaction.guild_id, self.fact_id)
-        if current is None or current.revision != self.revision:
+        try:
+            stored = await interaction.client.curation.remove(
+                interaction.guild_id,
+                self.fact_id,
+                expected_revision=self.revision,
+                actor_id=interaction.user.id,
+            )
+        except (StaleRevision, UnknownFact, AlreadyRemoved):
             text = (
                 f"{_render.code(self.fact_id)} changed or was removed since you asked; "
                 "nothing was removed. Run `/fact remove` again."
             )
             await interaction.response.edit_message(content=text, view=None)
             return
-        try:
-            stored = await store.remove(interaction.guild_id, self.fact_id, interaction.user.id)
         except FactError as error:
             await interaction.response.edit_message(content=str(error), view=None)
             return

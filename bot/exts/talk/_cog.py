@@ -17,6 +17,7 @@ from bot.constants import ASK_MAX_CHARS, MESSAGE_CONTENT_LIMIT
 from bot.core.answers import asks_something
 from bot.core.policy import clip
 from bot.exts.answers._suggestions import answer_view
+from bot.interactions import Interaction
 from bot.responses import reply, reply_to, with_view
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Interaction = discord.Interaction["FanBot"]
 ANSWER_WITH = "Answer with FanBot"
 # Mentions of anyone, roles and channels, and @everyone/@here: not part of the question.
 _MENTION = re.compile(r"<@[!&]?\d+>|<#\d+>|@(?:everyone|here)\b")

@@ -1,0 +1,28 @@
+"""What cogs, modals and views share about an interaction: one alias, one guild check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.client import FanBot
+
+# Items and modals are generic over the client; ``interaction.client`` is the running FanBot.
+Interaction = discord.Interaction[Any]
+
+
+def guild_id_of(interaction: Interaction) -> int:
+    """The server the interaction comes from; :class:`app_commands.NoPrivateMessage` in a
+    direct message (server-only commands and forms never get there)."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+def bot_of(interaction: Interaction) -> FanBot:
+    """The bot that got ``interaction``."""
+    bot: FanBot = interaction.client
+    return bot
