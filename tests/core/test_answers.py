@@ -210,7 +210,7 @@ async def test_a_change_made_while_indexing_is_not_hidden_by_the_cache(
 
 
 async def test_a_relation_in_the_show_is_not_the_actors_life(service: AnswerService) -> None:
-    """"Kate's husband" is a part in the show; "is Rufus Sewell married" is the actor's life."""
+    """A part in the show (Kate's husband) is not the actor's life (is Rufus Sewell married)."""
     show = await service.answer(None, "who plays kate's husband", spoilers=False)
     assert show.fact is not None and show.fact.id == "cast-rufus-sewell"
     life = await service.answer(None, "is rufus sewell married", spoilers=False)
