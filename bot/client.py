@@ -13,8 +13,9 @@ from discord.ext import commands
 from bot import logs, metrics
 from bot.core.answers import AnswerService
 from bot.core.curation import CurationService
+from bot.core.gaps import GapService
 from bot.core.pack import Pack, load_pack
-from bot.core.store import FactStore
+from bot.core.store import FactStore, StoreError
 from bot.errors import CommandErrorHandler
 from bot.health import HeartbeatWriter, heartbeat_path
 from bot.invite import SCOPES, invite_url, permission_names
@@ -84,6 +85,7 @@ class FanBot(commands.Bot):
         self._store: FactStore | None = None
         self._answers: AnswerService | None = None
         self._curation: CurationService | None = None
+        self._gaps: GapService | None = None
         self._stopping = False
         self.metrics: Metrics | None = None
         if serving and settings.metrics_port is not None:
@@ -117,6 +119,13 @@ class FanBot(commands.Bot):
             raise RuntimeError("the curation service starts in setup_hook")
         return self._curation
 
+    @property
+    def gaps(self) -> GapService:
+        """Fans' unanswered questions, per server (``/fact gaps``)."""
+        if self._gaps is None:
+            raise RuntimeError("the gap service starts in setup_hook")
+        return self._gaps
+
     async def open_store(self) -> None:
         """Open the database, load the pack into it and warm the answers; once.
 
@@ -138,6 +147,16 @@ class FanBot(commands.Bot):
         self._store = store
         self._answers = AnswerService(store, self.pack)
         self._curation = CurationService(store, self._answers, self.pack)
+        self._gaps = GapService(
+            store, self._answers, retention_days=self.settings.unanswered_retention_days
+        )
+        try:
+            purged = await self._gaps.purge()
+        except StoreError as error:  # a full disk must not keep the bot from answering
+            log.warning("Could not purge old unanswered questions: %s", error)
+        else:
+            if purged:
+                log.info("Purged %d unanswered questions older than the retention", purged)
         if self.metrics is not None:
             self.metrics.watch_answers(self._answers)
             host, port = self.settings.metrics_host, self.settings.metrics_port or 0

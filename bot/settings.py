@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     mention_channel_cooldown_seconds: float = Field(default=2.0, ge=0)
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+    unanswered_retention_days: int = Field(default=90, ge=1)
 
     @field_validator("moderator_role_ids", mode="before")
     @classmethod

@@ -32,6 +32,16 @@ Version 2
 fact's date (``YYYY-MM-DD``) the event was last scheduled for: when the fact's date differs,
 the event needs moving. No foreign key to ``facts`` either: a fact the pack drops and later
 brings back keeps its event.
+
+Version 3
+---------
+``unanswered``: the questions fans asked in a server that the bot declined or answered
+unsure (``/fact gaps``), one row per folded question (``key``, :func:`bot.core.text.fold`):
+the text as last asked (``question``, for showing), how often, first and last asked (UTC,
+ISO 8601). Never who asked. ``id`` is short enough for a button's custom id. Rows older than
+the retention (``UNANSWERED_RETENTION_DAYS``) are purged; ``unanswered_by_last`` finds them.
+
+``gap_settings``: a server's choice to record unanswered questions or not (no row: on).
 """
 
 from __future__ import annotations
@@ -113,6 +123,29 @@ CREATE TABLE premiere_events (
 ) WITHOUT ROWID
 """
 
+_V3_UNANSWERED = """
+CREATE TABLE unanswered (
+    id          INTEGER PRIMARY KEY,
+    guild_id    INTEGER NOT NULL CHECK (guild_id > 0),
+    key         TEXT    NOT NULL CHECK (key <> ''),
+    question    TEXT    NOT NULL,
+    asked       INTEGER NOT NULL CHECK (asked >= 1),
+    first_asked TEXT    NOT NULL,
+    last_asked  TEXT    NOT NULL,
+    UNIQUE (guild_id, key)
+)
+"""
+
+_V3_UNANSWERED_LAST = "CREATE INDEX unanswered_by_last ON unanswered (last_asked)"
+
+_V3_GAP_SETTINGS = """
+CREATE TABLE gap_settings (
+    guild_id   INTEGER PRIMARY KEY CHECK (guild_id > 0),
+    recording  INTEGER NOT NULL CHECK (recording IN (0, 1)),
+    updated_at TEXT    NOT NULL
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -121,6 +154,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         2, "premiere_events: Discord events made for premiere facts", sql_step(_V2_PREMIERE_EVENTS)
+    ),
+    Migration(
+        3,
+        "unanswered questions and gap_settings (/fact gaps)",
+        sql_step(_V3_UNANSWERED, _V3_UNANSWERED_LAST, _V3_GAP_SETTINGS),
     ),
 )
 

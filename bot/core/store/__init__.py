@@ -22,6 +22,9 @@ How rows combine (see :mod:`bot.core.migrations` for the table):
   correction answers as the server's own fact and a bare hide marker is dormant.
 * ``premiere_events`` remembers the Discord event made for a server's premiere fact
   (:meth:`FactStore.premiere_event` and the methods after it); it changes no answer.
+* ``unanswered`` and ``gap_settings`` hold the questions fans asked that the bot could not
+  answer well, per server, and whether a server records them (:meth:`FactStore.record_unanswered`
+  and the methods after it); never who asked.
 * :meth:`FactStore.snapshot` copies the pack and some servers' rows into memory through
   a read-only connection, for answering without ever writing the file.
 
@@ -67,6 +70,7 @@ from bot.core.store.records import (
     PackSync,
     PremiereEvent,
     StoredFact,
+    Unanswered,
 )
 from bot.core.store.rows import _EFFECTIVE_SQL as _EFFECTIVE_SQL
 from bot.core.store.rows import PARSE_CACHE_SIZE
@@ -100,6 +104,7 @@ __all__ = [
     "StorageUnwritable",
     "StoreError",
     "StoredFact",
+    "Unanswered",
     "UnknownFact",
     "Unusable",
     "apply_migrations",

@@ -47,6 +47,7 @@ from bot.core.store.records import (
     PackSync,
     PremiereEvent,
     StoredFact,
+    Unanswered,
 )
 from bot.core.store.rows import (
     _COLUMNS,
@@ -158,6 +159,27 @@ def _premiere_event(row: Sequence[Any]) -> PremiereEvent:
         premiere=dt.date.fromisoformat(premiere),
         updated_by=int(updated_by),
         updated_at=dt.datetime.fromisoformat(updated_at),
+    )
+
+
+_UNANSWERED_COLUMNS = "id, guild_id, key, question, asked, first_asked, last_asked"
+
+
+def _stamp(when: dt.datetime) -> str:
+    """``when`` as stored in ``unanswered``: UTC ISO 8601, so text order is time order."""
+    return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _unanswered(row: Sequence[Any]) -> Unanswered:
+    gap_id, guild_id, key, question, asked, first_asked, last_asked = row
+    return Unanswered(
+        id=int(gap_id),
+        guild_id=int(guild_id),
+        key=str(key),
+        question=str(question),
+        asked=int(asked),
+        first_asked=dt.datetime.fromisoformat(first_asked),
+        last_asked=dt.datetime.fromisoformat(last_asked),
     )
 
 
@@ -773,6 +795,102 @@ class FactStore:
                 (guild_id, fact_id, event_id),
             )
         return bool(forgotten)
+
+    # --- unanswered questions (/fact gaps) ---
+
+    async def record_unanswered(
+        self, guild_id: int, key: str, question: str, *, now: dt.datetime, keep_since: dt.datetime
+    ) -> bool:
+        """Count ``question`` (folded: ``key``) as asked unanswered in ``guild_id`` at
+        ``now``, unless the server turned recording off (then False, writing nothing).
+        Purges every server's rows last asked before ``keep_since`` in the same transaction.
+        """
+        guild_id = _checked_guild(guild_id)
+        if not key:
+            raise ValueError("an unanswered question needs a non-empty key")
+        stamp = _stamp(now)
+        async with self._write():
+            if not await self._recording(guild_id):
+                return False
+            await self._run("DELETE FROM unanswered WHERE last_asked < ?", (_stamp(keep_since),))
+            await self._run(
+                "INSERT INTO unanswered (guild_id, key, question, asked, first_asked, last_asked)"
+                " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id, key) DO UPDATE SET"
+                " asked = asked + 1, question = excluded.question,"
+                " last_asked = max(last_asked, excluded.last_asked)",
+                (guild_id, key, question, stamp, stamp),
+            )
+        return True
+
+    async def unanswered(
+        self, guild_id: int, *, since: dt.datetime, limit: int = 100
+    ) -> list[Unanswered]:
+        """``guild_id``'s unanswered questions last asked at or after ``since``, the most
+        asked first (then the most recent)."""
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                f"SELECT {_UNANSWERED_COLUMNS} FROM unanswered"
+                " WHERE guild_id = ? AND last_asked >= ?"
+                " ORDER BY asked DESC, last_asked DESC, id LIMIT ?",
+                (_checked_guild(guild_id), _stamp(since), limit),
+            )
+        return [_unanswered(row) for row in rows]
+
+    async def unanswered_question(self, guild_id: int, gap_id: int) -> Unanswered | None:
+        """One of ``guild_id``'s unanswered questions by id (None if gone, or another
+        server's)."""
+        async with self._lock:
+            rows = list(
+                await self._db.execute_fetchall(
+                    f"SELECT {_UNANSWERED_COLUMNS} FROM unanswered WHERE guild_id = ? AND id = ?",
+                    (_checked_guild(guild_id), gap_id),
+                )
+            )
+        return _unanswered(rows[0]) if rows else None
+
+    async def forget_unanswered(self, guild_id: int, gap_ids: Iterable[int]) -> int:
+        """Delete these of ``guild_id``'s unanswered questions; return how many were there."""
+        guild_id = _checked_guild(guild_id)
+        ids = json.dumps([int(gap_id) for gap_id in gap_ids])
+        async with self._write():
+            return await self._run(
+                "DELETE FROM unanswered WHERE guild_id = ?"
+                " AND id IN (SELECT value FROM json_each(?))",
+                (guild_id, ids),
+            )
+
+    async def purge_unanswered(self, before: dt.datetime) -> int:
+        """Delete every server's unanswered questions last asked before ``before``."""
+        async with self._write():
+            return await self._run("DELETE FROM unanswered WHERE last_asked < ?", (_stamp(before),))
+
+    async def gap_recording(self, guild_id: int) -> bool:
+        """Whether ``guild_id`` records unanswered questions (yes unless turned off)."""
+        guild_id = _checked_guild(guild_id)
+        async with self._lock:
+            return await self._recording(guild_id)
+
+    async def _recording(self, guild_id: int) -> bool:
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT recording FROM gap_settings WHERE guild_id = ?", (guild_id,)
+            )
+        )
+        return not rows or bool(rows[0][0])
+
+    async def set_gap_recording(self, guild_id: int, recording: bool, *, now: dt.datetime) -> int:
+        """Turn recording on or off in ``guild_id``. Off also deletes the server's recorded
+        questions: returns how many."""
+        guild_id = _checked_guild(guild_id)
+        async with self._write():
+            await self._run(
+                "INSERT OR REPLACE INTO gap_settings (guild_id, recording, updated_at)"
+                " VALUES (?, ?, ?)",
+                (guild_id, int(recording), _stamp(now)),
+            )
+            if recording:
+                return 0
+            return await self._run("DELETE FROM unanswered WHERE guild_id = ?", (guild_id,))
 
     # --- the pack ---
 

@@ -139,3 +139,20 @@ class PremiereEvent:
     premiere: date
     updated_by: int
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A question fans asked in a server that the bot declined or answered unsure.
+
+    ``key``: the question folded (the row's identity); ``question``: as last asked, for
+    showing (it may hold anything a fan typed: render it harmlessly). Never who asked.
+    """
+
+    id: int
+    guild_id: int
+    key: str
+    question: str
+    asked: int
+    first_asked: datetime
+    last_asked: datetime

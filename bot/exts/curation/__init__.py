@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.exts.curation._cog import CurationCog
 from bot.exts.curation._events import MoveEvent
+from bot.exts.curation._gaps import GapButton, GapsPage
 from bot.exts.curation._modals import RetryButton
 from bot.exts.curation._views import CancelRemove, ConfirmRemove, PageButton
 
@@ -17,4 +18,6 @@ async def setup(bot: FanBot) -> None:
     """Add the /fact group and the buttons that outlive a restart (the fact form's
     submissions are handled by the cog's ``on_interaction`` listener)."""
     await bot.add_cog(CurationCog(bot))
-    bot.add_dynamic_items(ConfirmRemove, CancelRemove, PageButton, RetryButton, MoveEvent)
+    bot.add_dynamic_items(
+        ConfirmRemove, CancelRemove, PageButton, RetryButton, MoveEvent, GapButton, GapsPage
+    )

@@ -20,7 +20,7 @@ from bot.core.curation.packfile import check_upload_size
 from bot.core.models import Topic
 from bot.core.pack import PackError
 from bot.core.store import FactError, StoredFact
-from bot.exts.curation import _events, _render, _views
+from bot.exts.curation import _events, _gaps, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
 from bot.interactions import Interaction, guild_id_of
 from bot.responses import in_time, in_time_or_none, reply
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 FactId = app_commands.Range[str, 1, 100]
 TOPICS = [app_commands.Choice(name=topic.value, value=topic.value) for topic in Topic]
+ON_OFF = [app_commands.Choice(name=value, value=value) for value in ("on", "off")]
 
 
 @app_commands.guild_only()
@@ -156,6 +157,22 @@ class CurationCog(
             await reply(interaction, content=_unknown(fact_id), ephemeral=True)
             return
         await reply(interaction, embed=_render.fact_history(fact_id, entries), ephemeral=True)
+
+    @app_commands.command(
+        name="gaps", description="Questions fans asked that the bot could not answer well"
+    )
+    @app_commands.describe(
+        recording="Record unanswered questions here (default: on; off also forgets them)"
+    )
+    @app_commands.choices(recording=ON_OFF)
+    @moderator_only()
+    async def gaps(
+        self, interaction: Interaction, recording: app_commands.Choice[str] | None = None
+    ) -> None:
+        work = _gaps.run(
+            self.bot, interaction, guild_id_of(interaction), recording.value if recording else None
+        )
+        await in_time(interaction, work, ephemeral=True)
 
     # --- files ---
 

@@ -22,10 +22,18 @@ from bot.core.events import EventPlan, NotEventable, Refusal
 from bot.core.models import PartialDate, Topic
 from bot.core.pack import PackError
 from bot.core.policy import clip, spoiler_tagged, suggestion_label
-from bot.core.store import AuditAction, AuditEntry, FactError, ImportReport, StoredFact
+from bot.core.store import (
+    AuditAction,
+    AuditEntry,
+    FactError,
+    ImportReport,
+    StoredFact,
+    Unanswered,
+)
 from bot.embeds import add_field, embed
 
 PAGE_SIZE = 10
+GAPS_PAGE_SIZE = 5  # each has two buttons: a row of "Add a fact" and one of "Dismiss"
 HISTORY_MAX = 20
 PROBLEMS_SHOWN = 12
 TYPED_FILENAME = "your-fact.txt"
@@ -149,6 +157,41 @@ def fact_list(
         f"{hidden} removed or hidden"
     )
     return listed, pages
+
+
+def gap_list(
+    gaps: Sequence[Unanswered], page: int, *, recording: bool, days: int
+) -> tuple[discord.Embed, int]:
+    """One page of the server's unanswered questions (numbered from 1 on each page, as
+    the buttons are), and the number of pages. Questions are shown in code spans: whatever
+    a fan typed (``@everyone``, ``<@123>``, markdown) shows as typed and pings no one."""
+    pages = max(1, -(-len(gaps) // GAPS_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    listed = embed("Questions fans asked that I could not answer well")
+    off = (
+        "Recording is off in this server: turn it on with `/fact gaps recording:on`.\n"
+        if not recording
+        else ""
+    )
+    if not gaps:
+        listed.description = off + f"No unanswered questions in the last {days} days."
+        return listed, pages
+    chunk = gaps[page * GAPS_PAGE_SIZE : (page + 1) * GAPS_PAGE_SIZE]
+    lines = [
+        f"**{n}.** {code(clip(gap.question, 300))} \u00b7 asked {_times(gap.asked)}, "
+        f"last {discord.utils.format_dt(gap.last_asked, 'R')}"
+        for n, gap in enumerate(chunk, start=1)
+    ]
+    listed.description = clip(off + "\n".join(lines), EMBED_DESCRIPTION_LIMIT)
+    listed.set_footer(
+        text=f"Page {page + 1} of {pages} \u00b7 the last {days} days, most asked first "
+        "\u00b7 a question leaves once a fact answers it"
+    )
+    return listed, pages
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
 
 
 def fact_details(service: AnswerService, stored: StoredFact) -> discord.Embed:

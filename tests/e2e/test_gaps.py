@@ -1,0 +1,154 @@
+"""/fact gaps end to end: fans' unanswered questions, listed for moderators, turned into facts
+or dismissed, through the fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest_asyncio
+
+from bot.checks import NOT_A_MODERATOR
+from bot.client import FanBot
+from bot.settings import Settings
+from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, moderator
+from tests.e2e.test_curation import ask, buttons, fact, inputs, said
+from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
+
+MUSIC = "Who does the music for the show?"
+MUSIC_ANSWER = "The score is by Mark Isham."
+
+
+@pytest_asyncio.fixture
+async def talk(fake: FakeDiscord, settings: Settings) -> AsyncIterator[FanBot]:
+    """The bot with mention answers on and no channel cooldown."""
+    quick = settings.model_copy(update={"mention_channel_cooldown_seconds": 0})
+    async with run_bot(FanBot(quick), fake) as running:
+        yield running
+
+
+async def recorded(bot: FanBot, guild: int, count: int) -> None:
+    """Wait until ``guild`` has ``count`` recorded questions (recorded after the reply)."""
+    since = bot.gaps.clock().replace(year=2000)
+    for _ in range(200):
+        if len(await bot.store.unanswered(guild, since=since)) == count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{count} unanswered questions never recorded in {guild}")
+
+
+async def gaps(fake: FakeDiscord, *, guild: int = GUILD) -> tuple[SentInteraction, dict[str, Any]]:
+    sent = await fact(fake, "gaps", guild=guild)
+    return sent, await said(sent)
+
+
+async def test_a_declined_question_is_listed_with_its_count_and_when(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    for _ in range(2):
+        assert (await ask(fake, MUSIC)).startswith("I don't have an answer")
+    await ask(fake, "When does Season 2 come out?")  # answered: no gap
+    await recorded(bot, GUILD, 1)
+    _, data = await gaps(fake)
+    [embed] = data["embeds"]
+    assert f"`{MUSIC}`" in embed["description"]
+    assert "asked 2 times" in embed["description"]
+    assert "<t:" in embed["description"]
+    assert {"Add a fact: 1", "Dismiss 1"} <= set(buttons(data))
+
+    _, elsewhere = await gaps(fake, guild=OTHER_GUILD)
+    assert MUSIC not in str(elsewhere)
+    assert "No unanswered questions" in elsewhere["embeds"][0]["description"]
+
+
+async def test_add_a_fact_from_a_gap_answers_it_and_the_gap_leaves(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    await ask(fake, MUSIC)
+    await recorded(bot, GUILD, 1)
+    sent, data = await gaps(fake)
+    assert sent.message is not None
+    add = buttons(data)["Add a fact: 1"]["custom_id"]
+    opened = await (
+        await fake.click(sent.message, add, guild_id=GUILD, member=moderator())
+    ).response()
+    assert opened["type"] == 9, opened
+    assert inputs(opened["data"])["question"]["value"] == MUSIC
+    submitted = await fake.submit_modal(
+        opened["data"],
+        {"question": MUSIC, "answer": MUSIC_ANSWER},
+        guild_id=GUILD,
+        member=moderator(),
+    )
+    assert (await said(submitted))["content"].startswith("Added")
+    assert (await ask(fake, MUSIC)).startswith(MUSIC_ANSWER)
+    _, after = await gaps(fake)
+    assert MUSIC not in after["embeds"][0]["description"]
+
+
+async def test_dismiss_removes_a_gap_and_only_its_moderator_may_click(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    await ask(fake, MUSIC)
+    await ask(fake, "how tall is keri russell")
+    await recorded(bot, GUILD, 2)
+    sent, data = await gaps(fake)
+    assert sent.message is not None
+    first = buttons(data)["Dismiss 1"]["custom_id"]
+    dismissed_text = data["embeds"][0]["description"].split("\n")[0]
+
+    for stranger in (fan(), moderator(602, "othermod")):
+        refused = await fake.click(sent.message, first, guild_id=GUILD, member=stranger)
+        assert (await said(refused))["content"].startswith("Only the moderator who ran this")
+    assert len(await bot.store.unanswered(GUILD, since=bot.gaps.clock().replace(year=2000))) == 2
+
+    done = await (
+        await fake.click(sent.message, first, guild_id=GUILD, member=moderator())
+    ).response()
+    assert done["type"] == 7, done
+    description = done["data"]["embeds"][0]["description"]
+    assert dismissed_text.split("`")[1] not in description
+    assert len(await bot.store.unanswered(GUILD, since=bot.gaps.clock().replace(year=2000))) == 1
+
+
+async def test_a_fan_cannot_see_gaps(fake: FakeDiscord, bot: FanBot) -> None:
+    await ask(fake, MUSIC)
+    await recorded(bot, GUILD, 1)
+    data = await said(await fact(fake, "gaps", member=fan()))
+    assert data["content"] == NOT_A_MODERATOR
+    assert MUSIC not in str(data)
+
+
+async def test_a_question_that_pings_is_shown_harmlessly(fake: FakeDiscord, bot: FanBot) -> None:
+    pinging = "@everyone <@123> who does the music"
+    await ask(fake, pinging)
+    await recorded(bot, GUILD, 1)
+    _, data = await gaps(fake)  # said() checks allowed_mentions: none
+    assert f"`{pinging}`" in data["embeds"][0]["description"]
+    assert "@everyone" not in (data.get("content") or "")
+
+
+async def test_mention_answers_are_recorded_too(fake: FakeDiscord, talk: FanBot) -> None:
+    text = f"<@{fake.bot_user['id']}> who does the music for the show?"
+    await fake.post_message(
+        text, author=payloads.user(501, "fan"), guild_id=GUILD, mentions=[fake.bot_user]
+    )
+    await recorded(talk, GUILD, 1)
+    [gap] = await talk.store.unanswered(GUILD, since=talk.gaps.clock().replace(year=2000))
+    assert gap.question == "who does the music for the show?"
+
+
+async def test_recording_can_be_turned_off_per_server(fake: FakeDiscord, bot: FanBot) -> None:
+    await ask(fake, MUSIC)
+    await recorded(bot, GUILD, 1)
+    off = await said(await fact(fake, "gaps", {"recording": "off"}))
+    assert "off" in off["content"] and "1" in off["content"]
+    await ask(fake, MUSIC)
+    await ask(fake, MUSIC, guild=OTHER_GUILD)
+    await recorded(bot, OTHER_GUILD, 1)
+    await recorded(bot, GUILD, 0)
+    _, listed = await gaps(fake)
+    assert "Recording is off" in listed["embeds"][0]["description"]
+    on = await said(await fact(fake, "gaps", {"recording": "on"}))
+    assert "on" in on["content"]
