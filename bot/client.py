@@ -243,6 +243,8 @@ class FanBot(commands.Bot):
         if self.metrics is not None:
             self.metrics.close()
         await super().close()
+        if self._gaps is not None:
+            await self._gaps.drain()  # questions still being recorded, before the store closes
         if self._store is not None:
             await self._store.close()
             self._store = None

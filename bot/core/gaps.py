@@ -11,6 +11,7 @@ and returns.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -55,6 +56,21 @@ class GapService:
         self.answers = answers
         self.retention = dt.timedelta(days=retention_days)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._pending: set[asyncio.Task[bool]] = set()
+
+    def note_later(self, guild_id: int | None, answer: Answer) -> None:
+        """:meth:`note` in the background: the caller (a reply just sent) returns at once.
+        :meth:`drain` waits for what is still being recorded."""
+        if guild_id is None or not is_gap(answer):
+            return
+        task = asyncio.create_task(self.note(guild_id, answer), name="fanbot-record-gap")
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def drain(self) -> None:
+        """Wait for the questions still being recorded (before the store closes)."""
+        while self._pending:
+            await asyncio.gather(*self._pending)
 
     async def note(self, guild_id: int | None, answer: Answer) -> bool:
         """Record ``answer``'s question if it is a gap in a server that records them.

@@ -173,6 +173,17 @@ async def test_a_storage_failure_while_recording_is_logged_not_raised(
     assert "music" not in caplog.text  # the log says nothing of what was asked
 
 
+async def test_recording_in_the_background_is_drained(
+    gaps: GapService, service: AnswerService
+) -> None:
+    gaps.note_later(GUILD, await service.answer(GUILD, SOUNDTRACK, spoilers=False))
+    gaps.note_later(
+        GUILD, await service.answer(GUILD, "When does Season 2 come out?", spoilers=False)
+    )
+    await gaps.drain()
+    assert [g.asked for g in await gaps.open_gaps(GUILD)] == [1]
+
+
 async def test_questions_in_direct_messages_are_not_recorded(
     gaps: GapService, service: AnswerService
 ) -> None:

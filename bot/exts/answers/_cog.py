@@ -56,7 +56,7 @@ class AnswersCog(commands.Cog, name="Answers"):
         await reply(
             interaction, content=answer.text, **with_view(answer_view(answer, spoilers=spoilers))
         )
-        await self.bot.gaps.note(interaction.guild_id, answer)  # after the reply; never raises
+        self.bot.gaps.note_later(interaction.guild_id, answer)  # after the reply
 
     @app_commands.command(name="premise", description="What the show is about, spoiler-free")
     @user_cooldown()

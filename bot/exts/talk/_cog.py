@@ -99,7 +99,7 @@ class TalkCog(commands.Cog, name="Talk"):
         await self._send(
             message, content=answer.text, **with_view(answer_view(answer, spoilers=False))
         )
-        await self.bot.gaps.note(message.guild.id, answer)  # after the reply; never raises
+        self.bot.gaps.note_later(message.guild.id, answer)  # after the reply
 
     async def _send(self, message: discord.Message, **kwargs: object) -> None:
         try:
