@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 
 from .server import FakeDiscord
@@ -93,16 +93,8 @@ async def bot_process(
     """``python -m bot ARGS`` (default ``run``) in ``cwd`` (a folder without a ``.env``);
     with ``ready``, yielded once it logged READY. Killed on exit if still running.
     """
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *(args or ("run",)),
-        cwd=cwd,
-        env=bot_environment(fake, **env),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    process = await _python_m_bot(
+        args or ("run",), cwd, env, fake, stdout=asyncio.subprocess.DEVNULL
     )
     running = BotProcess(process)
     try:
@@ -120,7 +112,22 @@ async def run_cli(
     *args: str, cwd: Path, env: Mapping[str, str] = {}, fake: FakeDiscord | None = None
 ) -> tuple[int, str, str]:
     """``python -m bot ARGS`` to the end, beside a bot process: exit code, stdout, stderr."""
-    process = await asyncio.create_subprocess_exec(
+    process = await _python_m_bot(args, cwd, env, fake, stdout=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def _python_m_bot(
+    args: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str],
+    fake: FakeDiscord | None,
+    *,
+    stdout: int,
+) -> asyncio.subprocess.Process:
+    """``python -m bot ARGS`` started in ``cwd``, offline, with stderr piped."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -128,9 +135,6 @@ async def run_cli(
         cwd=cwd,
         env=bot_environment(fake, **env),
         stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
+        stdout=stdout,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
