@@ -7,6 +7,11 @@ asked and when first and last are kept; never who asked. Rows older than the ret
 purged on every write and at start; a server can turn recording off (which also forgets
 what it recorded). Recording never fails an answer: :meth:`GapService.note` logs a failure
 and returns.
+
+When the bot offers "did you mean" suggestions, the question is recorded before the reply
+(:meth:`GapService.note_suggested`), so that the buttons can carry its row's id; a fan's
+click on one is counted under that question (:meth:`GapService.note_pick`): "fans who asked
+this picked that fact", never who clicked. Picks go with their question.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from bot.core.answers import Answer, AnswerService, Decline
-from bot.core.store import FactStore, Unanswered
+from bot.core.store import FactStore, SuggestionPick, Unanswered
 from bot.core.text import fold
 
 log = logging.getLogger(__name__)
@@ -32,6 +39,19 @@ LISTED_MAX = 50
 """At most this many questions are listed (the most asked)."""
 
 DEFAULT_RETENTION_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Pick:
+    """How often fans who asked ``question`` picked the suggested fact ``fact_id``, named
+    by ``label``, its safe "did you mean" label (:func:`bot.core.policy.suggestion_label`)."""
+
+    id: int
+    question: str
+    fact_id: str
+    label: str
+    picks: int
+    last_picked: dt.datetime
 
 
 def is_gap(answer: Answer) -> bool:
@@ -63,7 +83,10 @@ class GapService:
         :meth:`drain` waits for what is still being recorded."""
         if guild_id is None or not is_gap(answer):
             return
-        task = asyncio.create_task(self.note(guild_id, answer), name="fanbot-record-gap")
+        self._later(self.note(guild_id, answer), "fanbot-record-gap")
+
+    def _later(self, work: Coroutine[Any, Any, bool], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
@@ -78,11 +101,22 @@ class GapService:
         Returns whether it was recorded. Never raises: a failure is logged (without the
         question) and the fan, already answered, sees nothing of it.
         """
+        return await self._record(guild_id, answer) is not None
+
+    async def note_suggested(self, guild_id: int | None, answer: Answer) -> int | None:
+        """Record now, before the reply, a question answered with "did you mean"
+        suggestions: its row's id, for the buttons to carry, or None if not recorded (no
+        suggestions, no server, recording off, or a failure, logged). Never raises."""
+        if not answer.suggestions:
+            return None
+        return await self._record(guild_id, answer)
+
+    async def _record(self, guild_id: int | None, answer: Answer) -> int | None:
         if guild_id is None or not is_gap(answer):
-            return False
+            return None
         key = fold(answer.question)
         if not key:
-            return False
+            return None
         now = self.clock()
         try:
             return await self.store.record_unanswered(
@@ -90,7 +124,53 @@ class GapService:
             )
         except Exception as error:
             log.warning("guild %s: could not record an unanswered question: %s", guild_id, error)
+            return None
+
+    def note_pick_later(self, guild_id: int | None, gap_id: int, fact_id: str) -> None:
+        """:meth:`note_pick` in the background (after the clicked answer is sent)."""
+        if guild_id is not None:
+            self._later(self.note_pick(guild_id, gap_id, fact_id), "fanbot-record-pick")
+
+    async def note_pick(self, guild_id: int, gap_id: int, fact_id: str) -> bool:
+        """Count that a fan who asked this server's recorded question ``gap_id`` picked the
+        suggested fact ``fact_id``; False if the question is no longer recorded. Never who
+        clicked. Never raises: a failure is logged."""
+        try:
+            return await self.store.record_suggestion_pick(
+                guild_id, gap_id, fact_id, now=self.clock()
+            )
+        except Exception as error:
+            log.warning("guild %s: could not record a suggestion pick: %s", guild_id, error)
             return False
+
+    async def picks(self, guild_id: int, gaps: Iterable[Unanswered]) -> dict[int, list[Pick]]:
+        """For each of ``gaps`` (by id) fans picked a suggestion for, the facts they picked
+        that still exist here, the most picked first."""
+        by_key = {gap.key: gap.id for gap in gaps}
+        found: dict[int, list[Pick]] = {}
+        for stored in await self.store.suggestion_picks(guild_id, by_key):
+            pick = await self._shown(guild_id, stored)
+            if pick is not None:
+                found.setdefault(by_key[stored.key], []).append(pick)
+        return found
+
+    async def pick(self, guild_id: int, pick_id: int) -> Pick | None:
+        """One of this server's picks, if it and its fact are still there."""
+        stored = await self.store.suggestion_pick(guild_id, pick_id)
+        return None if stored is None else await self._shown(guild_id, stored)
+
+    async def _shown(self, guild_id: int, stored: SuggestionPick) -> Pick | None:
+        shown = await self.answers.shown_fact(guild_id, stored.fact_id, spoilers=False)
+        if shown is None:
+            return None
+        return Pick(
+            stored.id,
+            stored.question,
+            stored.fact_id,
+            shown.label,
+            stored.picks,
+            stored.last_picked,
+        )
 
     async def purge(self) -> int:
         """Forget every server's questions older than the retention; how many."""

@@ -42,6 +42,13 @@ ISO 8601). Never who asked. ``id`` is short enough for a button's custom id. Row
 the retention (``UNANSWERED_RETENTION_DAYS``) are purged; ``unanswered_by_last`` finds them.
 
 ``gap_settings``: a server's choice to record unanswered questions or not (no row: on).
+
+Version 4
+---------
+``suggestion_picks``: which "did you mean" fact fans picked for a recorded unanswered
+question, per server: the question's folded ``key`` and text as last asked, the fact picked,
+how often, when last (UTC, ISO 8601). Never who clicked. ``id`` is short enough for a
+button's custom id. Purged with the question it belongs to, and after the retention.
 """
 
 from __future__ import annotations
@@ -146,6 +153,23 @@ CREATE TABLE gap_settings (
 )
 """
 
+_V4_SUGGESTION_PICKS = """
+CREATE TABLE suggestion_picks (
+    id          INTEGER PRIMARY KEY,
+    guild_id    INTEGER NOT NULL CHECK (guild_id > 0),
+    key         TEXT    NOT NULL CHECK (key <> ''),
+    question    TEXT    NOT NULL,
+    fact_id     TEXT    NOT NULL,
+    picks       INTEGER NOT NULL CHECK (picks >= 1),
+    last_picked TEXT    NOT NULL,
+    UNIQUE (guild_id, key, fact_id)
+)
+"""
+
+_V4_SUGGESTION_PICKS_LAST = (
+    "CREATE INDEX suggestion_picks_by_last ON suggestion_picks (last_picked)"
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -159,6 +183,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         3,
         "unanswered questions and gap_settings (/fact gaps)",
         sql_step(_V3_UNANSWERED, _V3_UNANSWERED_LAST, _V3_GAP_SETTINGS),
+    ),
+    Migration(
+        4,
+        "suggestion_picks: the suggested fact fans picked for an unanswered question",
+        sql_step(_V4_SUGGESTION_PICKS, _V4_SUGGESTION_PICKS_LAST),
     ),
 )
 

@@ -93,6 +93,33 @@ class CurationService:
         await self._refuse_duplicates(guild_id, fact, known=shown.fact.questions)
         return await self.store.edit(guild_id, fact, actor_id, expected_revision=expected_revision)
 
+    async def add_question(
+        self,
+        guild_id: int,
+        fact_id: str,
+        question: str,
+        *,
+        actor_id: int,
+        guild_name: str | None = None,
+    ) -> StoredFact:
+        """Add ``question`` (a fan's, say) as a new phrasing of ``fact_id`` here, through
+        :meth:`edit` at the fact's current revision: a pack fact becomes this server's
+        correction. Refused as :meth:`edit` refuses (a question another fact answers, one
+        the form would not take)."""
+        shown = await self.store.get(guild_id, fact_id)
+        if shown is None:
+            raise UnknownFact(fact_id)
+        one_line = " ".join(question.split())
+        draft = Draft("\n".join([*shown.fact.questions, one_line]), shown.fact.answer)
+        return await self.edit(
+            guild_id,
+            fact_id,
+            draft,
+            expected_revision=shown.revision,
+            actor_id=actor_id,
+            guild_name=guild_name,
+        )
+
     async def remove(
         self, guild_id: int, fact_id: str, *, expected_revision: int | None, actor_id: int
     ) -> StoredFact:

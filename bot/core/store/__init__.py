@@ -24,7 +24,9 @@ How rows combine (see :mod:`bot.core.migrations` for the table):
   (:meth:`FactStore.premiere_event` and the methods after it); it changes no answer.
 * ``unanswered`` and ``gap_settings`` hold the questions fans asked that the bot could not
   answer well, per server, and whether a server records them (:meth:`FactStore.record_unanswered`
-  and the methods after it); never who asked.
+  and the methods after it); never who asked. ``suggestion_picks`` counts the "did you mean"
+  fact fans picked for such a question (:meth:`FactStore.record_suggestion_pick`); never who
+  clicked.
 * :meth:`FactStore.snapshot` copies the pack and some servers' rows into memory through
   a read-only connection, for answering without ever writing the file.
 
@@ -70,6 +72,7 @@ from bot.core.store.records import (
     PackSync,
     PremiereEvent,
     StoredFact,
+    SuggestionPick,
     Unanswered,
 )
 from bot.core.store.rows import _EFFECTIVE_SQL as _EFFECTIVE_SQL
@@ -104,6 +107,7 @@ __all__ = [
     "StorageUnwritable",
     "StoreError",
     "StoredFact",
+    "SuggestionPick",
     "Unanswered",
     "UnknownFact",
     "Unusable",

@@ -47,6 +47,7 @@ from bot.core.store.records import (
     PackSync,
     PremiereEvent,
     StoredFact,
+    SuggestionPick,
     Unanswered,
 )
 from bot.core.store.rows import (
@@ -180,6 +181,22 @@ def _unanswered(row: Sequence[Any]) -> Unanswered:
         asked=int(asked),
         first_asked=dt.datetime.fromisoformat(first_asked),
         last_asked=dt.datetime.fromisoformat(last_asked),
+    )
+
+
+_PICK_COLUMNS = "id, guild_id, key, question, fact_id, picks, last_picked"
+
+
+def _pick(row: Sequence[Any]) -> SuggestionPick:
+    pick_id, guild_id, key, question, fact_id, picks, last_picked = row
+    return SuggestionPick(
+        id=int(pick_id),
+        guild_id=int(guild_id),
+        key=str(key),
+        question=str(question),
+        fact_id=str(fact_id),
+        picks=int(picks),
+        last_picked=dt.datetime.fromisoformat(last_picked),
     )
 
 
@@ -800,10 +817,11 @@ class FactStore:
 
     async def record_unanswered(
         self, guild_id: int, key: str, question: str, *, now: dt.datetime, keep_since: dt.datetime
-    ) -> bool:
+    ) -> int | None:
         """Count ``question`` (folded: ``key``) as asked unanswered in ``guild_id`` at
-        ``now``, unless the server turned recording off (then False, writing nothing).
-        Purges every server's rows last asked before ``keep_since`` in the same transaction.
+        ``now``, and return its row's id; unless the server turned recording off (then None,
+        writing nothing). Purges every server's rows last asked before ``keep_since`` (and
+        their picks) in the same transaction.
         """
         guild_id = _checked_guild(guild_id)
         if not key:
@@ -811,16 +829,67 @@ class FactStore:
         stamp = _stamp(now)
         async with self._write():
             if not await self._recording(guild_id):
-                return False
-            await self._run("DELETE FROM unanswered WHERE last_asked < ?", (_stamp(keep_since),))
-            await self._run(
+                return None
+            await self._purge_unanswered(keep_since)
+            rows = await self._db.execute_fetchall(
                 "INSERT INTO unanswered (guild_id, key, question, asked, first_asked, last_asked)"
                 " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id, key) DO UPDATE SET"
                 " asked = asked + 1, question = excluded.question,"
-                " last_asked = max(last_asked, excluded.last_asked)",
+                " last_asked = max(last_asked, excluded.last_asked) RETURNING id",
                 (guild_id, key, question, stamp, stamp),
             )
-        return True
+        return int(next(iter(rows))[0])
+
+    async def _purge_unanswered(self, before: dt.datetime) -> int:
+        stamp = _stamp(before)
+        await self._run("DELETE FROM suggestion_picks WHERE last_picked < ?", (stamp,))
+        return await self._run("DELETE FROM unanswered WHERE last_asked < ?", (stamp,))
+
+    async def record_suggestion_pick(
+        self, guild_id: int, gap_id: int, fact_id: str, *, now: dt.datetime
+    ) -> bool:
+        """Count a pick of the suggested fact ``fact_id`` by a fan who asked ``guild_id``'s
+        recorded question ``gap_id``; False (writing nothing) if that question is gone or
+        the server does not record. Never who clicked."""
+        guild_id = _checked_guild(guild_id)
+        stamp = _stamp(now)
+        async with self._write():
+            if not await self._recording(guild_id):
+                return False
+            return (
+                await self._run(
+                    "INSERT INTO suggestion_picks"
+                    " (guild_id, key, question, fact_id, picks, last_picked)"
+                    " SELECT guild_id, key, question, ?, 1, ? FROM unanswered"
+                    " WHERE guild_id = ? AND id = ? ON CONFLICT (guild_id, key, fact_id)"
+                    " DO UPDATE SET picks = picks + 1, question = excluded.question,"
+                    " last_picked = max(last_picked, excluded.last_picked)",
+                    (fact_id, stamp, guild_id, gap_id),
+                )
+                > 0
+            )
+
+    async def suggestion_picks(self, guild_id: int, keys: Iterable[str]) -> list[SuggestionPick]:
+        """``guild_id``'s picks for the questions folded as ``keys``, the most picked first."""
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                f"SELECT {_PICK_COLUMNS} FROM suggestion_picks"
+                " WHERE guild_id = ? AND key IN (SELECT value FROM json_each(?))"
+                " ORDER BY picks DESC, last_picked DESC, id",
+                (_checked_guild(guild_id), json.dumps(list(keys))),
+            )
+        return [_pick(row) for row in rows]
+
+    async def suggestion_pick(self, guild_id: int, pick_id: int) -> SuggestionPick | None:
+        """One of ``guild_id``'s picks by id (None if gone, or another server's)."""
+        async with self._lock:
+            rows = list(
+                await self._db.execute_fetchall(
+                    f"SELECT {_PICK_COLUMNS} FROM suggestion_picks WHERE guild_id = ? AND id = ?",
+                    (_checked_guild(guild_id), pick_id),
+                )
+            )
+        return _pick(rows[0]) if rows else None
 
     async def unanswered(
         self, guild_id: int, *, since: dt.datetime, limit: int = 100
@@ -849,10 +918,16 @@ class FactStore:
         return _unanswered(rows[0]) if rows else None
 
     async def forget_unanswered(self, guild_id: int, gap_ids: Iterable[int]) -> int:
-        """Delete these of ``guild_id``'s unanswered questions; return how many were there."""
+        """Delete these of ``guild_id``'s unanswered questions (and their picks); return how
+        many were there."""
         guild_id = _checked_guild(guild_id)
         ids = json.dumps([int(gap_id) for gap_id in gap_ids])
         async with self._write():
+            await self._run(
+                "DELETE FROM suggestion_picks WHERE guild_id = ? AND key IN (SELECT key FROM"
+                " unanswered WHERE guild_id = ? AND id IN (SELECT value FROM json_each(?)))",
+                (guild_id, guild_id, ids),
+            )
             return await self._run(
                 "DELETE FROM unanswered WHERE guild_id = ?"
                 " AND id IN (SELECT value FROM json_each(?))",
@@ -860,9 +935,10 @@ class FactStore:
             )
 
     async def purge_unanswered(self, before: dt.datetime) -> int:
-        """Delete every server's unanswered questions last asked before ``before``."""
+        """Delete every server's unanswered questions last asked before ``before``, and picks
+        last made before it; returns how many questions."""
         async with self._write():
-            return await self._run("DELETE FROM unanswered WHERE last_asked < ?", (_stamp(before),))
+            return await self._purge_unanswered(before)
 
     async def gap_recording(self, guild_id: int) -> bool:
         """Whether ``guild_id`` records unanswered questions (yes unless turned off)."""
@@ -890,6 +966,7 @@ class FactStore:
             )
             if recording:
                 return 0
+            await self._run("DELETE FROM suggestion_picks WHERE guild_id = ?", (guild_id,))
             return await self._run("DELETE FROM unanswered WHERE guild_id = ?", (guild_id,))
 
     # --- the pack ---

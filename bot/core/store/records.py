@@ -156,3 +156,17 @@ class Unanswered:
     asked: int
     first_asked: datetime
     last_asked: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionPick:
+    """How often fans who asked a recorded unanswered question (``key``, ``question`` as
+    last asked) picked the suggested fact ``fact_id`` in a server. Never who clicked."""
+
+    id: int
+    guild_id: int
+    key: str
+    question: str
+    fact_id: str
+    picks: int
+    last_picked: datetime

@@ -53,10 +53,12 @@ class AnswersCog(commands.Cog, name="Answers"):
             interaction,
             self.bot.answers.answer(interaction.guild_id, question, spoilers=spoilers),
         )
-        await reply(
-            interaction, content=answer.text, **with_view(answer_view(answer, spoilers=spoilers))
-        )
-        self.bot.gaps.note_later(interaction.guild_id, answer)  # after the reply
+        # A question offered suggestions is recorded first: its buttons carry its id.
+        gap_id = await self.bot.gaps.note_suggested(interaction.guild_id, answer)
+        view = answer_view(answer, spoilers=spoilers, gap_id=gap_id)
+        await reply(interaction, content=answer.text, **with_view(view))
+        if gap_id is None:
+            self.bot.gaps.note_later(interaction.guild_id, answer)  # after the reply
 
     @app_commands.command(name="premise", description="What the show is about, spoiler-free")
     @user_cooldown()

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.exts.curation._cog import CurationCog
 from bot.exts.curation._events import MoveEvent
-from bot.exts.curation._gaps import GapButton, GapsPage
+from bot.exts.curation._gaps import GapButton, GapsPage, PickButton
 from bot.exts.curation._modals import RetryButton
 from bot.exts.curation._views import CancelRemove, ConfirmRemove, PageButton
 
@@ -19,5 +19,12 @@ async def setup(bot: FanBot) -> None:
     submissions are handled by the cog's ``on_interaction`` listener)."""
     await bot.add_cog(CurationCog(bot))
     bot.add_dynamic_items(
-        ConfirmRemove, CancelRemove, PageButton, RetryButton, MoveEvent, GapButton, GapsPage
+        ConfirmRemove,
+        CancelRemove,
+        PageButton,
+        RetryButton,
+        MoveEvent,
+        GapButton,
+        GapsPage,
+        PickButton,
     )

@@ -1,5 +1,6 @@
 """``/fact gaps``: the questions fans asked that the bot could not answer well, with **Add a
-fact** (the fact form, filled in with the question) and **Dismiss** for each, and pages.
+fact** (the fact form, filled in with the question) and **Dismiss** for each, and pages;
+for a question fans picked a "did you mean" fact for, **Add as a question of** that fact.
 
 The buttons are dynamic items: the custom id carries the moderator who ran the command, the
 page and the question's id, so they keep working after a restart; a click is honoured only
@@ -17,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import constants
-from bot.core.curation import Draft
+from bot.core.curation import Draft, DraftError, DuplicateQuestions
 from bot.core.gaps import LISTED_DAYS
 from bot.core.models import Topic
-from bot.core.store import StorageUnwritable
+from bot.core.store import FactError, StorageUnwritable
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
-from bot.exts.curation._modals import FactForm, NewFact
+from bot.exts.curation._modals import FactForm, NewFact, refuse
 from bot.exts.curation._views import allowed, b36
 from bot.interactions import Interaction
 from bot.responses import reply
@@ -85,6 +86,66 @@ class GapButton(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
+class PickButton(
+    discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
+    template=r"fanbot:gap:pick:(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<pick>[0-9a-z]+)",
+):
+    """**Add as a question of** the fact fans picked for a listed question: adds the
+    question to that fact in this server (:meth:`CurationService.add_question`)."""
+
+    def __init__(self, owner: str, page: int, pick_id: int, *, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[: constants.BUTTON_LABEL_LIMIT],
+                style=discord.ButtonStyle.success,
+                custom_id=f"fanbot:gap:pick:{owner}:{page}:{b36(pick_id)}",
+            )
+        )
+        self.owner, self.page, self.pick_id = owner, page, pick_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PickButton:
+        label = getattr(item, "label", None) or "Add as a question"
+        return cls(match["owner"], int(match["page"]), int(match["pick"], 36), label=label)
+
+    async def callback(self, interaction: Interaction) -> None:
+        if not await allowed(interaction, self.owner) or interaction.guild_id is None:
+            return
+        bot: FanBot = interaction.client
+        guild_id = interaction.guild_id
+        pick = await bot.gaps.pick(guild_id, self.pick_id)
+        if pick is None:
+            await reply(interaction, content=GONE, ephemeral=True)
+            return
+        try:
+            await bot.curation.add_question(
+                guild_id,
+                pick.fact_id,
+                pick.question,
+                actor_id=interaction.user.id,
+                guild_name=interaction.guild.name if interaction.guild else None,
+            )
+        except StorageUnwritable as error:
+            await report_storage_trouble(interaction, error)
+            return
+        except (DraftError, DuplicateQuestions, FactError) as error:
+            draft = Draft(pick.question[: constants.QUESTION_MAX_CHARS], "")
+            await refuse(interaction, None, draft, _render.form_problems(error))
+            return
+        log.info(
+            "guild %s: %s added a picked question to %r",
+            guild_id,
+            interaction.user.id,
+            pick.fact_id,
+        )
+        embed, view = await gap_listing(bot, guild_id, interaction.user.id, self.page)
+        await interaction.response.edit_message(
+            content=_render.pick_added(pick.question, pick.label), embed=embed, view=view
+        )
+
+
 class GapsPage(
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:gaps:(?P<owner>[0-9a-z]+):(?P<page>\d+)",
@@ -124,17 +185,24 @@ async def gap_listing(
     """Page ``page`` of the server's open gaps, with their buttons and Previous / Next."""
     gaps = await bot.gaps.open_gaps(guild_id)
     recording = await bot.gaps.recording(guild_id)
-    embed, pages = _render.gap_list(gaps, page, recording=recording, days=LISTED_DAYS)
-    page = min(max(page, 0), pages - 1)
+    page = min(max(page, 0), max(0, -(-len(gaps) // _render.GAPS_PAGE_SIZE) - 1))
+    chunk = gaps[page * _render.GAPS_PAGE_SIZE : (page + 1) * _render.GAPS_PAGE_SIZE]
+    picks = await bot.gaps.picks(guild_id, chunk)
+    embed, pages = _render.gap_list(gaps, page, recording=recording, days=LISTED_DAYS, picks=picks)
     owner = b36(owner_id)
     view = discord.ui.View(timeout=None)
-    chunk = gaps[page * _render.GAPS_PAGE_SIZE : (page + 1) * _render.GAPS_PAGE_SIZE]
     for n, gap in enumerate(chunk, start=1):
         view.add_item(GapButton("add", owner, page, gap.id, label=f"Add a fact: {n}"))
     for n, gap in enumerate(chunk, start=1):
         button = GapButton("rm", owner, page, gap.id, label=f"Dismiss {n}")
         button.item.row = 1
         view.add_item(button)
+    for n, gap in enumerate(chunk, start=1):
+        for pick in picks.get(gap.id, [])[:1]:  # the most picked
+            label = f"{n}: Add as a question of {pick.label}"
+            pick_button = PickButton(owner, page, pick.id, label=label)
+            pick_button.item.row = 3
+            view.add_item(pick_button)
     if pages > 1:
         previous = GapsPage(owner, max(page - 1, 0), label="Previous", disabled=page == 0)
         following = GapsPage(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
@@ -19,6 +19,7 @@ from bot.core.curation import (
     fact_label,
 )
 from bot.core.events import EventPlan, NotEventable, Refusal
+from bot.core.gaps import Pick
 from bot.core.models import PartialDate, Topic
 from bot.core.pack import PackError
 from bot.core.policy import clip, spoiler_tagged, suggestion_label
@@ -160,11 +161,18 @@ def fact_list(
 
 
 def gap_list(
-    gaps: Sequence[Unanswered], page: int, *, recording: bool, days: int
+    gaps: Sequence[Unanswered],
+    page: int,
+    *,
+    recording: bool,
+    days: int,
+    picks: Mapping[int, Sequence[Pick]] | None = None,
 ) -> tuple[discord.Embed, int]:
     """One page of the server's unanswered questions (numbered from 1 on each page, as
     the buttons are), and the number of pages. Questions are shown in code spans: whatever
-    a fan typed (``@everyone``, ``<@123>``, markdown) shows as typed and pings no one."""
+    a fan typed (``@everyone``, ``<@123>``, markdown) shows as typed and pings no one.
+    Under a question, the "did you mean" facts fans who asked it picked (``picks``, by
+    gap id), named by their safe labels."""
     pages = max(1, -(-len(gaps) // GAPS_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     listed = embed("Questions fans asked that I could not answer well")
@@ -177,11 +185,18 @@ def gap_list(
         listed.description = off + f"No unanswered questions in the last {days} days."
         return listed, pages
     chunk = gaps[page * GAPS_PAGE_SIZE : (page + 1) * GAPS_PAGE_SIZE]
-    lines = [
-        f"**{n}.** {code(clip(gap.question, 300))} \u00b7 asked {_times(gap.asked)}, "
-        f"last {discord.utils.format_dt(gap.last_asked, 'R')}"
-        for n, gap in enumerate(chunk, start=1)
-    ]
+    lines: list[str] = []
+    for n, gap in enumerate(chunk, start=1):
+        lines.append(
+            f"**{n}.** {code(clip(gap.question, 300))} \u00b7 asked {_times(gap.asked)}, "
+            f"last {discord.utils.format_dt(gap.last_asked, 'R')}"
+        )
+        picked = [
+            f"**{discord.utils.escape_markdown(clip(p.label, 100))}** ({_times(p.picks)})"
+            for p in (picks or {}).get(gap.id, [])[:PICKS_SHOWN]
+        ]
+        if picked:
+            lines.append("-# fans who asked this picked " + ", ".join(picked))
     listed.description = clip(off + "\n".join(lines), EMBED_DESCRIPTION_LIMIT)
     listed.set_footer(
         text=f"Page {page + 1} of {pages} \u00b7 the last {days} days, most asked first "
@@ -190,8 +205,20 @@ def gap_list(
     return listed, pages
 
 
+PICKS_SHOWN = 3
+"""At most this many picked facts are named under a question."""
+
+
 def _times(count: int) -> str:
     return "once" if count == 1 else f"{count} times"
+
+
+def pick_added(question: str, label: str) -> str:
+    """The confirmation of **Add as a question of**: the fan's question in a code span."""
+    return (
+        f"Added {code(clip(question, 300))} as a question of "
+        f"**{discord.utils.escape_markdown(clip(label, 200))}**: fans who ask it get that answer."
+    )
 
 
 def fact_details(service: AnswerService, stored: StoredFact) -> discord.Embed:

@@ -96,10 +96,12 @@ class TalkCog(commands.Cog, name="Talk"):
             await self._send(message, content=self._hint())
             return
         answer = await self.bot.answers.answer(message.guild.id, question, spoilers=False)
-        await self._send(
-            message, content=answer.text, **with_view(answer_view(answer, spoilers=False))
-        )
-        self.bot.gaps.note_later(message.guild.id, answer)  # after the reply
+        # A question offered suggestions is recorded first: its buttons carry its id.
+        gap_id = await self.bot.gaps.note_suggested(message.guild.id, answer)
+        view = answer_view(answer, spoilers=False, gap_id=gap_id)
+        await self._send(message, content=answer.text, **with_view(view))
+        if gap_id is None:
+            self.bot.gaps.note_later(message.guild.id, answer)  # after the reply
 
     async def _send(self, message: discord.Message, **kwargs: object) -> None:
         try:
