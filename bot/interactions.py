@@ -1,4 +1,5 @@
-"""What cogs, modals and views share about an interaction: one alias, one guild check."""
+"""What cogs, modals and views share about an interaction: one alias, one guild check, and
+the short numbers their custom ids carry."""
 
 from __future__ import annotations
 
@@ -26,3 +27,16 @@ def bot_of(interaction: Interaction) -> FanBot:
     """The bot that got ``interaction``."""
     bot: FanBot = interaction.client
     return bot
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def b36(number: int) -> str:
+    """``number`` in base 36: keeps ids and revisions short inside a custom id (100 chars)."""
+    out = ""
+    while True:
+        number, digit = divmod(number, 36)
+        out = _DIGITS[digit] + out
+        if not number:
+            return out

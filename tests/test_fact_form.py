@@ -9,7 +9,7 @@ from bot.core.curation import Draft
 from bot.core.models import Topic
 from bot.exts.curation import _render, _typed
 from bot.exts.curation._modals import FORM_PREFIX, EditFact, NewFact, RetryButton, purpose_of
-from bot.exts.curation._views import b36
+from bot.interactions import b36
 
 BOX = st.text(st.sampled_from(list("ab `\u200b\n*#()empty")) | st.characters(), max_size=1200)
 

@@ -17,6 +17,7 @@ import discord
 from bot.constants import BUTTON_LABEL_LIMIT
 from bot.core.answers import Answer
 from bot.exts.answers._reveal import buttons_view, reveal_buttons, shown_view
+from bot.interactions import b36
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -66,17 +67,6 @@ class SuggestionButton(
             await reply(interaction, content=shown.message(), view=view)
         if self.gap_id is not None:  # after the answer, never who clicked
             bot.gaps.note_pick_later(interaction.guild_id, self.gap_id, self.fact_id)
-
-
-def b36(number: int) -> str:
-    """``number`` in base 36 (short inside a custom id)."""
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        number, digit = divmod(number, 36)
-        out = digits[digit] + out
-        if not number:
-            return out
 
 
 def answer_view(

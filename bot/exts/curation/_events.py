@@ -24,8 +24,8 @@ from bot.core.models import Fact
 from bot.core.store import StorageUnwritable, StoredFact
 from bot.errors import report_storage_trouble, storage_message
 from bot.exts.curation import _render
-from bot.exts.curation._views import allowed, b36
-from bot.interactions import Interaction
+from bot.exts.curation._views import allowed
+from bot.interactions import Interaction, b36
 from bot.responses import in_time, reply
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from bot.core.store import FactError, StorageUnwritable
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
 from bot.exts.curation._modals import FactForm, NewFact, refuse
-from bot.exts.curation._views import allowed, b36
-from bot.interactions import Interaction
+from bot.exts.curation._views import allowed
+from bot.interactions import Interaction, b36
 from bot.responses import reply
 
 if TYPE_CHECKING:

@@ -29,8 +29,8 @@ from bot.core.models import Topic
 from bot.core.store import FactError, StoredFact
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render, _typed
-from bot.exts.curation._views import allowed, b36
-from bot.interactions import Interaction, bot_of, guild_id_of
+from bot.exts.curation._views import allowed
+from bot.interactions import Interaction, b36, bot_of, guild_id_of
 from bot.responses import in_time, reply
 
 log = logging.getLogger(__name__)

@@ -24,25 +24,13 @@ from bot.core.store import (
 )
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
-from bot.interactions import Interaction
+from bot.interactions import Interaction, b36
 from bot.responses import reply
 
 if TYPE_CHECKING:
     from bot.client import FanBot
 
 log = logging.getLogger(__name__)
-
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
-def b36(number: int) -> str:
-    """``number`` in base 36: keeps user ids and revisions short inside a custom id."""
-    out = ""
-    while True:
-        number, digit = divmod(number, 36)
-        out = _DIGITS[digit] + out
-        if not number:
-            return out
 
 
 async def allowed(interaction: Interaction, owner: str) -> bool:
