@@ -861,3 +861,56 @@ async def test_an_import_can_skip_hiding_facts_the_server_does_not_know(
     assert (report.added, report.hidden, report.skipped) == (("own",), ("beta",), ("no-such-fact",))
     with pytest.raises(store_module.UnknownFact):
         await packed.import_facts(GUILD_B, [], MOD, hide=["no-such-fact"])
+
+
+async def test_a_database_of_the_first_schema_is_migrated_keeping_everything(
+    tmp_path: Path,
+) -> None:
+    """A server's facts, hides and history written by a version-1 bot survive the upgrade
+    to the latest schema, and the later tables work."""
+    path = tmp_path / "old.db"
+    own = make_fact("our-trailer", "Ours.").model_dump_json()
+    async with aiosqlite.connect(path, isolation_level=None) as db:
+        assert await apply_migrations(db, MIGRATIONS[:1]) == 1
+        rows = [
+            (
+                GUILD_A,
+                "our-trailer",
+                "general",
+                "guild",
+                own,
+                1,
+                0,
+                "2025-01-02T03:04:05+00:00",
+                MOD,
+            ),
+            (
+                GUILD_A,
+                "hidden",
+                "general",
+                "override",
+                None,
+                2,
+                1,
+                "2025-01-02T03:04:05+00:00",
+                MOD,
+            ),
+        ]
+        await db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        await db.execute(
+            "INSERT INTO audit (guild_id, fact_id, action, actor_id, at, before, after)"
+            " VALUES (?, 'our-trailer', 'add', ?, '2025-01-02T03:04:05+00:00', NULL, ?)",
+            (GUILD_A, MOD, own),
+        )
+    async with await FactStore.open(path) as store:
+        await store.sync_pack(make_pack(make_fact("hidden", "Pack's.")))
+        assert [s.fact_id for s in await store.effective_facts(GUILD_A)] == ["our-trailer"]
+        [entry] = await store.history(GUILD_A, "our-trailer")
+        assert entry.actor_id == MOD and entry.after_fact == make_fact("our-trailer", "Ours.")
+        hidden = await store.get(GUILD_A, "hidden", include_removed=True)
+        assert hidden is not None and hidden.removed
+    async with aiosqlite.connect(path) as db:
+        [(version,)] = await db.execute_fetchall("PRAGMA user_version")
+        tables = {row[0] for row in await db.execute_fetchall("SELECT name FROM sqlite_master")}
+    assert version == LATEST_VERSION
+    assert {"premiere_events", "unanswered", "gap_settings", "suggestion_picks"} <= tables
