@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot import logs, metrics
 from bot.core.answers import AnswerService
 from bot.core.curation import CurationService
+from bot.core.curation.proposals import ProposalService
 from bot.core.gaps import GapService
 from bot.core.pack import Pack, load_pack
 from bot.core.store import FactStore, StoreError
@@ -86,6 +87,7 @@ class FanBot(commands.Bot):
         self._answers: AnswerService | None = None
         self._curation: CurationService | None = None
         self._gaps: GapService | None = None
+        self._proposals: ProposalService | None = None
         self._stopping = False
         self.metrics: Metrics | None = None
         if serving and settings.metrics_port is not None:
@@ -126,6 +128,13 @@ class FanBot(commands.Bot):
             raise RuntimeError("the gap service starts in setup_hook")
         return self._gaps
 
+    @property
+    def proposals(self) -> ProposalService:
+        """Facts members proposed (``/suggest``, ``/fact review``)."""
+        if self._proposals is None:
+            raise RuntimeError("the proposal service starts in setup_hook")
+        return self._proposals
+
     async def open_store(self) -> None:
         """Open the database, load the pack into it and warm the answers; once.
 
@@ -147,6 +156,7 @@ class FanBot(commands.Bot):
         self._store = store
         self._answers = AnswerService(store, self.pack)
         self._curation = CurationService(store, self._answers, self.pack)
+        self._proposals = ProposalService(store, self._curation)
         self._gaps = GapService(
             store, self._answers, retention_days=self.settings.unanswered_retention_days
         )

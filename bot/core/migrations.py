@@ -49,6 +49,14 @@ Version 4
 question, per server: the question's folded ``key`` and text as last asked, the fact picked,
 how often, when last (UTC, ISO 8601). Never who clicked. ``id`` is short enough for a
 button's custom id. Purged with the question it belongs to, and after the retention.
+
+Version 5
+---------
+``proposals``: facts members proposed with ``/suggest``, per server: the question, answer
+and source note as typed (validated like a fact's), who proposed it (``proposer_id``: only
+to tell them the outcome; nothing else about them), ``status`` (open, approved, rejected),
+the moderator's ``reason`` for a rejection, when filed and decided (UTC, ISO 8601), and
+whether the proposer was ``told`` the outcome. ``id`` is short enough for a custom id.
 """
 
 from __future__ import annotations
@@ -170,6 +178,27 @@ _V4_SUGGESTION_PICKS_LAST = (
     "CREATE INDEX suggestion_picks_by_last ON suggestion_picks (last_picked)"
 )
 
+_V5_PROPOSALS = """
+CREATE TABLE proposals (
+    id          INTEGER PRIMARY KEY,
+    guild_id    INTEGER NOT NULL CHECK (guild_id > 0),
+    proposer_id INTEGER NOT NULL,
+    question    TEXT    NOT NULL,
+    answer      TEXT    NOT NULL,
+    note        TEXT    NOT NULL,
+    status      TEXT    NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'approved', 'rejected')),
+    reason      TEXT,
+    filed_at    TEXT    NOT NULL,
+    decided_at  TEXT,
+    told        INTEGER NOT NULL DEFAULT 0 CHECK (told IN (0, 1))
+)
+"""
+
+_V5_PROPOSALS_BY_GUILD = (
+    "CREATE INDEX proposals_by_guild ON proposals (guild_id, status, proposer_id, id)"
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -188,6 +217,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "suggestion_picks: the suggested fact fans picked for an unanswered question",
         sql_step(_V4_SUGGESTION_PICKS, _V4_SUGGESTION_PICKS_LAST),
+    ),
+    Migration(
+        5,
+        "proposals: facts members proposed with /suggest",
+        sql_step(_V5_PROPOSALS, _V5_PROPOSALS_BY_GUILD),
     ),
 )
 

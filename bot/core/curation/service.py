@@ -54,11 +54,13 @@ class CurationService:
         spoiler: bool,
         actor_id: int,
         guild_name: str | None = None,
+        verb: str = "Added",
     ) -> StoredFact:
         """Validate the form, check its questions against the server's facts, pick a free
         id and add it. Raises :class:`DraftError`, :class:`DuplicateQuestions` or (another
-        add took the id meanwhile) :class:`~bot.core.store.DuplicateFactId`."""
-        source = moderator_source(guild_name)
+        add took the id meanwhile) :class:`~bot.core.store.DuplicateFactId`. The source
+        says "<verb> by the moderators of <server>"."""
+        source = moderator_source(guild_name, verb=verb)
         fact = new_fact(draft, topic=topic, season=season, spoiler=spoiler, source=source)
         await self._refuse_duplicates(guild_id, fact)
         stem = fact_stem(topic, season, fact.questions, spoiler=spoiler)

@@ -27,6 +27,8 @@ How rows combine (see :mod:`bot.core.migrations` for the table):
   and the methods after it); never who asked. ``suggestion_picks`` counts the "did you mean"
   fact fans picked for such a question (:meth:`FactStore.record_suggestion_pick`); never who
   clicked.
+* ``proposals`` holds the facts members proposed (:meth:`FactStore.file_proposal` and the
+  methods after it), with the proposer's id only to tell them the outcome.
 * :meth:`FactStore.snapshot` copies the pack and some servers' rows into memory through
   a read-only connection, for answering without ever writing the file.
 
@@ -71,6 +73,8 @@ from bot.core.store.records import (
     Origin,
     PackSync,
     PremiereEvent,
+    Proposal,
+    ProposalStatus,
     StoredFact,
     SuggestionPick,
     Unanswered,
@@ -100,6 +104,8 @@ __all__ = [
     "Origin",
     "PackSync",
     "PremiereEvent",
+    "Proposal",
+    "ProposalStatus",
     "SchemaTooNew",
     "StaleRevision",
     "StorageFailing",

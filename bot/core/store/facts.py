@@ -46,6 +46,8 @@ from bot.core.store.records import (
     ImportReport,
     PackSync,
     PremiereEvent,
+    Proposal,
+    ProposalStatus,
     StoredFact,
     SuggestionPick,
     Unanswered,
@@ -197,6 +199,24 @@ def _pick(row: Sequence[Any]) -> SuggestionPick:
         fact_id=str(fact_id),
         picks=int(picks),
         last_picked=dt.datetime.fromisoformat(last_picked),
+    )
+
+
+_PROPOSAL_COLUMNS = "id, guild_id, proposer_id, question, answer, note, status, reason, filed_at"
+
+
+def _proposal(row: Sequence[Any]) -> Proposal:
+    proposal_id, guild_id, proposer_id, question, answer, note, status, reason, filed_at = row
+    return Proposal(
+        id=int(proposal_id),
+        guild_id=int(guild_id),
+        proposer_id=int(proposer_id),
+        question=str(question),
+        answer=str(answer),
+        note=str(note),
+        status=status,
+        reason=None if reason is None else str(reason),
+        filed_at=dt.datetime.fromisoformat(filed_at),
     )
 
 
@@ -968,6 +988,96 @@ class FactStore:
                 return 0
             await self._run("DELETE FROM suggestion_picks WHERE guild_id = ?", (guild_id,))
             return await self._run("DELETE FROM unanswered WHERE guild_id = ?", (guild_id,))
+
+    # --- members' proposals (/suggest, /fact review) ---
+
+    async def file_proposal(
+        self,
+        guild_id: int,
+        proposer_id: int,
+        question: str,
+        answer: str,
+        note: str,
+        *,
+        now: dt.datetime,
+        max_open: int,
+    ) -> int | None:
+        """File an open proposal and return its id; None (writing nothing) if the proposer
+        already has ``max_open`` open ones here (counted in the same transaction)."""
+        guild_id = _checked_guild(guild_id)
+        async with self._write():
+            [(count,)] = list(
+                await self._db.execute_fetchall(
+                    "SELECT count(*) FROM proposals"
+                    " WHERE guild_id = ? AND status = 'open' AND proposer_id = ?",
+                    (guild_id, proposer_id),
+                )
+            )
+            if int(count) >= max_open:
+                return None
+            rows = await self._db.execute_fetchall(
+                "INSERT INTO proposals (guild_id, proposer_id, question, answer, note, filed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                (guild_id, proposer_id, question, answer, note, _stamp(now)),
+            )
+        return int(next(iter(rows))[0])
+
+    async def open_proposals(self, guild_id: int) -> list[Proposal]:
+        """``guild_id``'s open proposals, the oldest first."""
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                f"SELECT {_PROPOSAL_COLUMNS} FROM proposals"
+                " WHERE guild_id = ? AND status = 'open' ORDER BY id",
+                (_checked_guild(guild_id),),
+            )
+        return [_proposal(row) for row in rows]
+
+    async def proposal(self, guild_id: int, proposal_id: int) -> Proposal | None:
+        """One of ``guild_id``'s proposals by id (None if unknown, or another server's)."""
+        async with self._lock:
+            rows = list(
+                await self._db.execute_fetchall(
+                    f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE guild_id = ? AND id = ?",
+                    (_checked_guild(guild_id), proposal_id),
+                )
+            )
+        return _proposal(rows[0]) if rows else None
+
+    async def decide_proposal(
+        self,
+        guild_id: int,
+        proposal_id: int,
+        status: ProposalStatus,
+        *,
+        reason: str | None,
+        now: dt.datetime,
+    ) -> bool:
+        """Mark one of ``guild_id``'s open proposals approved or rejected; False if it is
+        not open (decided meanwhile, unknown, or another server's)."""
+        guild_id = _checked_guild(guild_id)
+        if status == "open":
+            raise ValueError("a decision approves or rejects")
+        async with self._write():
+            return (
+                await self._run(
+                    "UPDATE proposals SET status = ?, reason = ?, decided_at = ?"
+                    " WHERE guild_id = ? AND id = ? AND status = 'open'",
+                    (status, reason, _stamp(now), guild_id, proposal_id),
+                )
+                > 0
+            )
+
+    async def take_proposal_outcomes(self, guild_id: int, proposer_id: int) -> list[Proposal]:
+        """``proposer_id``'s decided proposals here not yet told, marked told in the same
+        transaction (so each is told once), the oldest first."""
+        guild_id = _checked_guild(guild_id)
+        async with self._write():
+            rows = await self._db.execute_fetchall(
+                f"UPDATE proposals SET told = 1 WHERE guild_id = ? AND proposer_id = ?"
+                f" AND status <> 'open' AND told = 0 RETURNING {_PROPOSAL_COLUMNS}",
+                (guild_id, proposer_id),
+            )
+        return sorted((_proposal(row) for row in rows), key=lambda p: p.id)
 
     # --- the pack ---
 

@@ -170,3 +170,24 @@ class SuggestionPick:
     fact_id: str
     picks: int
     last_picked: datetime
+
+
+ProposalStatus = Literal["open", "approved", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A fact a member proposed with ``/suggest``, as typed (render it harmlessly).
+
+    ``proposer_id`` is kept only to tell them the outcome; nothing else about them.
+    """
+
+    id: int
+    guild_id: int
+    proposer_id: int
+    question: str
+    answer: str
+    note: str
+    status: ProposalStatus
+    reason: str | None
+    filed_at: datetime

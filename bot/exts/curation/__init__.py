@@ -8,6 +8,7 @@ from bot.exts.curation._cog import CurationCog
 from bot.exts.curation._events import MoveEvent
 from bot.exts.curation._gaps import GapButton, GapsPage, PickButton
 from bot.exts.curation._modals import RetryButton
+from bot.exts.curation._proposals import ReviewButton, SuggestCog
 from bot.exts.curation._views import CancelRemove, ConfirmRemove, PageButton
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ async def setup(bot: FanBot) -> None:
     """Add the /fact group and the buttons that outlive a restart (the fact form's
     submissions are handled by the cog's ``on_interaction`` listener)."""
     await bot.add_cog(CurationCog(bot))
+    await bot.add_cog(SuggestCog(bot))
     bot.add_dynamic_items(
         ConfirmRemove,
         CancelRemove,
@@ -27,4 +29,5 @@ async def setup(bot: FanBot) -> None:
         GapButton,
         GapsPage,
         PickButton,
+        ReviewButton,
     )

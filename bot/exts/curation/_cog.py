@@ -20,7 +20,7 @@ from bot.core.curation.packfile import check_upload_size
 from bot.core.models import Topic
 from bot.core.pack import PackError
 from bot.core.store import FactError, StoredFact
-from bot.exts.curation import _events, _gaps, _render, _views
+from bot.exts.curation import _events, _gaps, _proposals, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
 from bot.interactions import Interaction, guild_id_of
 from bot.responses import in_time, in_time_or_none, reply
@@ -49,8 +49,10 @@ class CurationCog(
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: Interaction) -> None:
-        """Fact forms are saved from their custom id: one opened before a restart too."""
+        """Fact, proposal and reason forms are saved from their custom id: one opened
+        before a restart too."""
         await on_form_submit(interaction)
+        await _proposals.on_proposal_submit(interaction)
 
     # --- writing ---
 
@@ -172,6 +174,12 @@ class CurationCog(
         work = _gaps.run(
             self.bot, interaction, guild_id_of(interaction), recording.value if recording else None
         )
+        await in_time(interaction, work, ephemeral=True)
+
+    @app_commands.command(name="review", description="Members' proposed facts: approve or reject")
+    @moderator_only()
+    async def review(self, interaction: Interaction) -> None:
+        work = _proposals.run_review(self.bot, interaction, guild_id_of(interaction))
         await in_time(interaction, work, ephemeral=True)
 
     # --- files ---

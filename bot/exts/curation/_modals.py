@@ -25,6 +25,7 @@ import discord
 from bot import constants
 from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.core.curation import Draft, DraftError, DuplicateQuestions
+from bot.core.curation.proposals import ProposalGone
 from bot.core.models import Topic
 from bot.core.store import FactError, StoredFact
 from bot.errors import report_storage_trouble
@@ -46,6 +47,7 @@ _TOPICS = "|".join(re.escape(topic.value) for topic in Topic)
 PURPOSE_PATTERN = (
     rf"a:(?P<topic>{_TOPICS}):(?P<season>\d{{0,2}}):(?P<spoiler>[01])"
     r"|e:(?P<revision>[0-9a-z]{1,12}):(?P<fact_id>[a-z0-9-]{1,64})"
+    r"|p:(?P<proposal>[0-9a-z]{1,12})"
 )
 _PURPOSE = re.compile(PURPOSE_PATTERN)
 
@@ -124,7 +126,49 @@ class EditFact:
         await _confirm(interaction, stored, verb="Saved")
 
 
-Purpose = NewFact | EditFact
+@dataclass(frozen=True)
+class ApproveProposal:
+    """``/fact review``, Approve: a member's proposal, as the moderator words it."""
+
+    proposal_id: int
+
+    def key(self) -> str:
+        """This purpose inside a custom id: ``p:<proposal id in base 36>``."""
+        return f"p:{b36(self.proposal_id)}"
+
+    def title(self) -> str:
+        return "Approve a member's proposal"
+
+    async def save(self, interaction: Interaction, draft: Draft) -> None:
+        """Add the fact and mark the proposal approved (see
+        :meth:`ProposalService.approve`), or refuse."""
+        guild_name = interaction.guild.name if interaction.guild else None
+        try:
+            stored = await bot_of(interaction).proposals.approve(
+                guild_id_of(interaction),
+                self.proposal_id,
+                draft,
+                actor_id=interaction.user.id,
+                guild_name=guild_name,
+            )
+        except ProposalGone:
+            text = "That proposal is no longer open (another moderator decided it)."
+            await reply(interaction, content=text, ephemeral=True)
+            return
+        except (DraftError, DuplicateQuestions, FactError) as error:
+            await refuse(interaction, self, draft, _render.form_problems(error))
+            return
+        log.info(
+            "guild %s: %s approved proposal %s as %r",
+            interaction.guild_id,
+            interaction.user.id,
+            self.proposal_id,
+            stored.fact_id,
+        )
+        await _confirm(interaction, stored, verb="Added")
+
+
+Purpose = NewFact | EditFact | ApproveProposal
 
 
 def purpose_of(key: str) -> Purpose | None:
@@ -134,6 +178,8 @@ def purpose_of(key: str) -> Purpose | None:
         return None
     if match["fact_id"]:
         return EditFact(match["fact_id"], int(match["revision"], 36))
+    if match["proposal"]:
+        return ApproveProposal(int(match["proposal"], 36))
     season = int(match["season"]) if match["season"] else None
     return NewFact(Topic(match["topic"]), season, match["spoiler"] == "1")
 
