@@ -14,7 +14,6 @@ from bot.core.models import Topic
 from bot.exts.answers import _render
 from bot.exts.answers._reveal import recap_view, shown_view
 from bot.exts.answers._suggestions import answer_view
-from bot.exts.curation._proposals import tell_outcomes
 from bot.interactions import Interaction
 from bot.responses import in_time, in_time_or_none, reply, with_view
 
@@ -60,7 +59,6 @@ class AnswersCog(commands.Cog, name="Answers"):
         await reply(interaction, content=answer.text, **with_view(view))
         if gap_id is None:
             self.bot.gaps.note_later(interaction.guild_id, answer)  # after the reply
-        await tell_outcomes(self.bot, interaction)  # a member's proposals, decided: once
 
     @app_commands.command(name="premise", description="What the show is about, spoiler-free")
     @user_cooldown()

@@ -296,6 +296,19 @@ class SuggestCog(commands.Cog):
     def __init__(self, bot: FanBot) -> None:
         self.bot = bot
 
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: Interaction, command: app_commands.Command[Any, ..., Any]
+    ) -> None:
+        """The next time a member uses the bot (any command answered with a message), they
+        are told what the moderators decided on their proposals."""
+        answered = (
+            discord.InteractionResponseType.channel_message,
+            discord.InteractionResponseType.deferred_channel_message,
+        )
+        if interaction.response.type in answered:
+            await tell_outcomes(self.bot, interaction)
+
     @app_commands.command(name="suggest", description="Propose a fact to the moderators")
     @app_commands.guild_only()
     async def suggest(self, interaction: Interaction) -> None:
