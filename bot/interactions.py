@@ -8,11 +8,16 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.constants import SEASON_MAX
+
 if TYPE_CHECKING:
     from bot.client import FanBot
 
 # Items and modals are generic over the client; ``interaction.client`` is the running FanBot.
 Interaction = discord.Interaction[Any]
+
+SeasonOption = app_commands.Range[int, 1, SEASON_MAX]
+"""A slash command's season option: Discord itself refuses numbers outside the range."""
 
 
 def guild_id_of(interaction: Interaction) -> int:

@@ -187,7 +187,7 @@ Paragraph = Annotated[str, AfterValidator(_paragraph)]
 """Lines of text shown as they are (an answer)."""
 Question = Annotated[OneLine, Field(max_length=constants.QUESTION_MAX_CHARS)]
 Alias = Annotated[OneLine, Field(max_length=constants.ALIAS_MAX_CHARS)]
-Season = Annotated[int, Field(ge=1, le=99)]
+Season = Annotated[int, Field(ge=1, le=constants.SEASON_MAX)]
 
 
 class PartialDate(BaseModel):

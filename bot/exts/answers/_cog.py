@@ -14,13 +14,11 @@ from bot.core.models import Topic
 from bot.exts.answers import _render
 from bot.exts.answers._reveal import recap_view, shown_view
 from bot.exts.answers._suggestions import answer_view
-from bot.interactions import Interaction
+from bot.interactions import Interaction, SeasonOption
 from bot.responses import in_time, in_time_or_none, reply, with_view
 
 if TYPE_CHECKING:
     from bot.client import FanBot
-
-SeasonOption = app_commands.Range[int, 1, 99]
 
 
 class AnswersCog(commands.Cog, name="Answers"):

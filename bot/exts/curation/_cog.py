@@ -22,7 +22,7 @@ from bot.core.pack import PackError
 from bot.core.store import FactError, StoredFact
 from bot.exts.curation import _events, _gaps, _proposals, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
-from bot.interactions import Interaction, guild_id_of
+from bot.interactions import Interaction, SeasonOption, guild_id_of
 from bot.responses import in_time, in_time_or_none, reply
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class CurationCog(
         self,
         interaction: Interaction,
         topic: app_commands.Choice[str],
-        season: app_commands.Range[int, 1, 99] | None = None,
+        season: SeasonOption | None = None,
         spoiler: bool = False,
     ) -> None:
         await interaction.response.send_modal(
