@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import heapq
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,16 @@ from rapidfuzz.distance import OSA
 from bot.core.models import Fact
 from bot.core.pack import Pack
 from bot.core.semantic import Embedder
-from bot.core.text import GENERAL, INTENTS, STOPWORDS, Analysis, Vocabulary, analyse, fold
+from bot.core.text import (
+    ELSEWHERE,
+    GENERAL,
+    INTENTS,
+    STOPWORDS,
+    Analysis,
+    Vocabulary,
+    analyse,
+    fold,
+)
 
 # Candidate gathering stops adding terms once this many facts are in play; a term found in
 # more facts than this is too common to gather from (it still counts when scoring).
@@ -100,6 +110,10 @@ class Lexicon:
         """``word`` itself when known or too short to judge, else its likeliest fix."""
         if word in self._counts or word in STOPWORDS or word.isdigit():
             return word
+        if _STRETCHED.search(word):  # "baaaack", "sooo": a letter held for emphasis
+            for squeezed in (_STRETCHED.sub(r"\1", word), _STRETCHED.sub(r"\1\1", word)):
+                if squeezed in self._counts or squeezed in STOPWORDS:
+                    return squeezed
         if word.endswith("s") and word[:-1] in self._counts:
             return word[:-1]  # a possessive typed without its apostrophe: "hals actor"
         if len(word) < 5:
@@ -109,6 +123,9 @@ class Lexicon:
         if not close:
             return word
         return max(close, key=lambda c: (self._counts[c], c))
+
+
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
 
 
 def _deletions(word: str) -> set[str]:
@@ -295,7 +312,11 @@ class FactIndex:
         fact = self.facts[i]
         best += _NAME_BONUS * named + _SEASON_BONUS * (fact.season in seasons)
         actor = self._actor_terms[i]
-        about_the_actor = bool(actor) and actor <= weights.keys() and "@spouse" in weights
+        about_the_actor = (
+            bool(actor)
+            and actor <= weights.keys()
+            and not {"@spouse", ELSEWHERE}.isdisjoint(weights)
+        )
         mismatch = (
             bool(INTENTS.intersection(weights).difference(self._terms_of[i]))
             or (fact.spoiler and "@spoiler-free" in weights)

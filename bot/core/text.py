@@ -45,12 +45,19 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "without ruining the ending", "without spoiling the ending", "without spoiling",
         "without ruining", "without spoilers", "no spoilers", "spoiler free", "spoilerfree",
         "dont spoil", "do not spoil", "no spoiling", "dont ruin",
+        # the ending declined, not asked for ("just the gist, not the last ep")
+        "no ending spoilers", "no finale spoilers", "no spoilers for the ending",
+        "not the ending", "not the end", "not the finale", "not the last ep",
+        "not the last episode", "without the ending", "without the finale", "minus the ending",
+        "except the ending", "dont tell me the ending", "dont spoil the ending",
+        "dont spoil the finale", "no ending", "skip the ending",
     ),
     "@premise": (
         "premise", "plot", "synopsis", "storyline", "story", "logline", "about", "genre",
         "kind of show", "type of show", "happen", "happens", "going to happen", "drama",
         "thriller", "comedy", "setup", "pitch", "elevator pitch", "gist", "basic idea",
-        "concept",
+        "concept", "explain the show", "describe the show", "explain the series",
+        "describe the series", "show in one sentence",
     ),
     "@cast": (
         "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
@@ -188,6 +195,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 # Kinds of question that only a fact of that kind answers: a question about an actor's
 # age is not answered by the actor's role, however well the name matches.
 OTHER_SHOW = "@other-show"
+# Another show named to say who someone is; of an actor named too, it asks about their
+# other roles ("is michael mckean the guy from better call saul").
+ELSEWHERE = "@elsewhere"
 INTENTS = frozenset(
     {
         "@age",
@@ -317,6 +327,13 @@ _ASKERS_PEOPLE = re.compile(
 # "where is <someone> from" asks about an actor's life, not their part in the show.
 _WHERE_FROM = re.compile(r"\bwhere (?:is|are|was|were) (?:\w+ ){1,3}from\b")
 _SPACES = re.compile(r"\s+")
+# Another show named to say who someone is ("the guy from better call saul", "loved her in
+# the americans", "the west wing lady") asks about this show's cast, not the other show.
+_KNOWN_FROM_ELSEWHERE = re.compile(
+    r"\b(?:guy|man|woman|lady|girl|dude|actor|actress|alum|star|him|her)"
+    r"(?:\s+who was|\s+that was)?\s+(?:from|in|on)\s+@other-show(?![\w-])"
+    r"|@other-show\s+(?:guy|man|woman|lady|girl|dude|actor|actress|alum|star)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -394,6 +411,7 @@ def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
     text = _WHERE_FROM.sub(" hometown ", text)
     text = (vocabulary or GENERAL).replace(text)
+    text = _KNOWN_FROM_ELSEWHERE.sub(f" @cast {ELSEWHERE} ", text)
     terms = []
     for word in text.split():
         if word.startswith("@"):
@@ -449,7 +467,7 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _WHO_PLAYS = re.compile(
-    r"^(?P<verb>who (?:plays|played|portrays|is playing|are playing)|whos playing)\s+"
+    r"^(?P<verb>who (?:plays|play|played|portrays|is playing|are playing)|whos playing)\s+"
     r"(?P<roles>.+?)[\s?!.]*$",
     re.IGNORECASE,
 )

@@ -215,3 +215,31 @@ async def test_a_relation_in_the_show_is_not_the_actors_life(service: AnswerServ
     assert show.fact is not None and show.fact.id == "cast-rufus-sewell"
     life = await service.answer(None, "is rufus sewell married", spoilers=False)
     assert not life.matched
+
+
+async def test_another_show_that_says_who_someone_is_asks_about_this_cast(
+    service: AnswerService,
+) -> None:
+    """ "the guy from <other show>" describes a person in this show; of a named actor, it
+    asks about their other roles, which no fact here knows."""
+    role = await service.answer(
+        None, "is the us president the guy from better call saul?", spoilers=False
+    )
+    assert role.fact is not None and role.fact.id == "cast-michael-mckean"
+    career = await service.answer(
+        None, "is michael mckean the guy from better call saul", spoilers=False
+    )
+    assert not career.matched
+    other = await service.answer(
+        None, "is anyone from the west wing in better call saul", spoilers=False
+    )
+    assert not other.matched
+
+
+async def test_a_recap_that_refuses_the_ending_is_not_the_finale(service: AnswerService) -> None:
+    for question in (
+        "what happens in season 1 roughly? NO ending spoilers pls",
+        "need a refresher on s1 before the new season, just the gist not the last ep",
+    ):
+        answer = await service.answer(None, question, spoilers=False)
+        assert answer.fact is not None and answer.fact.id == "s1-recap", question
