@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -107,6 +108,11 @@ class Answer:
 # of its own.
 _NOT_A_SUBJECT = frozenset({"@who", "@when", "@where", "@all", "@past", "@exists"})
 
+
+# A question that leans on the part before it ("..., what is her name?", "when exactly").
+_REFERS_BACK = re.compile(
+    r"\b(?:he|she|her|him|his|they|them|their|it|its|that|this|exactly)\b", re.I
+)
 
 _SURE = 90.0  # how likely (in %) an answer must be to stand beside an out-of-scope question
 
@@ -265,12 +271,20 @@ class AnswerService:
         parts = split_questions(message)
         answered: list[Answer] = []
         if len(parts) > 1:
-            asked = [part for part, asks in parts if asks and _names_something(index, part)]
+            asked = [
+                (part, before)
+                for (before, _), (part, asks) in zip([("", False), *parts], parts, strict=False)
+                if asks and _names_something(index, part)
+            ]
             # Beside a question no fact is about ("is it any good? what are reviews saying"),
             # the others often only elaborate it: answer them only when unmistakable.
-            bar = _SURE if any(_out_of_scope(index, part) for part in asked) else 0.0
-            for part in asked:
+            bar = _SURE if any(_out_of_scope(index, part) for part, _ in asked) else 0.0
+            for part, before in asked:
                 answer = self._answer(index, part, spoilers=spoilers)
+                if not answer.matched and before and _REFERS_BACK.search(part):
+                    # "the actress who plays Cecilia, what is her name?": "her" is in the
+                    # part before.
+                    answer = self._answer(index, f"{before} {part}", spoilers=spoilers)
                 fresh = answer.fact and all(a.fact != answer.fact for a in answered)
                 if fresh and answer.score >= bar and len(answered) < QUESTIONS_PER_MESSAGE:
                     answered.append(answer)

@@ -24,6 +24,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "dropped", "air", "airing", "aired", "debut", "debuted", "launch", "arrive", "arrives",
         "start", "starts", "begin", "begins", "out", "streaming date", "date", "drops",
         "hit netflix", "hits netflix", "hit screens", "land", "lands", "landing",
+        "coming soon",
     ),
     "@finale": (
         "last episode", "final episode", "season finale", "finale", "ending", "end", "ended",
@@ -236,7 +237,7 @@ STOPWORDS = frozenset(
     announcement nah nope yep spoiler spoilers spoiling spoil spoilerfree free without
     explain explained sentence quick quickly before after forgot forget remember remind
     wait excited hype hyped stuff sorry dumb q qs saw seen posted post heard hear read
-    thinking start starting
+    thinking start starting right
     started need want everything someone give gimme pretty kinda sorta lot lots totally
     literally finally detail details see ppl people keep keeps kept telling told basic
     basically genuinely forever since thru through finished confused fine wait waiting
@@ -322,7 +323,8 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _ASKERS_PEOPLE = re.compile(
     r"\b(?:my|our) (?:mom|mum|mother|dad|father|parents|kids?|children|son|daughter|wife|"
     r"husband|gf|bf|girlfriend|boyfriend|partner|sister|brother|family|friends?|abuela|nan|gran|"
-    r"twitter|tl|timeline|feed|fyp|insta|instagram|tiktok)\b"
+    r"twitter|tl|timeline|feed|fyp|insta|instagram|tiktok)"
+    r"(?: (?:says|said|told me|tells me|thinks|thought|heard|reckons))?\b"
 )
 # "where is <someone> from" asks about an actor's life, not their part in the show.
 _WHERE_FROM = re.compile(r"\bwhere (?:is|are|was|were) (?:\w+ ){1,3}from\b")

@@ -243,3 +243,22 @@ async def test_a_recap_that_refuses_the_ending_is_not_the_finale(service: Answer
     ):
         answer = await service.answer(None, question, spoilers=False)
         assert answer.fact is not None and answer.fact.id == "s1-recap", question
+
+
+async def test_a_question_leaning_on_the_part_before_is_read_with_it(
+    service: AnswerService,
+) -> None:
+    answer = await service.answer(
+        None,
+        "Excuse me, the actress who play Cecilia, what is her name? In my country the show "
+        "has only subtitles",
+        spoilers=False,
+    )
+    assert answer.fact is not None and answer.fact.id == "cast-tnia-miller"
+
+
+async def test_what_the_askers_people_say_is_chatter(service: AnswerService) -> None:
+    answer = await service.answer(
+        None, "my sister says the diplomat s2 is coming soon?? when exactly", spoilers=False
+    )
+    assert answer.fact is not None and answer.fact.id == "s2-premiere"

@@ -35,7 +35,7 @@ from bot.core.answers import AnswerService
         ("final_questions", 0.94, 1),
         ("last_questions", 0.94, 2),
         ("third_final_questions", 0.93, 2),
-        ("fourth_questions", 0.89, 3),
+        ("fourth_questions", 0.91, 3),
     ],
 )
 async def test_corpus_accuracy(
