@@ -20,7 +20,7 @@ from enum import StrEnum
 from bot.constants import MESSAGE_CONTENT_LIMIT, SUGGESTIONS_MAX
 from bot.core.catalog import Catalog, ShownCatalog
 from bot.core.decision import Candidate, DecisionModel
-from bot.core.gc_pause import collection_paused
+from bot.core.gc_pause import LARGE, collection_paused, gil_handed_back_often
 from bot.core.matcher import FactIndex, pack_index
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
@@ -134,8 +134,14 @@ def asks_something(message: str) -> bool:
 
 def _build_index(pack: Pack, facts: list[Fact], embedder: Embedder) -> FactIndex:
     """Index ``facts``, in a worker thread."""
-    with collection_paused(len(facts)):
+    with collection_paused(len(facts)), gil_handed_back_often(len(facts)):
         return pack_index(pack, facts, embedder=embedder)
+
+
+async def _release(index: FactIndex) -> None:
+    """Free ``index`` a slice at a time, letting other tasks run between slices."""
+    for _ in index.pieces_released():
+        await asyncio.sleep(0)
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,7 @@ class AnswerService:
         self._building: dict[int | None, tuple[int, asyncio.Task[_GuildView]]] = {}
         self._recent: OrderedDict[tuple[int | None, int, str, bool, str], Answer] = OrderedDict()
         self._recent_max = recent_answers
+        self._releasing: set[asyncio.Task[None]] = set()
 
     def cite(self, fact: Fact) -> str:
         """The fact's source as a citation (pack facts name a source by key)."""
@@ -238,10 +245,23 @@ class AnswerService:
         if current is None or current.generation <= generation:
             self._views[guild_id] = view
             self._views.move_to_end(guild_id)
+            self._retire(current)
         while len(self._views) > _CACHED_GUILDS:
-            self._views.popitem(last=False)
+            self._retire(self._views.popitem(last=False)[1])
         log.debug("Indexed %d facts for guild %s", len(view.index), guild_id)
         return view
+
+    def _retire(self, view: _GuildView | None) -> None:
+        """Free a replaced view's large index a slice at a time, unless a view still uses it
+        (servers share the pack's). Nothing searches a retired index: callers of
+        :meth:`index_for` use it before their next ``await``."""
+        if view is None or len(view.index) < LARGE:
+            return  # small: freed at once, as soon as nothing refers to it
+        if any(other.index is view.index for other in self._views.values()):
+            return
+        task = asyncio.create_task(_release(view.index))
+        self._releasing.add(task)
+        task.add_done_callback(self._releasing.discard)
 
     async def answer(self, guild_id: int | None, question: str, *, spoilers: bool) -> Answer:
         """Answer ``question`` as asked in ``guild_id``.

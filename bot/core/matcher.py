@@ -24,8 +24,9 @@ import heapq
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -64,6 +65,8 @@ _SEMANTIC_CANDIDATES = 5
 _SEMANTIC_ROWS_MAX = 50_000
 _LARGE_INDEX_DIMENSIONS = 64
 _EMBED_BATCH = 4096
+# Items freed between two pauses when a large index is released (about 0.5 ms of work).
+_RELEASE_SLICE = 2_000
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,10 @@ class Lexicon:
     def __contains__(self, word: object) -> bool:
         return word in self._counts
 
+    def pieces_released(self) -> Iterator[int]:
+        """Empty this lexicon a slice at a time (see :meth:`FactIndex.pieces_released`)."""
+        return _emptied_in_slices(self._by_deletion, self._counts)
+
     def correct(self, word: str) -> str:
         """``word`` itself when known or too short to judge, else its likeliest fix."""
         if word in self._counts or word in STOPWORDS or word.isdigit():
@@ -123,6 +130,21 @@ class Lexicon:
         if not close:
             return word
         return max(close, key=lambda c: (self._counts[c], c))
+
+
+def _emptied_in_slices(*containers: list[Any] | dict[str, Any]) -> Iterator[int]:
+    """Empty ``containers`` :data:`_RELEASE_SLICE` items at a time, yielding after each."""
+    for items in containers:
+        if isinstance(items, list):
+            while items:
+                del items[-_RELEASE_SLICE:]
+                yield _RELEASE_SLICE
+        else:
+            keys = list(items)
+            for first in range(0, len(keys), _RELEASE_SLICE):
+                for key in keys[first : first + _RELEASE_SLICE]:
+                    del items[key]
+                yield _RELEASE_SLICE
 
 
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
@@ -200,6 +222,18 @@ class FactIndex:
 
     def __len__(self) -> int:
         return len(self.facts)
+
+    def pieces_released(self) -> Iterator[int]:
+        """Empty this index a slice at a time, yielding how many items each slice freed.
+
+        Freeing a large index in one go is one long deallocation that holds the GIL (20 ms
+        at 10,000 facts, 250 ms at 100,000): run from the event loop with a pause between
+        slices, it never blocks for long. Only for an index nobody will search again.
+        """
+        yield from _emptied_in_slices(self._phrasings_of, self._terms_of, self._actor_terms)
+        yield from _emptied_in_slices(self._postings, self._idf)
+        yield from self.lexicon.pieces_released()
+        self._vectors = self._starts = None
 
     def analyse(self, question: str) -> Analysis:
         """The question as this index understands it."""

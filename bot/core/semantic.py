@@ -24,7 +24,7 @@ from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
 DIMENSIONS = 256
-_BATCH = 256
+_BATCH = 64
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 

@@ -262,3 +262,25 @@ async def test_what_the_askers_people_say_is_chatter(service: AnswerService) -> 
         None, "my sister says the diplomat s2 is coming soon?? when exactly", spoilers=False
     )
     assert answer.fact is not None and answer.fact.id == "s2-premiere"
+
+
+async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
+    service: AnswerService, store: FactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large index is freed a slice at a time once replaced (freeing it at once would
+    block the event loop), but never the pack's index that servers share."""
+    monkeypatch.setattr(answers_module, "LARGE", 20)  # the pack's 23 facts count as large
+    sewell = "who plays hal"
+    assert (await service.answer(GUILD, sewell, spoilers=False)).fact is not None
+    shared = await service.index_for(GUILD)
+    assert shared is await service.index_for(None)  # an unchanged server uses the pack's
+
+    await store.add(GUILD, make_fact("s3-trailer", questions=["Is the S3 trailer out?"]), MOD)
+    own = await service.index_for(GUILD)
+    await store.add(GUILD, make_fact("s3-date", questions=["When is S3 out?"]), MOD)
+    assert (await service.answer(GUILD, "is the s3 trailer out", spoilers=False)).matched
+    await asyncio.gather(*service._releasing)
+
+    assert list(own.pieces_released()) == []  # already emptied: nothing left to free
+    assert shared.search(shared.analyse(sewell))  # still whole: never handed to the releaser
+    assert (await service.answer(OTHER_GUILD, sewell, spoilers=False)).fact is not None
