@@ -300,6 +300,8 @@ class AnswerService:
             # the others often only elaborate it: answer them only when unmistakable.
             bar = _SURE if any(_out_of_scope(index, part) for part, _ in asked) else 0.0
             for part, before in asked:
+                if before and _REFERS_BACK.search(part) and _out_of_scope(index, before):
+                    continue  # "where was it filmed? is that really london"
                 answer = self._answer(index, part, spoilers=spoilers)
                 if not answer.matched and before and _REFERS_BACK.search(part):
                     # "the actress who plays Cecilia, what is her name?": "her" is in the
@@ -336,8 +338,8 @@ class AnswerService:
 
     def _answer(self, index: FactIndex, question: str, *, spoilers: bool) -> Answer:
         analysis = index.analyse(question)
-        if not analysis.terms:
-            return self._decline(question, Decline.EMPTY, [])
+        if not analysis.seasons and _NOT_A_SUBJECT.issuperset(analysis.terms):
+            return self._decline(question, Decline.EMPTY, [])  # "gm everyone", "who?"
         matches = index.search(analysis, question, limit=SUGGESTIONS_MAX + 5)
         ranked = self._decision.rank(
             matches,

@@ -57,6 +57,9 @@ _SEASON_BONUS = 0.04
 _NAME_BONUS = 0.05
 UNKNOWN_WORD_WEIGHT = 2.5
 _MISMATCH_COVERAGE = 0.3
+# With an actor's name, these ask about the actor, not their part ("is rufus sewell married",
+# "is michael mckean the guy from better call saul", "what did rufus sewell say").
+_ABOUT_THE_ACTOR = frozenset({"@spouse", ELSEWHERE, "@quote"})
 _SEMANTIC_CANDIDATES = 5
 # Above this many phrasings, each fact is one vector: the mean of its phrasings, cut to its
 # first 64 dimensions (WordLlama's vectors are trained to be cut this way). A 100k-fact
@@ -347,9 +350,7 @@ class FactIndex:
         best += _NAME_BONUS * named + _SEASON_BONUS * (fact.season in seasons)
         actor = self._actor_terms[i]
         about_the_actor = (
-            bool(actor)
-            and actor <= weights.keys()
-            and not {"@spouse", ELSEWHERE}.isdisjoint(weights)
+            bool(actor) and actor <= weights.keys() and not _ABOUT_THE_ACTOR.isdisjoint(weights)
         )
         mismatch = (
             bool(INTENTS.intersection(weights).difference(self._terms_of[i]))

@@ -64,7 +64,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
         "played", "playing", "portray", "portrays", "portrayed", "star", "stars", "starring",
         "starred", "in it", "character", "characters", "role", "roles", "part", "job",
-        "cast list", "lineup", "line up", "who is in", "whos in",
+        "cast list", "lineup", "line up", "who is in", "whos in", "who in",
     ),
     "@status": (
         "guest", "guest star", "main", "regular", "series regular", "recurring", "lead",
@@ -110,7 +110,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "rating", "ratings", "viewership", "viewer", "viewers", "views", "viewed", "hours",
         "number one", "no 1", "top 10", "top ten", "popular", "popularity", "hit", "success",
         "successful", "numbers", "figures", "chart", "charts", "do well", "did well",
-        "how well", "perform", "performed", "ppl watch",
+        "how well", "perform", "performed", "ppl watch", "how did it do", "howd it do",
+        "how did s1 do", "how it did",
     ),
     "@creator": (
         "creator", "created", "create", "showrunner", "show runner", "writer", "wrote", "made",
@@ -188,6 +189,18 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "scandal", "designated survivor", "borgen", "bake off", "the office",
     ),
     "@music": ("theme song", "song", "songs", "soundtrack", "music", "composer"),
+    "@content-rating": (
+        "age rating", "rated r", "rated pg", "rated tv", "tv ma", "tv 14", "pg 13",
+        "parental guidance", "parental rating", "family friendly", "kid friendly",
+        "appropriate for", "ok for kids", "okay for kids", "suitable for", "12 yo", "12yo",
+        "content warning", "content warnings", "trigger warning", "trigger warnings",
+        "nudity", "sex scenes", "violence", "swearing",
+    ),
+    # The hour something comes out: sources give dates, not times.
+    "@time-of-day": (
+        "what time", "which time", "what hour", "midnight", "time zone", "timezone",
+        "pst", "pdt", "est", "edt", "gmt", "bst", "cet", "oclock", "o clock", "am est",
+    ),
     "@where": (
         "where",
     ),
@@ -214,6 +227,8 @@ INTENTS = frozenset(
         "@social",
         "@reviews",
         "@music",
+        "@time-of-day",
+        "@content-rating",
         "@other-show",
     }
 )
@@ -237,7 +252,7 @@ STOPWORDS = frozenset(
     announcement nah nope yep spoiler spoilers spoiling spoil spoilerfree free without
     explain explained sentence quick quickly before after forgot forget remember remind
     wait excited hype hyped stuff sorry dumb q qs saw seen posted post heard hear read
-    thinking start starting right
+    thinking start starting right gm gn morning goodmorning hiya howdy sup
     started need want everything someone give gimme pretty kinda sorta lot lots totally
     literally finally detail details see ppl people keep keeps kept telling told basic
     basically genuinely forever since thru through finished confused fine wait waiting
@@ -446,7 +461,11 @@ def analyse(
         rest = " ".join(correct(word) for word in rest.split())
     for phrase in ignore:
         rest = re.sub(rf"\b{re.escape(fold(phrase))}\b", " ", rest)
-    return Analysis(seasons, tuple(terms_of(rest, vocabulary)))
+    terms = tuple(terms_of(rest, vocabulary))
+    if "@return" in terms and len(seasons) == 1:
+        # Coming back from a season is coming back for the next: "is the s1 cast returning"
+        seasons |= {max(seasons) + 1}
+    return Analysis(seasons, terms)
 
 
 # Words a question starts with, as fans type them (after an "ok", "also", "and").
@@ -457,6 +476,8 @@ _QUESTION_START = (
 )
 _SENTENCES = re.compile(
     r"(?<=[?!.:])\s+|\s*\n+\s*|;\s*|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\s+"
+    # the asker on themselves after a comma: "..., i need to book the night off"
+    r"|,\s+(?=(?:i|im|i'm|ive|i've|my)\s)"
     r"|\s+(?=(?:anyway|anyways|btw)\b)",
     re.IGNORECASE,
 )

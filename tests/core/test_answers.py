@@ -284,3 +284,23 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
     assert list(own.pieces_released()) == []  # already emptied: nothing left to free
     assert shared.search(shared.analyse(sewell))  # still whole: never handed to the releaser
     assert (await service.answer(OTHER_GUILD, sewell, spoilers=False)).fact is not None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("gm everyone ☀️", []),  # a greeting asks nothing
+        ("what time does s2 drop? like midnight PT or later", []),  # sources give dates
+        ("what did rufus sewell say about playing hal", []),  # no quote of his is known
+        ("where was it filmed? is that really london", []),  # "that" follows the first
+        ("is the whole s1 cast coming back?", ["s2-cast-news"]),  # back for the next season
+        ("whos in s2", ["s2-cast-news"]),
+        ("what day does the new season hit netflix, i need to book the night off", ["s2-premiere"]),
+        ("when did s1 come out and how did it do", ["s1-premiere", "s1-ratings"]),
+    ],
+)
+async def test_what_fans_write_around_a_question(
+    service: AnswerService, message: str, expected: list[str]
+) -> None:
+    answer = await service.answer(None, message, spoilers=False)
+    assert sorted(part.fact.id for part in answer.parts if part.fact) == sorted(expected)
