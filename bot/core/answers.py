@@ -132,10 +132,14 @@ def asks_something(message: str) -> bool:
     return any(asks for _, asks in split_questions(message))
 
 
-def _build_index(pack: Pack, facts: list[Fact], embedder: Embedder) -> FactIndex:
-    """Index ``facts``, in a worker thread."""
+def _index_and_catalog(
+    pack: Pack, facts: list[Fact], embedder: Embedder
+) -> tuple[FactIndex, Catalog]:
+    """Index ``facts`` and list them by topic, in a worker thread (at 100,000 facts the
+    catalog alone would hold the event loop for about 50 ms)."""
     with collection_paused(len(facts)), gil_handed_back_often(len(facts)):
-        return pack_index(pack, facts, embedder=embedder)
+        index = pack_index(pack, facts, embedder=embedder)
+        return index, Catalog(index.facts)
 
 
 async def _release(index: FactIndex) -> None:
@@ -239,8 +243,10 @@ class AnswerService:
         else:
             facts = [s.fact for s in stored]
             # Building is CPU work proportional to the facts: keep it off the event loop.
-            index = await asyncio.to_thread(_build_index, self.pack, facts, self._embedder)
-            view = _GuildView(generation, index, Catalog(index.facts))
+            index, catalog = await asyncio.to_thread(
+                _index_and_catalog, self.pack, facts, self._embedder
+            )
+            view = _GuildView(generation, index, catalog)
         current = self._views.get(guild_id)
         if current is None or current.generation <= generation:
             self._views[guild_id] = view

@@ -190,14 +190,14 @@ async def test_a_change_made_while_indexing_is_not_hidden_by_the_cache(
     assert (await service.answer(GUILD, question, spoilers=False)).fact == fact
 
     started, release = threading.Event(), threading.Event()
-    build = answers_module._build_index
+    build = answers_module._index_and_catalog
 
     def held_build(*args: object) -> object:  # the index of the edit, held until released
         started.set()
         release.wait(5)
         return build(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(answers_module, "_build_index", held_build)
+    monkeypatch.setattr(answers_module, "_index_and_catalog", held_build)
     await store.edit(GUILD, fact.model_copy(update={"answer": "Not yet."}), MOD)
     pending = asyncio.create_task(service.answer(GUILD, question, spoilers=False))
     await asyncio.to_thread(started.wait, 5)
