@@ -51,7 +51,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "not the ending", "not the end", "not the finale", "not the last ep",
         "not the last episode", "without the ending", "without the finale", "minus the ending",
         "except the ending", "dont tell me the ending", "dont spoil the ending",
-        "dont spoil the finale", "no ending", "skip the ending",
+        "dont spoil the finale", "no ending", "skip the ending", "without spoiling the end",
+        "without spoiling the finale", "without spoiling the ending", "dont want spoilers",
+        "dont want to be spoiled", "no spoilers please",
     ),
     "@premise": (
         "premise", "plot", "synopsis", "storyline", "story", "logline", "about", "genre",
@@ -76,7 +78,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "is there", "will there be", "is it getting",
     ),
     "@past": (
-        "did", "was", "were", "came out", "used to",
+        "did", "was", "were", "came out", "used to", "ages ago", "a while ago", "long ago",
+        "years ago",
     ),
     "@next-season": (
         "next season", "new season", "upcoming season", "coming season", "next one",
@@ -196,6 +199,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "content warning", "content warnings", "trigger warning", "trigger warnings",
         "nudity", "sex scenes", "violence", "swearing",
     ),
+    "@physical-media": (
+        "dvd", "dvds", "blu ray", "bluray", "blu rays", "physical copy", "physical release",
+        "box set", "boxset", "4k disc", "disc", "discs",
+    ),
     # The hour something comes out: sources give dates, not times.
     "@time-of-day": (
         "what time", "which time", "what hour", "midnight", "time zone", "timezone",
@@ -229,6 +236,7 @@ INTENTS = frozenset(
         "@music",
         "@time-of-day",
         "@content-rating",
+        "@physical-media",
         "@other-show",
     }
 )
@@ -280,6 +288,7 @@ _SPELLED_OUT = {
     "hrs": "hours",
     "sec": "secretary",
     "ep": "episode",
+    "eps": "episodes",
     "ur": "your",
     "n": "and",
     "abt": "about",
@@ -478,7 +487,12 @@ _SENTENCES = re.compile(
     r"(?<=[?!.:])\s+|\s*\n+\s*|;\s*|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\s+"
     # the asker on themselves after a comma: "..., i need to book the night off"
     r"|,\s+(?=(?:i|im|i'm|ive|i've|my)\s)"
-    r"|\s+(?=(?:anyway|anyways|btw)\b)",
+    r"|\s+(?=(?:anyway|anyways|btw)\b)"
+    # laughter (or "ngl") closes a thought: "i only know keri russell is in it lol whats it about"
+    + "".join(
+        rf"|(?<=\b{laugh})\s+(?=(?:{_QUESTION_START})\b)"
+        for laugh in ("lol", "lmao", "haha", "ngl")
+    ),
     re.IGNORECASE,
 )
 _CLAUSES = re.compile(

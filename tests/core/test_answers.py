@@ -297,6 +297,10 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("whos in s2", ["s2-cast-news"]),
         ("what day does the new season hit netflix, i need to book the night off", ["s2-premiere"]),
         ("when did s1 come out and how did it do", ["s1-premiere", "s1-ratings"]),
+        ("i watched 2 eps of s1 ages ago and forgot it all, quick recap?", ["s1-recap"]),
+        ("forgot s1, quick catch up without spoiling the end?", ["s1-recap"]),
+        ("ngl i only know keri russell is in it lol whats the premise", ["premise"]),
+        ("will s2 come out on dvd/bluray", []),  # no fact is about discs
     ],
 )
 async def test_what_fans_write_around_a_question(
