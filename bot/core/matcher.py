@@ -67,7 +67,7 @@ _SEMANTIC_CANDIDATES = 5
 # every phrasing at full width would take 400 MB and tens of milliseconds.
 _SEMANTIC_ROWS_MAX = 50_000
 _LARGE_INDEX_DIMENSIONS = 64
-_EMBED_BATCH = 4096
+_EMBED_BATCH = 256  # facts a batch: numpy holds the GIL for a whole batch's sums
 # Items freed between two pauses when a large index is released (about 0.5 ms of work).
 _RELEASE_SLICE = 2_000
 
