@@ -12,6 +12,12 @@ When the bot offers "did you mean" suggestions, the question is recorded before 
 (:meth:`GapService.note_suggested`), so that the buttons can carry its row's id; a fan's
 click on one is counted under that question (:meth:`GapService.note_pick`): "fans who asked
 this picked that fact", never who clicked. Picks go with their question.
+
+Every answer outcome is counted here too, in one place (:meth:`GapService._count`), for
+``/fact stats``: per server and day, the answers each fact gave (an ``/ask`` or mention
+answer, or a clicked suggestion, also counted as a pick) and the questions declined. Counts
+only, never who asked; kept as long as unanswered questions, and only where the server
+records them.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.answers import Answer, AnswerService, Decline
+from bot.core.stats import FactStats, fact_stats
 from bot.core.store import FactStore, SuggestionPick, Unanswered
 from bot.core.text import fold
 
@@ -81,7 +88,7 @@ class GapService:
     def note_later(self, guild_id: int | None, answer: Answer) -> None:
         """:meth:`note` in the background: the caller (a reply just sent) returns at once.
         :meth:`drain` waits for what is still being recorded."""
-        if guild_id is None or not is_gap(answer):
+        if guild_id is None:
             return
         self._later(self.note(guild_id, answer), "fanbot-record-gap")
 
@@ -96,9 +103,10 @@ class GapService:
             await asyncio.gather(*self._pending)
 
     async def note(self, guild_id: int | None, answer: Answer) -> bool:
-        """Record ``answer``'s question if it is a gap in a server that records them.
+        """Count ``answer``'s outcome, and record its question if it is a gap, in a server
+        that records them.
 
-        Returns whether it was recorded. Never raises: a failure is logged (without the
+        Returns whether the question was recorded. Never raises: a failure is logged (without the
         question) and the fan, already answered, sees nothing of it.
         """
         return await self._record(guild_id, answer) is not None
@@ -112,7 +120,16 @@ class GapService:
         return await self._record(guild_id, answer)
 
     async def _record(self, guild_id: int | None, answer: Answer) -> int | None:
-        if guild_id is None or not is_gap(answer):
+        """Count ``answer`` once, and record its question if it is a gap: its row's id."""
+        if guild_id is None:
+            return None
+        answered = [part.fact.id for part in answer.parts if part.fact is not None]
+        declines = sum(
+            part.declined is not None and part.declined is not Decline.EMPTY
+            for part in answer.parts
+        )
+        await self._count(guild_id, answered, declines=declines)
+        if not is_gap(answer):
             return None
         key = fold(answer.question)
         if not key:
@@ -126,15 +143,40 @@ class GapService:
             log.warning("guild %s: could not record an unanswered question: %s", guild_id, error)
             return None
 
-    def note_pick_later(self, guild_id: int | None, gap_id: int, fact_id: str) -> None:
+    async def _count(
+        self, guild_id: int, fact_ids: list[str], *, picked: bool = False, declines: int = 0
+    ) -> None:
+        """Count answers by ``fact_ids`` and ``declines`` declined questions (for
+        ``/fact stats``). Never raises: a failure is logged."""
+        if not fact_ids and not declines:
+            return
+        now = self.clock()
+        try:
+            await self.store.count_answers(
+                guild_id,
+                fact_ids,
+                picked=picked,
+                declines=declines,
+                now=now,
+                keep_since=now - self.retention,
+            )
+        except Exception as error:
+            log.warning("guild %s: could not count an answer: %s", guild_id, error)
+
+    def note_pick_later(self, guild_id: int | None, gap_id: int | None, fact_id: str) -> None:
         """:meth:`note_pick` in the background (after the clicked answer is sent)."""
         if guild_id is not None:
             self._later(self.note_pick(guild_id, gap_id, fact_id), "fanbot-record-pick")
 
-    async def note_pick(self, guild_id: int, gap_id: int, fact_id: str) -> bool:
-        """Count that a fan who asked this server's recorded question ``gap_id`` picked the
-        suggested fact ``fact_id``; False if the question is no longer recorded. Never who
-        clicked. Never raises: a failure is logged."""
+    async def note_pick(self, guild_id: int, gap_id: int | None, fact_id: str) -> bool:
+        """Count the answer a fan got by clicking the suggested fact ``fact_id``, and, if
+        they clicked it under this server's recorded question ``gap_id``, that fans who
+        asked it picked that fact. Returns whether the pick was recorded under the question
+        (False without one, or if it is no longer recorded). Never who clicked. Never
+        raises: a failure is logged."""
+        await self._count(guild_id, [fact_id], picked=True)
+        if gap_id is None:
+            return False
         try:
             return await self.store.record_suggestion_pick(
                 guild_id, gap_id, fact_id, now=self.clock()
@@ -200,6 +242,11 @@ class GapService:
     async def dismiss(self, guild_id: int, gap_id: int) -> bool:
         """Forget one of this server's questions; False if it was not there."""
         return await self.store.forget_unanswered(guild_id, [gap_id]) > 0
+
+    async def stats(self, guild_id: int) -> FactStats:
+        """This server's answers per fact, declines and picks of the last
+        :data:`~bot.core.stats.STATS_DAYS` days, and the facts no fan got then."""
+        return await fact_stats(self.store, self.answers, guild_id, now=self.clock())
 
     async def recording(self, guild_id: int) -> bool:
         """Whether this server records unanswered questions."""

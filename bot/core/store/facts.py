@@ -40,8 +40,10 @@ from bot.core.store.ids import (
     slugify,
 )
 from bot.core.store.records import (
+    AnswerCounts,
     AuditAction,
     AuditEntry,
+    FactCount,
     GuildFactRef,
     ImportReport,
     PackSync,
@@ -171,6 +173,13 @@ _UNANSWERED_COLUMNS = "id, guild_id, key, question, asked, first_asked, last_ask
 def _stamp(when: dt.datetime) -> str:
     """``when`` as stored in ``unanswered``: UTC ISO 8601, so text order is time order."""
     return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _day(when: dt.datetime | dt.date) -> str:
+    """The UTC day of ``when`` as stored in ``answer_counts`` (``YYYY-MM-DD``)."""
+    if isinstance(when, dt.datetime):
+        when = when.astimezone(dt.UTC).date()
+    return when.isoformat()
 
 
 def _unanswered(row: Sequence[Any]) -> Unanswered:
@@ -862,8 +871,70 @@ class FactStore:
 
     async def _purge_unanswered(self, before: dt.datetime) -> int:
         stamp = _stamp(before)
+        await self._run("DELETE FROM answer_counts WHERE day < ?", (_day(before),))
+        await self._run("DELETE FROM decline_counts WHERE day < ?", (_day(before),))
         await self._run("DELETE FROM suggestion_picks WHERE last_picked < ?", (stamp,))
         return await self._run("DELETE FROM unanswered WHERE last_asked < ?", (stamp,))
+
+    async def count_answers(
+        self,
+        guild_id: int,
+        fact_ids: Sequence[str],
+        *,
+        picked: bool = False,
+        declines: int = 0,
+        now: dt.datetime,
+        keep_since: dt.datetime,
+    ) -> bool:
+        """Count one answer by each of ``fact_ids`` (each also a fan's pick among "did you
+        mean" suggestions if ``picked``) and ``declines`` declined questions in ``guild_id``
+        on ``now``'s UTC day; False (writing nothing) if the server turned recording off.
+        Purges every server's counts of days before ``keep_since`` in the same transaction,
+        with the unanswered questions. Never who asked."""
+        guild_id = _checked_guild(guild_id)
+        day = _day(now)
+        async with self._write():
+            if not await self._recording(guild_id):
+                return False
+            await self._purge_unanswered(keep_since)
+            for fact_id in fact_ids:
+                await self._run(
+                    "INSERT INTO answer_counts (guild_id, fact_id, day, answers, picks)"
+                    " VALUES (?, ?, ?, 1, ?) ON CONFLICT (guild_id, fact_id, day) DO UPDATE SET"
+                    " answers = answer_counts.answers + excluded.answers,"
+                    " picks = answer_counts.picks + excluded.picks",
+                    (guild_id, fact_id, day, int(picked)),
+                )
+            if declines > 0:
+                await self._run(
+                    "INSERT INTO decline_counts (guild_id, day, declines) VALUES (?, ?, ?)"
+                    " ON CONFLICT (guild_id, day) DO UPDATE SET"
+                    " declines = decline_counts.declines + excluded.declines",
+                    (guild_id, day, declines),
+                )
+        return True
+
+    async def answer_counts(self, guild_id: int, *, since: dt.date) -> AnswerCounts:
+        """``guild_id``'s counts of the days from ``since`` on: per fact, the most answered
+        first, and the questions declined."""
+        guild_id = _checked_guild(guild_id)
+        params = (guild_id, _day(since))
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                "SELECT fact_id, SUM(answers), SUM(picks) FROM answer_counts"
+                " WHERE guild_id = ? AND day >= ? GROUP BY fact_id"
+                " ORDER BY SUM(answers) DESC, fact_id",
+                params,
+            )
+            declined = list(
+                await self._db.execute_fetchall(
+                    "SELECT COALESCE(SUM(declines), 0) FROM decline_counts"
+                    " WHERE guild_id = ? AND day >= ?",
+                    params,
+                )
+            )
+        facts = tuple(FactCount(str(f), int(a), int(p)) for f, a, p in rows)
+        return AnswerCounts(facts, int(declined[0][0]))
 
     async def record_suggestion_pick(
         self, guild_id: int, gap_id: int, fact_id: str, *, now: dt.datetime
@@ -976,7 +1047,7 @@ class FactStore:
 
     async def set_gap_recording(self, guild_id: int, recording: bool, *, now: dt.datetime) -> int:
         """Turn recording on or off in ``guild_id``. Off also deletes the server's recorded
-        questions: returns how many."""
+        questions (returns how many) and its answer counts."""
         guild_id = _checked_guild(guild_id)
         async with self._write():
             await self._run(
@@ -986,6 +1057,8 @@ class FactStore:
             )
             if recording:
                 return 0
+            await self._run("DELETE FROM answer_counts WHERE guild_id = ?", (guild_id,))
+            await self._run("DELETE FROM decline_counts WHERE guild_id = ?", (guild_id,))
             await self._run("DELETE FROM suggestion_picks WHERE guild_id = ?", (guild_id,))
             return await self._run("DELETE FROM unanswered WHERE guild_id = ?", (guild_id,))
 

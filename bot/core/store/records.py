@@ -191,3 +191,22 @@ class Proposal:
     status: ProposalStatus
     reason: str | None
     filed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FactCount:
+    """How many answers the fact ``fact_id`` gave in a server over some days, and how many
+    of them were fans' picks among "did you mean" suggestions. Never who asked."""
+
+    fact_id: str
+    answers: int
+    picks: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCounts:
+    """A server's counts over some days: per fact (the most answered first) and the
+    questions it declined."""
+
+    facts: tuple[FactCount, ...]
+    declines: int

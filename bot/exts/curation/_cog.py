@@ -176,6 +176,15 @@ class CurationCog(
         )
         await in_time(interaction, work, ephemeral=True)
 
+    @app_commands.command(
+        name="stats", description="What fans asked here in 30 days, and facts no one asked"
+    )
+    @moderator_only()
+    async def stats(self, interaction: Interaction) -> None:
+        work = self.bot.gaps.stats(guild_id_of(interaction))
+        counts = await in_time(interaction, work, ephemeral=True)
+        await reply(interaction, embed=_render.fact_stats(counts), ephemeral=True)
+
     @app_commands.command(name="review", description="Members' proposed facts: approve or reject")
     @moderator_only()
     async def review(self, interaction: Interaction) -> None:
