@@ -19,7 +19,7 @@ from bot.core.curation import (
     fact_label,
 )
 from bot.core.events import EventPlan, NotEventable, Refusal
-from bot.core.gaps import Pick
+from bot.core.gaps import GapGroup, Pick
 from bot.core.models import PartialDate, Topic
 from bot.core.pack import PackError
 from bot.core.policy import clip, spoiler_tagged, suggestion_label
@@ -30,7 +30,6 @@ from bot.core.store import (
     FactError,
     ImportReport,
     StoredFact,
-    Unanswered,
 )
 from bot.embeds import add_field, embed, set_footer
 
@@ -162,7 +161,7 @@ def fact_list(
 
 
 def gap_list(
-    gaps: Sequence[Unanswered],
+    gaps: Sequence[GapGroup],
     page: int,
     *,
     recording: bool,
@@ -170,8 +169,10 @@ def gap_list(
     picks: Mapping[int, Sequence[Pick]] | None = None,
 ) -> tuple[discord.Embed, int]:
     """One page of the server's unanswered questions (numbered from 1 on each page, as
-    the buttons are), and the number of pages. Questions are shown in code spans: whatever
-    a fan typed (``@everyone``, ``<@123>``, markdown) shows as typed and pings no one.
+    the buttons are), and the number of pages. A group is named by its most asked question,
+    with its summed count, and its other questions under it. Questions are shown in code
+    spans: whatever a fan typed (``@everyone``, ``<@123>``, markdown) shows as typed and
+    pings no one.
     Under a question, the "did you mean" facts fans who asked it picked (``picks``, by
     gap id), named by their safe labels."""
     pages = max(1, -(-len(gaps) // GAPS_PAGE_SIZE))
@@ -192,6 +193,11 @@ def gap_list(
             f"**{n}.** {code(clip(gap.question, 300))} \u00b7 asked {_times(gap.asked)}, "
             f"last {discord.utils.format_dt(gap.last_asked, 'R')}"
         )
+        similar = gap.questions[1:]
+        if similar:
+            also = ", ".join(code(clip(q, 100)) for q in similar[:SIMILAR_SHOWN])
+            more = len(similar) - SIMILAR_SHOWN
+            lines.append(f"-# also asked as {also}" + (f" and {more} more" if more > 0 else ""))
         picked = [
             f"**{discord.utils.escape_markdown(clip(p.label, 100))}** ({_times(p.picks)})"
             for p in (picks or {}).get(gap.id, [])[:PICKS_SHOWN]
@@ -208,6 +214,9 @@ def gap_list(
 
 PICKS_SHOWN = 3
 """At most this many picked facts are named under a question."""
+
+SIMILAR_SHOWN = 3
+"""At most this many other questions of a group are quoted under it."""
 
 
 def _times(count: int) -> str:
