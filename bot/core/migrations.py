@@ -66,6 +66,7 @@ suggestions (``picks``); ``decline_counts``: how many questions a server's fans 
 the bot declined, per day (``/fact stats``). Counts only: never who asked, nor what. Kept,
 and purged (``answer_counts_by_day``, ``decline_counts_by_day``), with the retention of
 ``unanswered``; a server that turns recording off is not counted and forgets its counts.
+``proposals.decided_by``: the moderator who approved or rejected a proposal (NULL before).
 """
 
 from __future__ import annotations
@@ -228,6 +229,7 @@ CREATE TABLE decline_counts (
 )
 """
 _V6_DECLINE_COUNTS_DAY = "CREATE INDEX decline_counts_by_day ON decline_counts (day)"
+_V6_PROPOSALS_DECIDED_BY = "ALTER TABLE proposals ADD COLUMN decided_by INTEGER"
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -255,9 +257,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         6,
-        "answer_counts and decline_counts: answers per fact and declines per day (/fact stats)",
+        "answer_counts and decline_counts (/fact stats); who decided a proposal",
         sql_step(
-            _V6_ANSWER_COUNTS, _V6_ANSWER_COUNTS_DAY, _V6_DECLINE_COUNTS, _V6_DECLINE_COUNTS_DAY
+            _V6_ANSWER_COUNTS,
+            _V6_ANSWER_COUNTS_DAY,
+            _V6_DECLINE_COUNTS,
+            _V6_DECLINE_COUNTS_DAY,
+            _V6_PROPOSALS_DECIDED_BY,
         ),
     ),
 )

@@ -81,6 +81,15 @@ class SchemaTooNew(StoreError):
         )
 
 
+class ProposalNotOpen(StoreError):
+    """The proposal ``proposal_id`` is not open in this server (decided or withdrawn
+    meanwhile, unknown, or another server's)."""
+
+    def __init__(self, proposal_id: int) -> None:
+        self.proposal_id = proposal_id
+        super().__init__(proposal_id)
+
+
 class FactError(StoreError):
     """An error about one fact; ``fact_id`` names it."""
 

@@ -25,6 +25,7 @@ from bot.core.store.errors import (
     AlreadyRemoved,
     DuplicateFactId,
     NotRemoved,
+    ProposalNotOpen,
     SchemaTooNew,
     StaleRevision,
     StorageFailing,
@@ -211,11 +212,24 @@ def _pick(row: Sequence[Any]) -> SuggestionPick:
     )
 
 
-_PROPOSAL_COLUMNS = "id, guild_id, proposer_id, question, answer, note, status, reason, filed_at"
+_PROPOSAL_COLUMNS = (
+    "id, guild_id, proposer_id, question, answer, note, status, reason, filed_at, decided_by"
+)
 
 
 def _proposal(row: Sequence[Any]) -> Proposal:
-    proposal_id, guild_id, proposer_id, question, answer, note, status, reason, filed_at = row
+    (
+        proposal_id,
+        guild_id,
+        proposer_id,
+        question,
+        answer,
+        note,
+        status,
+        reason,
+        filed_at,
+        decided_by,
+    ) = row
     return Proposal(
         id=int(proposal_id),
         guild_id=int(guild_id),
@@ -226,6 +240,7 @@ def _proposal(row: Sequence[Any]) -> Proposal:
         status=status,
         reason=None if reason is None else str(reason),
         filed_at=dt.datetime.fromisoformat(filed_at),
+        decided_by=None if decided_by is None else int(decided_by),
     )
 
 
@@ -1123,19 +1138,64 @@ class FactStore:
         status: ProposalStatus,
         *,
         reason: str | None,
+        actor_id: int,
         now: dt.datetime,
     ) -> bool:
-        """Mark one of ``guild_id``'s open proposals approved or rejected; False if it is
-        not open (decided meanwhile, unknown, or another server's)."""
+        """Mark one of ``guild_id``'s open proposals approved or rejected by the moderator
+        ``actor_id``; False if it is not open (decided meanwhile, unknown, or another
+        server's)."""
         guild_id = _checked_guild(guild_id)
         if status == "open":
             raise ValueError("a decision approves or rejects")
         async with self._write():
+            return await self._decide(guild_id, proposal_id, status, reason, actor_id, now)
+
+    async def _decide(
+        self,
+        guild_id: int,
+        proposal_id: int,
+        status: ProposalStatus,
+        reason: str | None,
+        actor_id: int,
+        now: dt.datetime,
+    ) -> bool:
+        return (
+            await self._run(
+                "UPDATE proposals SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+                " WHERE guild_id = ? AND id = ? AND status = 'open'",
+                (status, reason, _stamp(now), actor_id, guild_id, proposal_id),
+            )
+            > 0
+        )
+
+    async def add_approved(
+        self, guild_id: int, fact: Fact, actor_id: int, proposal_id: int, *, now: dt.datetime
+    ) -> StoredFact:
+        """:meth:`add` ``fact`` and mark the open proposal ``proposal_id`` approved by
+        ``actor_id``, in one transaction: both or neither. Raises :class:`ProposalNotOpen`
+        (nothing added) or what :meth:`add` raises (the proposal stays open)."""
+        guild_id = _checked_guild(guild_id)
+        async with self._write() as changes:
+            if not await self._decide(guild_id, proposal_id, "approved", None, actor_id, now):
+                raise ProposalNotOpen(proposal_id)
+            pair = await self._pair(guild_id, fact.id)
+            row = await self._insert_new(guild_id, pair, fact, actor_id, AuditAction.ADD)
+            changes.guilds.add(guild_id)
+        logger.debug(
+            "guild %d: %s approved proposal %d as %r", guild_id, actor_id, proposal_id, fact.id
+        )
+        return _stored(row, fact)
+
+    async def withdraw_proposal(self, guild_id: int, proposal_id: int, proposer_id: int) -> bool:
+        """Delete ``proposer_id``'s open proposal ``proposal_id`` in ``guild_id`` (nothing
+        of it is kept); False if there is no such open proposal of theirs."""
+        guild_id = _checked_guild(guild_id)
+        async with self._write():
             return (
                 await self._run(
-                    "UPDATE proposals SET status = ?, reason = ?, decided_at = ?"
-                    " WHERE guild_id = ? AND id = ? AND status = 'open'",
-                    (status, reason, _stamp(now), guild_id, proposal_id),
+                    "DELETE FROM proposals WHERE guild_id = ? AND id = ? AND proposer_id = ?"
+                    " AND status = 'open'",
+                    (guild_id, proposal_id, proposer_id),
                 )
                 > 0
             )

@@ -180,6 +180,7 @@ class Proposal:
     """A fact a member proposed with ``/suggest``, as typed (render it harmlessly).
 
     ``proposer_id`` is kept only to tell them the outcome; nothing else about them.
+    ``decided_by``: the moderator who approved or rejected it (None while open).
     """
 
     id: int
@@ -191,6 +192,7 @@ class Proposal:
     status: ProposalStatus
     reason: str | None
     filed_at: datetime
+    decided_by: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
