@@ -185,3 +185,33 @@ async def test_questions_that_mean_the_same_are_one_group_added_and_dismissed_to
     assert [g.question for g in await bot.store.unanswered(GUILD, since=START_OF_TIME)] == [
         "how tall is keri russell"
     ]
+
+
+async def test_the_gaps_buttons_work_after_a_restart(fake: FakeDiscord, settings: Settings) -> None:
+    async with run_bot(FanBot(settings), fake) as before:
+        for question in (MUSIC, MUSIC, "how tall is keri russell"):
+            await ask(fake, question)
+        await recorded(before, GUILD, 2)
+        sent, data = await gaps(fake)
+        assert sent.message is not None
+        add, dismiss = (
+            buttons(data)[label]["custom_id"] for label in ("Add a fact: 1", "Dismiss 1")
+        )
+    async with run_bot(FanBot(settings), fake) as after:  # a new process would see the same
+        opened = await (
+            await fake.click(sent.message, add, guild_id=GUILD, member=moderator())
+        ).response()
+        assert opened["type"] == 9, opened
+        assert inputs(opened["data"])["question"]["value"] == MUSIC
+
+        refused = await fake.click(sent.message, dismiss, guild_id=GUILD, member=fan())
+        assert (await said(refused))["content"].startswith("Only the moderator who ran this")
+        done = await (
+            await fake.click(sent.message, dismiss, guild_id=GUILD, member=moderator())
+        ).response()
+        assert done["type"] == 7, done
+        description = done["data"]["embeds"][0]["description"]
+        assert MUSIC not in description and "keri russell" in description
+        assert [g.question for g in await after.store.unanswered(GUILD, since=START_OF_TIME)] == [
+            "how tall is keri russell"
+        ]
