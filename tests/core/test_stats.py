@@ -5,6 +5,7 @@ asked; on a real SQLite file, with an injected clock."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
 from contextlib import closing
 
@@ -12,7 +13,7 @@ import pytest
 
 from bot.core.answers import AnswerService
 from bot.core.gaps import GapService
-from bot.core.store import FactStore
+from bot.core.store import FactStore, StorageFull
 from tests.core.test_gaps import GUILD, OTHER_GUILD, SOUNDTRACK, Clock
 
 SEASON_2 = "When does Season 2 come out?"
@@ -154,3 +155,21 @@ async def test_no_one_who_asked_is_counted(
         declines = [row[1] for row in db.execute("PRAGMA table_info(decline_counts)")]
     assert answers == ["guild_id", "fact_id", "day", "answers", "picks"]
     assert declines == ["guild_id", "day", "declines"]
+
+
+async def test_a_storage_failure_while_counting_is_logged_not_raised(
+    gaps: GapService,
+    service: AnswerService,
+    store: FactStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def full(*args: object, **kwargs: object) -> bool:
+        raise StorageFull(store.path, 0, "database or disk is full", first_in_episode=True)
+
+    monkeypatch.setattr(store, "count_answers", full)
+    with caplog.at_level(logging.WARNING):
+        assert await ask(gaps, service, SEASON_2)  # answered all the same
+        assert await gaps.note(GUILD, await service.answer(GUILD, SOUNDTRACK, spoilers=False))
+    assert "could not count an answer" in caplog.text
+    assert "season" not in caplog.text.lower()  # nothing of what was asked

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest_asyncio
 
 from bot.checks import NOT_A_MODERATOR
 from bot.client import FanBot
@@ -20,14 +17,6 @@ from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
 MUSIC = "Who does the music for the show?"
 MUSIC_ANSWER = "The score is by Mark Isham."
 START_OF_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-
-@pytest_asyncio.fixture
-async def talk(fake: FakeDiscord, settings: Settings) -> AsyncIterator[FanBot]:
-    """The bot with mention answers on and no channel cooldown."""
-    quick = settings.model_copy(update={"mention_channel_cooldown_seconds": 0})
-    async with run_bot(FanBot(quick), fake) as running:
-        yield running
 
 
 async def recorded(bot: FanBot, guild: int, count: int) -> None:

@@ -11,7 +11,7 @@ from bot.checks import NOT_A_MODERATOR
 from bot.client import FanBot
 from tests.e2e.conftest import GUILD, OTHER_GUILD, fan
 from tests.e2e.test_curation import ask, buttons, fact, said
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import FakeDiscord, payloads
 
 SEASON_2 = "When does Season 2 come out?"
 MUSIC = "Who does the music for the show?"
@@ -85,3 +85,13 @@ async def test_a_fan_cannot_see_stats(fake: FakeDiscord, bot: FanBot) -> None:
     data = await said(await fact(fake, "stats", member=fan()))
     assert data["content"] == NOT_A_MODERATOR
     assert "embeds" not in data or not data["embeds"]
+
+
+async def test_mention_answers_are_counted_too(fake: FakeDiscord, talk: FanBot) -> None:
+    text = f"<@{fake.bot_user['id']}> when does season 2 come out?"
+    await fake.post_message(
+        text, author=payloads.user(501, "fan"), guild_id=GUILD, mentions=[fake.bot_user]
+    )
+    await counted(talk, GUILD, 1)
+    most = next(f for f in (await stats(fake))["fields"] if f["name"] == "Most answered")
+    assert "`s2-premiere`" in most["value"]
