@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.core.models import FACT_ID_PATTERN, Fact, Topic
 from bot.core.pack import Pack, Show, Source
 from bot.core.store import (
     AlreadyRemoved,
+    Attempt,
     AuditAction,
     AuditEntry,
     DuplicateFactId,
@@ -32,6 +34,7 @@ from bot.core.store import (
     SchemaTooNew,
     StaleRevision,
     StoreError,
+    Taken,
     UnknownFact,
     apply_migrations,
     slugify,
@@ -147,8 +150,9 @@ async def test_newer_schema_is_refused(db_path: Path) -> None:
     with closing(sqlite3.connect(db_path)) as db:
         db.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
 
-    with pytest.raises(SchemaTooNew, match=rf"version {LATEST_VERSION + 1} is newer"):
+    with pytest.raises(SchemaTooNew) as refused:
         await FactStore.open(db_path)
+    assert (refused.value.found, refused.value.known) == (LATEST_VERSION + 1, LATEST_VERSION)
 
     with closing(sqlite3.connect(db_path)) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION + 1,)
@@ -525,10 +529,50 @@ async def test_refused_write_leaves_store_unchanged(
         await call(packed)
 
     assert isinstance(raised.value, FactError)
-    assert repr(raised.value.fact_id) in str(raised.value)
+    assert raised.value.fact_id in str(raised.value)  # the data: no sentence (see errors.py)
     assert dump(packed.path) == before
     assert await packed.effective_facts(GUILD_A) == view
     assert (packed.generation(GUILD_A), packed.generation(GUILD_B)) == generations
+
+
+@pytest.mark.parametrize(
+    ("call", "data"),
+    [
+        (lambda s: s.add(GUILD_A, make_fact("own"), MOD), {"taken": Taken.HERE}),
+        (lambda s: s.add(GUILD_A, make_fact("alpha"), MOD), {"taken": Taken.PACK}),
+        (lambda s: s.add(GUILD_A, make_fact("gone"), MOD), {"taken": Taken.REMOVED_HERE}),
+        (
+            lambda s: s.import_facts(GUILD_A, [make_fact("new"), make_fact("new")], MOD),
+            {"taken": Taken.TWICE_IN_IMPORT},
+        ),
+        (lambda s: s.edit(GUILD_A, make_fact("gone", "x"), MOD), {"attempt": Attempt.EDIT}),
+        (lambda s: s.remove(GUILD_A, "gone", MOD), {"attempt": Attempt.REMOVE}),
+        (
+            lambda s: s.import_facts(GUILD_A, [make_fact("gone", "x")], MOD),
+            {"attempt": Attempt.IMPORT},
+        ),
+        (
+            lambda s: s.edit(GUILD_A, make_fact("own", "x"), MOD, expected_revision=7),
+            {"expected": 7, "actual": 1},
+        ),
+    ],
+)
+async def test_refusals_carry_data_not_sentences(
+    packed: FactStore, call: Any, data: dict[str, Any]
+) -> None:
+    """The store says what was refused, as data; the Discord layer words it."""
+    await packed.add(GUILD_A, make_fact("own"), MOD)
+    await packed.add(GUILD_A, make_fact("gone"), MOD)
+    await packed.remove(GUILD_A, "gone", MOD)
+    with pytest.raises(FactError) as raised:
+        await call(packed)
+    assert {name: getattr(raised.value, name) for name in data} == data
+    free_text = [
+        arg
+        for arg in raised.value.args
+        if isinstance(arg, str) and not isinstance(arg, StrEnum) and arg != raised.value.fact_id
+    ]
+    assert free_text == []  # no sentence: the Discord layer words it
 
 
 # --- import -----------------------------------------------------------------------------

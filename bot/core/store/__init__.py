@@ -50,6 +50,7 @@ import logging
 
 from bot.core.store.errors import (
     AlreadyRemoved,
+    Attempt,
     CorruptFact,
     DatabaseUnusable,
     DuplicateFactId,
@@ -62,6 +63,7 @@ from bot.core.store.errors import (
     StorageFull,
     StorageUnwritable,
     StoreError,
+    Taken,
     UnknownFact,
     Unusable,
 )
@@ -98,6 +100,7 @@ __all__ = [
     "PARSE_CACHE_SIZE",
     "AlreadyRemoved",
     "AnswerCounts",
+    "Attempt",
     "AuditAction",
     "AuditEntry",
     "CorruptFact",
@@ -123,6 +126,7 @@ __all__ = [
     "StoreError",
     "StoredFact",
     "SuggestionPick",
+    "Taken",
     "Unanswered",
     "UnknownFact",
     "Unusable",

@@ -23,6 +23,7 @@ from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
 from bot.core.store.errors import (
     AlreadyRemoved,
+    Attempt,
     DuplicateFactId,
     NotRemoved,
     ProposalNotOpen,
@@ -31,6 +32,7 @@ from bot.core.store.errors import (
     StorageFailing,
     StorageFull,
     StorageUnwritable,
+    Taken,
     UnknownFact,
 )
 from bot.core.store.ids import (
@@ -553,12 +555,9 @@ class FactStore:
     ) -> _Row:
         """Insert ``fact`` as a new guild fact (``pair`` must be empty) and log it."""
         if pair.pack is not None:
-            raise DuplicateFactId(
-                fact.id, f"fact id {fact.id!r} belongs to the pack; edit it to override it here"
-            )
+            raise DuplicateFactId(fact.id, Taken.PACK)
         if pair.own is not None:
-            state = " (removed; restore it instead)" if pair.own.removed else ""
-            raise DuplicateFactId(fact.id, f"fact id {fact.id!r} already exists here{state}")
+            raise DuplicateFactId(fact.id, Taken.REMOVED_HERE if pair.own.removed else Taken.HERE)
         body = fact.model_dump_json()
         row = _Row(guild_id, fact.id, fact.topic.value, "guild", body, 1, 0, _now(), actor_id)
         await self._run(_UPSERT, row)
@@ -650,7 +649,7 @@ class FactStore:
                 raise UnknownFact(fact_id)
             _check_revision(shown, fact_id, expected_revision)
             if shown.removed:
-                raise AlreadyRemoved(fact_id, f"fact {fact_id!r} is already removed here")
+                raise AlreadyRemoved(fact_id, Attempt.REMOVE)
             row = _removed_row(guild_id, pair, actor_id)
             await self._run(_UPSERT, row)
             await self._audit(row, AuditAction.REMOVE, pair.body, None)
@@ -722,9 +721,7 @@ class FactStore:
             seen: set[str] = set()
             for fact_id in (*(fact.id for fact in facts), *hide):
                 if fact_id in seen:
-                    raise DuplicateFactId(
-                        fact_id, f"fact id {fact_id!r} appears twice in the import"
-                    )
+                    raise DuplicateFactId(fact_id, Taken.TWICE_IN_IMPORT)
                 seen.add(fact_id)
             for fact in facts:
                 outcome[await self._import_one(guild_id, fact, actor_id)].append(fact.id)
@@ -769,9 +766,7 @@ class FactStore:
             await self._insert_new(guild_id, pair, fact, actor_id, AuditAction.IMPORT)
             return "added"
         if shown.removed:
-            raise AlreadyRemoved(
-                fact.id, f"fact {fact.id!r} is removed here; restore it before importing it"
-            )
+            raise AlreadyRemoved(fact.id, Attempt.IMPORT)
         body = fact.model_dump_json()
         if body == pair.body:
             return "unchanged"

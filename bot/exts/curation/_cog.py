@@ -20,6 +20,7 @@ from bot.core.curation.packfile import check_upload_size
 from bot.core.models import Topic
 from bot.core.pack import PackError
 from bot.core.store import FactError, StoredFact
+from bot.errors import fact_problem
 from bot.exts.curation import _events, _gaps, _proposals, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
 from bot.interactions import Interaction, SeasonOption, guild_id_of
@@ -327,5 +328,4 @@ def _unknown(fact_id: str) -> str:
 
 
 def _sentence(error: FactError) -> str:
-    text = str(error)
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return fact_problem(error)

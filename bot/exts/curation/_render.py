@@ -32,6 +32,7 @@ from bot.core.store import (
     StoredFact,
 )
 from bot.embeds import add_field, embed, set_footer
+from bot.errors import fact_problem
 
 PAGE_SIZE = 10
 GAPS_PAGE_SIZE = 5  # each has two buttons: a row of "Add a fact" and one of "Dismiss"
@@ -95,7 +96,7 @@ def form_problems(error: DraftError | DuplicateQuestions | FactError) -> list[st
         return list(error.problems)
     if isinstance(error, DuplicateQuestions):
         return [str(duplicate) for duplicate in error.duplicates]
-    return [str(error)]
+    return [fact_problem(error)]
 
 
 def saved(
