@@ -361,7 +361,7 @@ class GapService:
     async def stats(self, guild_id: int) -> FactStats:
         """This server's answers per fact, declines and picks of the last
         :data:`~bot.core.stats.STATS_DAYS` days, and the facts no fan got then."""
-        return await fact_stats(self.store, self.answers, guild_id, now=self.clock())
+        return await fact_stats(self.store, guild_id, now=self.clock())
 
     async def recording(self, guild_id: int) -> bool:
         """Whether this server records unanswered questions."""

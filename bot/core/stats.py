@@ -2,7 +2,7 @@
 the per-day counts :class:`bot.core.gaps.GapService` keeps (answers per fact, suggestion
 picks, declines; never who asked), and which facts no fan got in that time.
 
-Facts are named by their safe label (:attr:`bot.core.policy.ShownFact.label`, as a "did
+Facts are named by their safe label (:func:`bot.core.policy.suggestion_label`, as a "did
 you mean" button names them: a spoiler fact only by what it spoils).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.core.answers import AnswerService
+from bot.core.policy import suggestion_label
 from bot.core.store import FactStore
 
 STATS_DAYS = 30
@@ -48,7 +48,6 @@ class FactStats:
 
 async def fact_stats(
     store: FactStore,
-    answers: AnswerService,
     guild_id: int,
     *,
     now: dt.datetime,
@@ -57,8 +56,7 @@ async def fact_stats(
     """``guild_id``'s :class:`FactStats` of the ``days`` days up to ``now`` (UTC days)."""
     since = now.astimezone(dt.UTC).date() - dt.timedelta(days=days - 1)
     counts = await store.answer_counts(guild_id, since=since)
-    facts = {stored.fact_id: stored.fact for stored in await store.effective_facts(guild_id)}
-    labels = {fact_id: answers.show(fact, spoilers=False).label for fact_id, fact in facts.items()}
+    labels = {s.fact_id: suggestion_label(s.fact) for s in await store.effective_facts(guild_id)}
     answered = tuple(
         FactStat(count.fact_id, labels[count.fact_id], count.answers, count.picks)
         for count in counts.facts
