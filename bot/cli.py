@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnusable as error:
         return _fail(database_problem(error))
     except SchemaTooNew as error:
-        return _fail(f"DATABASE_PATH {error}")
+        return _fail(schema_problem(error))
     except StoreError as error:
         return _fail(f"Database error: {error}")
     except (BackupError, MetricsError) as error:
@@ -62,6 +62,13 @@ class PathProblem(Exception):
 
 
 _WRITABLE = "point it at a writable location such as data/fanbot.db"
+_UNUSABLE = {
+    Unusable.CANNOT_OPEN: "cannot be opened or created",
+    Unusable.READ_ONLY: "is read-only",
+    Unusable.NOT_A_DATABASE: "is not an SQLite database",
+    Unusable.CORRUPT: "is corrupt",
+    Unusable.FOREIGN: "holds another program's data",
+}
 _UNTOUCHED = "it was left untouched: point DATABASE_PATH at another file or restore a backup"
 
 
@@ -75,9 +82,17 @@ def database_problem(error: DatabaseUnusable) -> str:
         case Unusable.NO_FOLDER:
             return f"{where}: its folder {error.path.parent} cannot be created{detail}; {_WRITABLE}"
         case Unusable.CANNOT_OPEN | Unusable.READ_ONLY:
-            return f"{where} {error.problem.value}{detail}; {_WRITABLE}"
+            return f"{where} {_UNUSABLE[error.problem]}{detail}; {_WRITABLE}"
         case _:  # not a database, corrupt, another program's
-            return f"{where} {error.problem.value}{detail}; {_UNTOUCHED}"
+            return f"{where} {_UNUSABLE[error.problem]}{detail}; {_UNTOUCHED}"
+
+
+def schema_problem(error: SchemaTooNew) -> str:
+    """One line for the host: the database is newer than this bot, and what to do."""
+    return (
+        f"DATABASE_PATH {error.where}: schema version {error.found} is newer than this bot "
+        f"knows (up to {error.known}); upgrade the bot or restore a backup made by this version"
+    )
 
 
 def pack_file(path: Path, setting: str | None = "FACT_PACK") -> Path:

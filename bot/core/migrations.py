@@ -57,6 +57,16 @@ and source note as typed (validated like a fact's), who proposed it (``proposer_
 to tell them the outcome; nothing else about them), ``status`` (open, approved, rejected),
 the moderator's ``reason`` for a rejection, when filed and decided (UTC, ISO 8601), and
 whether the proposer was ``told`` the outcome. ``id`` is short enough for a custom id.
+
+Version 6
+---------
+``answer_counts``: how many answers each fact gave in a server on each day (``day``: the UTC
+date, ``YYYY-MM-DD``), and how many of them were a fan's pick among "did you mean"
+suggestions (``picks``); ``decline_counts``: how many questions a server's fans asked that
+the bot declined, per day (``/fact stats``). Counts only: never who asked, nor what. Kept,
+and purged (``answer_counts_by_day``, ``decline_counts_by_day``), with the retention of
+``unanswered``; a server that turns recording off is not counted and forgets its counts.
+``proposals.decided_by``: the moderator who approved or rejected a proposal (NULL before).
 """
 
 from __future__ import annotations
@@ -199,6 +209,28 @@ _V5_PROPOSALS_BY_GUILD = (
     "CREATE INDEX proposals_by_guild ON proposals (guild_id, status, proposer_id, id)"
 )
 
+_V6_ANSWER_COUNTS = """
+CREATE TABLE answer_counts (
+    guild_id INTEGER NOT NULL CHECK (guild_id > 0),
+    fact_id  TEXT    NOT NULL,
+    day      TEXT    NOT NULL,
+    answers  INTEGER NOT NULL CHECK (answers >= 0),
+    picks    INTEGER NOT NULL DEFAULT 0 CHECK (picks >= 0),
+    PRIMARY KEY (guild_id, fact_id, day)
+)
+"""
+_V6_ANSWER_COUNTS_DAY = "CREATE INDEX answer_counts_by_day ON answer_counts (day)"
+_V6_DECLINE_COUNTS = """
+CREATE TABLE decline_counts (
+    guild_id INTEGER NOT NULL CHECK (guild_id > 0),
+    day      TEXT    NOT NULL,
+    declines INTEGER NOT NULL CHECK (declines >= 1),
+    PRIMARY KEY (guild_id, day)
+)
+"""
+_V6_DECLINE_COUNTS_DAY = "CREATE INDEX decline_counts_by_day ON decline_counts (day)"
+_V6_PROPOSALS_DECIDED_BY = "ALTER TABLE proposals ADD COLUMN decided_by INTEGER"
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -222,6 +254,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         5,
         "proposals: facts members proposed with /suggest",
         sql_step(_V5_PROPOSALS, _V5_PROPOSALS_BY_GUILD),
+    ),
+    Migration(
+        6,
+        "answer_counts and decline_counts (/fact stats); who decided a proposal",
+        sql_step(
+            _V6_ANSWER_COUNTS,
+            _V6_ANSWER_COUNTS_DAY,
+            _V6_DECLINE_COUNTS,
+            _V6_DECLINE_COUNTS_DAY,
+            _V6_PROPOSALS_DECIDED_BY,
+        ),
     ),
 )
 

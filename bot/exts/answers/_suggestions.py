@@ -4,7 +4,7 @@ When the declined question was recorded (:meth:`bot.core.gaps.GapService.note_su
 the custom id also carries its row's id (base 36), so that a click is counted as "fans who
 asked this picked that fact" (never who clicked); the question itself never goes in the
 custom id (100 characters at most). Buttons without it (sent before, or when nothing was
-recorded) answer the same and count nothing.
+recorded) answer the same and count only the answer (``/fact stats``).
 """
 
 from __future__ import annotations
@@ -65,8 +65,9 @@ class SuggestionButton(
             await reply(interaction, content=shown.message())
         else:
             await reply(interaction, content=shown.message(), view=view)
-        if self.gap_id is not None:  # after the answer, never who clicked
-            bot.gaps.note_pick_later(interaction.guild_id, self.gap_id, self.fact_id)
+        # After the answer: counted for /fact stats, and under the question if recorded;
+        # never who clicked.
+        bot.gaps.note_pick_later(interaction.guild_id, self.gap_id, self.fact_id)
 
 
 def answer_view(

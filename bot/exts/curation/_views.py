@@ -22,7 +22,7 @@ from bot.core.store import (
     StorageUnwritable,
     UnknownFact,
 )
-from bot.errors import report_storage_trouble
+from bot.errors import fact_problem, report_storage_trouble
 from bot.exts.curation import _render
 from bot.interactions import Interaction, b36
 from bot.responses import reply
@@ -85,7 +85,7 @@ class ConfirmRemove(
             await interaction.response.edit_message(content=text, view=None)
             return
         except FactError as error:
-            await interaction.response.edit_message(content=str(error), view=None)
+            await interaction.response.edit_message(content=fact_problem(error), view=None)
             return
         except StorageUnwritable as error:
             await report_storage_trouble(interaction, error)
