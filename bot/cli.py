@@ -336,7 +336,8 @@ def answer_json(answer: Answer) -> dict[str, object]:
 def _first_error(error: ValidationError) -> str:
     detail = error.errors(include_url=False)[0]
     name = ".".join(str(part) for part in detail["loc"]).upper()
-    return f"{name}: {detail['msg'].removeprefix('Value error, ')}"
+    message = detail["msg"].removeprefix("Value error, ")
+    return f"{name}: {message}" if name else message  # a rule across settings names them
 
 
 def _fail(message: str) -> int:

@@ -484,3 +484,67 @@ def test_a_relative_database_path_in_a_folder_the_user_may_not_write(tmp_path: P
         "(the Docker image's default is /data/fanbot.db, on its volume)"
     )
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        (
+            {"SHARD_IDS": "0"},
+            "SHARD_IDS needs SHARD_COUNT: set SHARD_COUNT to the total number of shards over "
+            "all processes (e.g. SHARD_COUNT=2 with SHARD_IDS=0 here and 1 elsewhere)",
+        ),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT: must be 1 or more, not 0"),
+        (
+            {"SHARD_COUNT": "two"},
+            "SHARD_COUNT: must be a whole number of shards (1 or more), not 'two'",
+        ),
+        (
+            {"SHARD_COUNT": "2", "SHARD_IDS": "1-2"},
+            "SHARD_IDS has 2, not below SHARD_COUNT 2: shard ids run from 0 to 1",
+        ),
+        (
+            {"SHARD_COUNT": "4", "SHARD_IDS": "3-1"},
+            "SHARD_IDS: '3-1' is not a shard id or range: ids are 0 or more, ranges go up (0-3)",
+        ),
+        (
+            {"SHARD_COUNT": "4", "SHARD_IDS": "0;1"},
+            "SHARD_IDS: '0;1' is not a shard id or range: write ids and ranges such as 0,1 or 0-3",
+        ),
+    ],
+)
+def test_shard_settings_are_checked_at_start(
+    env: dict[str, str],
+    line: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name in ("SHARD_COUNT", "SHARD_IDS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DISCORD_TOKEN", "fake-token")
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err == f"Invalid settings (environment or .env): {line}\n"
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "expected"),
+    [
+        ("2", "0", (2, (0,))),
+        ("2", "1", (2, (1,))),
+        ("4", "0-3", (4, (0, 1, 2, 3))),
+        ("4", "0,1", (4, (0, 1))),
+        ("8", " 6, 0-1 ,1", (8, (0, 1, 6))),
+        ("3", "", (3, None)),  # this process runs all three
+        ("", "", (None, None)),  # Discord's recommended count
+    ],
+)
+def test_shard_settings(count: str, ids: str, expected: tuple[object, object]) -> None:
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, shard_count=count, shard_ids=ids)  # type: ignore[call-arg]
+    assert (settings.shard_count, settings.shard_ids) == expected
+
