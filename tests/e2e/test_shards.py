@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import logging
-from collections.abc import AsyncIterator
+import random
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from bot.client import FanBot
+from bot.core.store import FactStore
 from bot.settings import Settings
-from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, guild_spec
+from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, guild_spec, moderator
 from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
+from tests.fakediscord.processes import BotProcess, bot_process, run_cli
 
 SHARD_OF = {OTHER_GUILD: 0, GUILD: 1}  # (guild_id >> 22) % 2
 
@@ -57,3 +66,144 @@ async def test_without_shard_settings_one_process_runs_discords_recommended_coun
     ]
     ready = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Ready as ")]
     assert ready == ["Ready as FakeBot in 2 guilds (shards 0, 1 of 2)"]
+
+
+# --- two bot processes on one database ------------------------------------------------
+
+SHARD0_GUILD, SHARD1_GUILD = OTHER_GUILD, GUILD
+SHARD_ENV = {"SHARD_COUNT": "2", "COMMAND_COOLDOWN_SECONDS": "0"}
+ADDED = re.compile(r"^Added fact `([a-z0-9-]+)` \(revision 1\) in this server\.")
+
+
+@dataclass(frozen=True)
+class Database:
+    """The database the processes share: what they are told (``env``) and a store on it
+    for the test's own checks."""
+
+    env: dict[str, str]
+    open: Callable[[], Awaitable[FactStore]]
+
+
+@pytest.fixture(params=["sqlite"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    """One database for every process of a test: the SQLite file (a PostgreSQL
+    ``DATABASE_URL`` is another parameter)."""
+    assert request.param == "sqlite"
+    path = tmp_path / "data" / "fanbot.db"
+    return Database({"DATABASE_PATH": str(path)}, lambda: FactStore.open(path))
+
+
+def shard_process(
+    fake: FakeDiscord, database: Database, tmp_path: Path, shard: int
+) -> contextlib.AbstractAsyncContextManager[BotProcess]:
+    env = database.env | SHARD_ENV | {"SHARD_IDS": str(shard)}
+    return bot_process(fake, cwd=tmp_path, env=env)
+
+
+@contextlib.asynccontextmanager
+async def two_shards(
+    fake: FakeDiscord, database: Database, tmp_path: Path
+) -> AsyncIterator[list[BotProcess]]:
+    """Two ``python -m bot run`` processes: shard 0 and shard 1 of 2, started together."""
+    async with contextlib.AsyncExitStack() as stack:
+        started = await asyncio.gather(
+            *(
+                stack.enter_async_context(shard_process(fake, database, tmp_path, shard))
+                for shard in (0, 1)
+            )
+        )
+        yield list(started)
+
+
+async def answer_of(sent: SentInteraction) -> dict[str, Any]:
+    """The bot's message (type 4, or the follow-up after a deferral), pinging no one."""
+    body = await sent.response()
+    if body["type"] == 5:
+        body = {"type": 4, "data": (await sent.followup()).json}
+    data: dict[str, Any] = body["data"]
+    assert data["allowed_mentions"] == {"parse": []}, data
+    return data
+
+
+async def ask(fake: FakeDiscord, guild: int, question: str) -> str:
+    sent = await fake.slash("ask", {"question": question}, guild_id=guild, member=fan())
+    return str((await answer_of(sent))["content"])
+
+
+async def open_add_form(fake: FakeDiscord, guild: int) -> dict[str, Any]:
+    options = {"topic": "general"}
+    sent = await fake.slash("fact add", options, guild_id=guild, member=moderator())
+    body = await sent.response()
+    assert body["type"] == 9, body  # the form
+    form: dict[str, Any] = body["data"]
+    return form
+
+
+async def submit_add(
+    fake: FakeDiscord, guild: int, form: dict[str, Any], question: str, answer: str
+) -> SentInteraction:
+    fields = {"question": question, "answer": answer}
+    return await fake.submit_modal(form, fields, guild_id=guild, member=moderator())
+
+
+async def add_fact(fake: FakeDiscord, guild: int, question: str, answer: str) -> str:
+    """``/fact add`` by a moderator; the new fact's id, from the bot's confirmation."""
+    form = await open_add_form(fake, guild)
+    confirmed = await answer_of(await submit_add(fake, guild, form, question, answer))
+    match = ADDED.match(str(confirmed["content"]))
+    assert match, confirmed
+    return match.group(1)
+
+
+def words(seed: int, count: int) -> list[str]:
+    """``count`` made-up words no fact shares (no two facts' questions overlap)."""
+    rng = random.Random(seed)
+    made: set[str] = set()
+    while len(made) < count:
+        made.add("".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(4)))
+    return sorted(made)
+
+
+async def test_each_server_is_answered_by_the_process_of_its_shard(
+    fake: FakeDiscord, database: Database, tmp_path: Path
+) -> None:
+    async with two_shards(fake, database, tmp_path) as (first, second):
+        for process, shard, guild in ((first, 0, SHARD0_GUILD), (second, 1, SHARD1_GUILD)):
+            await process.wait_for_line(lambda line: "Shard " in line, 5)
+            assert f"Shard {shard} of 2 connected: 1 guild" in process.stderr
+            assert f"(shard {shard} of 2)" in process.stderr  # the READY line
+            sent = await fake.slash("about", guild_id=guild, member=fan())
+            [embed] = (await answer_of(sent))["embeds"]
+            assert embed["footer"]["text"] == (
+                f"Shard {shard} answered this server (2 shards, ids 0-1)"
+            )
+        identified = sorted(p["shard"] for p in fake.identify_payloads)
+        assert identified == [[0, 2], [1, 2]]
+
+        # a moderator adds a fact in the server of shard 0: answered there at once
+        question, answer = "Who is the zobrakil of the embassy?", "The zobrakil is Stuart Hayford."
+        fact_id = await add_fact(fake, SHARD0_GUILD, question, answer)
+        assert answer in await ask(fake, SHARD0_GUILD, "who is the zobrakil")
+        assert answer not in await ask(fake, SHARD1_GUILD, "who is the zobrakil")  # its own
+
+        # a third process reads the same database
+        code, out, err = await run_cli(
+            "ask",
+            "--json",
+            "--guild",
+            str(SHARD0_GUILD),
+            "who is the zobrakil",
+            cwd=tmp_path,
+            env=database.env,
+        )
+        assert code == 0, err
+        assert json.loads(out)["fact_id"] == fact_id
+
+        # only the process of a server's shard answers it: with shard 1's process gone,
+        # shard 0's does not answer shard 1's server, and still answers its own
+        second.process.kill()
+        await second.process.wait()
+        lost = await fake.slash("about", guild_id=SHARD1_GUILD, member=fan())
+        assert answer in await ask(fake, SHARD0_GUILD, "who is the zobrakil")
+        await asyncio.sleep(1.0)
+        assert not any(r.path.startswith(f"/interactions/{lost.id}/") for r in fake.requests)
