@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import random
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,13 @@ import pytest
 import pytest_asyncio
 
 from bot.client import FanBot
+from bot.core.curation import export_pack
+from bot.core.models import Fact
+from bot.core.pack import load_pack
 from bot.core.store import FactStore
 from bot.settings import Settings
+from tests.conftest import REPO
+from tests.core.factories import make_fact
 from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, guild_spec, moderator
 from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
 from tests.fakediscord.processes import BotProcess, bot_process, run_cli
@@ -207,3 +214,112 @@ async def test_each_server_is_answered_by_the_process_of_its_shard(
         assert answer in await ask(fake, SHARD0_GUILD, "who is the zobrakil")
         await asyncio.sleep(1.0)
         assert not any(r.path.startswith(f"/interactions/{lost.id}/") for r in fake.requests)
+
+
+def pack_file_text(facts: Sequence[Fact]) -> str:
+    """A pack-format file, as ``/fact export`` makes it."""
+    pack = load_pack(REPO / "facts" / "the-diplomat.toml")
+    return export_pack(
+        show=pack.show,
+        pack_sources=pack.sources,
+        facts=facts,
+        server="Diplomat Fans",
+        when=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="needs cross-process invalidation (feat/postgres)")
+async def test_a_change_from_a_third_process_is_answered_by_the_owning_shard_within_1_s(
+    fake: FakeDiscord, database: Database, tmp_path: Path
+) -> None:
+    question = "who is the vorlapin of the embassy"
+    before, after = "The vorlapin is Eidra Park.", "The vorlapin is Billy Appiah."
+    fact = make_fact("vorlapin", topic="general", questions=(question,), answer=before)
+    async with two_shards(fake, database, tmp_path):
+        file = tmp_path / "facts.toml"
+        file.write_text(pack_file_text([fact]), encoding="utf-8")
+        guild = str(SHARD1_GUILD)
+        code, out, err = await run_cli(
+            "facts", "import", "--guild", guild, str(file), cwd=tmp_path, env=database.env
+        )
+        assert code == 0 and "1 added" in out, err
+        assert before in await ask(fake, SHARD1_GUILD, question)  # shard 1's process knows it
+
+        changed = fact.model_copy(update={"answer": after})
+        file.write_text(pack_file_text([changed]), encoding="utf-8")
+        code, out, err = await run_cli(
+            "facts", "import", "--guild", guild, str(file), cwd=tmp_path, env=database.env
+        )
+        assert code == 0 and "1 changed" in out, err
+        committed = time.monotonic()  # the CLI exits after its transaction committed
+        while after not in await ask(fake, SHARD1_GUILD, question):
+            assert time.monotonic() - committed < 1.0, "the old answer after 1 s"
+            await asyncio.sleep(0.05)
+
+
+async def test_kill_9_in_the_middle_of_100_adds_loses_no_acknowledged_add(
+    fake: FakeDiscord, database: Database, tmp_path: Path
+) -> None:
+    made_up = words(seed=8, count=100)
+    question = "What does {} mean on the show?".format
+    answer = "{} is a word the embassy staff made up.".format
+    acknowledged: dict[str, tuple[int, str]] = {}  # fact id: (server, word)
+
+    async def add(number: int, guild: int) -> None:
+        word = made_up[number]
+        fact_id = await add_fact(fake, guild, question(word), answer(word.capitalize()))
+        acknowledged[fact_id] = (guild, word)
+
+    async with contextlib.AsyncExitStack() as stack:
+        _, second = await asyncio.gather(
+            *(
+                stack.enter_async_context(shard_process(fake, database, tmp_path, shard))
+                for shard in (0, 1)
+            )
+        )
+        for number in range(40):  # both servers, in turn
+            await add(number, (SHARD0_GUILD, SHARD1_GUILD)[number % 2])
+
+        # ten adds in flight in shard 1's server when its process is killed
+        forms = [await open_add_form(fake, SHARD1_GUILD) for _ in range(10)]
+        in_flight = [
+            await submit_add(fake, SHARD1_GUILD, form, question(word), answer(word.capitalize()))
+            for form, word in zip(forms, made_up[40:50], strict=True)
+        ]
+        second.process.kill()  # SIGKILL: no clean stop
+        await second.process.wait()
+        for sent, word in zip(in_flight, made_up[40:50], strict=True):
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.2):
+                    confirmed = await answer_of(sent)
+                match = ADDED.match(str(confirmed["content"]))
+                assert match, confirmed
+                acknowledged[match.group(1)] = (SHARD1_GUILD, word)
+
+        for number in range(50, 70):  # shard 0's process goes on meanwhile
+            await add(number, SHARD0_GUILD)
+
+        # shard 1's process again, on the same database
+        await stack.enter_async_context(shard_process(fake, database, tmp_path, 1))
+        for number in range(70, 100):
+            await add(number, (SHARD0_GUILD, SHARD1_GUILD)[number % 2])
+        last = made_up[99]  # added in shard 1's server, by its new process
+        assert answer(last.capitalize()) in await ask(fake, SHARD1_GUILD, question(last))
+
+    assert len(acknowledged) >= 90  # all but (some of) the ten in flight
+    pack_ids = {f.id for f in load_pack(REPO / "facts" / "the-diplomat.toml").facts}
+    store = await database.open()
+    try:
+        for guild in (SHARD0_GUILD, SHARD1_GUILD):
+            stored = {s.fact_id: s for s in await store.effective_facts(guild)}
+            mine = {i: word for i, (g, word) in acknowledged.items() if g == guild}
+            for fact_id, word in mine.items():
+                assert fact_id in stored, f"acknowledged add {fact_id} lost"
+                assert stored[fact_id].fact.answer == answer(word.capitalize())
+                history = await store.history(guild, fact_id)
+                assert [e.action for e in history] == ["add"]  # audited once
+            # besides them, at most the adds in flight when the process was killed
+            extra = set(stored) - set(mine) - pack_ids
+            assert len(extra) <= (10 if guild == SHARD1_GUILD else 0), extra
+    finally:
+        await store.close()
