@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import logs, metrics
+from bot import metrics
 from bot.core.answers import AnswerService
 from bot.core.curation import CurationService
 from bot.core.curation.proposals import ProposalService
@@ -19,6 +19,7 @@ from bot.core.pack import Pack, load_pack
 from bot.core.store import FactStore, StoreError
 from bot.errors import CommandErrorHandler
 from bot.health import HeartbeatWriter, heartbeat_path
+from bot.interactions import tag_logs
 from bot.invite import SCOPES, invite_url, permission_names
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -312,12 +313,7 @@ class FanTree(app_commands.CommandTree["FanBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction[FanBot]) -> bool:
         """Tag what handling this interaction logs with its server, command and shard."""
-        command = interaction.command
-        name = command.qualified_name if command is not None else None
-        if name is None and isinstance(interaction.data, dict):
-            name = str(interaction.data.get("name") or "") or None
-        shard, _ = interaction.client.shard_for(interaction.guild_id)
-        logs.interaction_context(guild=interaction.guild_id, command=name, shard=shard)
+        tag_logs(interaction)
         if interaction.client.metrics is not None:
             metrics.begin(interaction.extras)
         return True

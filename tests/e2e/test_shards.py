@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import io
 import json
 import logging
 import random
@@ -23,6 +24,7 @@ from bot.core.curation import export_pack
 from bot.core.models import Fact
 from bot.core.pack import load_pack
 from bot.core.store import FactStore
+from bot.logs import ContextFilter, JsonFormatter
 from bot.settings import Settings
 from tests.conftest import REPO
 from tests.core.factories import make_fact
@@ -75,10 +77,50 @@ async def test_without_shard_settings_one_process_runs_discords_recommended_coun
     assert ready == ["Ready as FakeBot in 2 guilds (shards 0, 1 of 2)"]
 
 
+async def test_buttons_and_forms_log_the_shard_that_received_them(
+    two_shards_recommended: FakeDiscord, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = two_shards_recommended
+    caplog.set_level(logging.INFO, logger="bot")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(ContextFilter())
+    logging.getLogger().addHandler(handler)
+    try:
+        async with run_bot(FanBot(settings), fake):
+            # a button, in shard 1's server
+            sent = await fake.slash(
+                "fact remove", {"id": "s2-trailer"}, guild_id=GUILD, member=moderator()
+            )
+            prompt = (await sent.response())["data"]
+            [remove] = [
+                button
+                for row in prompt["components"]
+                for button in row["components"]
+                if button["label"] == "Remove"
+            ]
+            assert sent.message is not None
+            click = await fake.click(
+                sent.message, remove["custom_id"], guild_id=GUILD, member=moderator()
+            )
+            await click.response()
+            # a form, in shard 0's server
+            form = await open_add_form(fake, OTHER_GUILD)
+            await answer_of(await submit_add(fake, OTHER_GUILD, form, "Who is Zobrak?", "A."))
+    finally:
+        logging.getLogger().removeHandler(handler)
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    [removed] = [r for r in records if r["message"].endswith("removed 's2-trailer'")]
+    assert (removed["guild"], removed["shard"]) == (GUILD, 1)
+    [added] = [r for r in records if " added fact " in r["message"]]
+    assert (added["guild"], added["shard"]) == (OTHER_GUILD, 0)
+
+
 # --- two bot processes on one database ------------------------------------------------
 
 SHARD0_GUILD, SHARD1_GUILD = OTHER_GUILD, GUILD
-SHARD_ENV = {"SHARD_COUNT": "2", "COMMAND_COOLDOWN_SECONDS": "0"}
+SHARD_ENV = {"SHARD_COUNT": "2", "COMMAND_COOLDOWN_SECONDS": "0", "LOG_FORMAT": "json"}
 ADDED = re.compile(r"^Added fact `([a-z0-9-]+)` \(revision 1\) in this server\.")
 
 
@@ -176,8 +218,10 @@ async def test_each_server_is_answered_by_the_process_of_its_shard(
 ) -> None:
     async with two_shards(fake, database, tmp_path) as (first, second):
         for process, shard, guild in ((first, 0, SHARD0_GUILD), (second, 1, SHARD1_GUILD)):
-            await process.wait_for_line(lambda line: "Shard " in line, 5)
-            assert f"Shard {shard} of 2 connected: 1 guild" in process.stderr
+            line = await process.wait_for_line(lambda line: "of 2 connected" in line, 5)
+            connected = json.loads(line)
+            assert connected["message"] == f"Shard {shard} of 2 connected: 1 guild"
+            assert connected["shard"] == shard
             assert f"(shard {shard} of 2)" in process.stderr  # the READY line
             sent = await fake.slash("about", guild_id=guild, member=fan())
             [embed] = (await answer_of(sent))["embeds"]
@@ -190,6 +234,8 @@ async def test_each_server_is_answered_by_the_process_of_its_shard(
         # a moderator adds a fact in the server of shard 0: answered there at once
         question, answer = "Who is the zobrakil of the embassy?", "The zobrakil is Stuart Hayford."
         fact_id = await add_fact(fake, SHARD0_GUILD, question, answer)
+        logged = json.loads(await first.wait_for_line(lambda line: "added fact" in line, 5))
+        assert (logged["guild"], logged["shard"]) == (SHARD0_GUILD, 0)  # the form's log
         assert answer in await ask(fake, SHARD0_GUILD, "who is the zobrakil")
         assert answer not in await ask(fake, SHARD1_GUILD, "who is the zobrakil")  # its own
 
