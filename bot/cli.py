@@ -245,13 +245,16 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.store.backup import restore
-    from bot.health import STALE_AFTER_SECONDS, heartbeat_path, read_heartbeat
+    from bot.health import STALE_AFTER_SECONDS, heartbeat_paths, read_heartbeat
 
     target = settings.database_path
-    try:
-        age = time.time() - read_heartbeat(heartbeat_path(target)).written_at
-    except (OSError, ValueError, TypeError):
-        age = None
+    ages = []
+    for path in heartbeat_paths(target):  # of every process on it (shards: one each)
+        try:
+            ages.append(time.time() - read_heartbeat(path).written_at)
+        except (OSError, ValueError, TypeError):
+            continue
+    age = min(ages, default=None)
     if age is not None and age < STALE_AFTER_SECONDS:
         raise PathProblem(
             f"DATABASE_PATH {target} belongs to a running bot (heartbeat {age:.0f} s ago); "
@@ -289,7 +292,7 @@ def _invite(args: argparse.Namespace, settings: Settings) -> int:
 def _health(args: argparse.Namespace, settings: Settings) -> int:
     from bot.health import check, heartbeat_path
 
-    healthy, line = check(heartbeat_path(settings.database_path))
+    healthy, line = check(heartbeat_path(settings.database_path, settings.shard_ids))
     print(line, file=sys.stdout if healthy else sys.stderr)
     return 0 if healthy else 1
 

@@ -106,7 +106,7 @@ class FanBot(commands.AutoShardedBot):
         self.heartbeat: HeartbeatWriter | None = None
         if serving:
             self.heartbeat = HeartbeatWriter(
-                heartbeat_path(settings.database_path),
+                heartbeat_path(settings.database_path, settings.shard_ids),
                 connected=self.is_connected,
                 latency=lambda: self.latency,
                 guilds=lambda: len(self.guilds),

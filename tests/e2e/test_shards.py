@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import re
+import signal
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -369,3 +370,36 @@ async def test_kill_9_in_the_middle_of_100_adds_loses_no_acknowledged_add(
             assert len(extra) <= (10 if guild == SHARD1_GUILD else 0), extra
     finally:
         await store.close()
+
+
+async def test_restore_refuses_a_database_that_any_shard_process_uses(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """``db restore`` replaces the SQLite file: not while a process of any shard has it."""
+    db, backup = tmp_path / "fanbot.db", tmp_path / "backup.db"
+    env = {"DATABASE_PATH": str(db)} | SHARD_ENV
+    async with bot_process(fake, cwd=tmp_path, env=env | {"SHARD_IDS": "1"}):
+        code, _, err = await run_cli("db", "backup", str(backup), cwd=tmp_path, env=env)
+        assert code == 0, err
+        code, _, err = await run_cli("db", "restore", str(backup), cwd=tmp_path, env=env)
+    assert code == 2 and "belongs to a running bot" in err, err
+
+
+async def test_each_shard_process_reports_its_own_health(
+    fake: FakeDiscord, database: Database, tmp_path: Path
+) -> None:
+    async def health(shard: int) -> tuple[int, str]:
+        env = database.env | SHARD_ENV | {"SHARD_IDS": str(shard)}
+        code, out, err = await run_cli("health", cwd=tmp_path, env=env)
+        return code, out + err
+
+    async with two_shards(fake, database, tmp_path) as (_, second):
+        code, line = await health(0)
+        assert code == 0 and line.startswith("healthy: connected") and ", 1 server, " in line
+        code, line = await health(1)
+        assert code == 0 and line.startswith("healthy: connected") and ", 1 server, " in line
+        assert (await second.signal(signal.SIGTERM))[0] == 0
+        code, line = await health(1)
+        assert code == 1 and "the bot is not running" in line, line
+        code, line = await health(0)  # the other process still answers
+        assert code == 0 and line.startswith("healthy: connected"), line
