@@ -311,7 +311,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     path: Path = args.file
     name = str(path)  # problems name the file as given
     try:
-        data = _import_file(path)
+        data = _import_file(path, name)
         pack = load_pack(pack_file(settings.fact_pack))
         database = existing_database(settings.database_path)
         report = asyncio.run(_apply_import(database, pack, args.guild, data, name))
@@ -336,9 +336,14 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _import_file(path: Path) -> bytes:
-    """The bytes of an import file, or :class:`PathProblem` saying why not."""
+def _import_file(path: Path, name: str) -> bytes:
+    """The bytes of an import file, or :class:`PathProblem` saying why not (a
+    :class:`PackError` for one over the size ``/fact import`` takes, before reading it)."""
+    from bot.core.curation.packfile import check_upload_size
+
     try:
+        if path.is_file():
+            check_upload_size(name, path.stat().st_size)
         return path.read_bytes()
     except FileNotFoundError:
         raise PathProblem(f"{path} does not exist; give the path of a .toml pack file") from None

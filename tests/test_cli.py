@@ -624,6 +624,7 @@ def test_facts_import_applies_a_file_to_one_server_audited_as_cli(tmp_path: Path
             "broken",
             "Could not import {file}, nothing was changed:\n{file}: fact 'Bad One!': field 'id'",
         ),
+        ("large", "Could not import {file}, nothing was changed:\n{file}: is larger than 512 KiB"),
         ("missing", "{file} does not exist; give the path of a .toml pack file"),
         ("directory", "{file} is a directory, not a fact pack file"),
         ("removed", "Could not import {file} into server {guild}, nothing was changed: "),
@@ -641,6 +642,8 @@ def test_facts_import_refuses_a_bad_file_changing_nothing(
             'id = "bad-one"', 'id = "Bad One!"'
         )
         file.write_text(bad)
+    elif case == "large":  # as /fact import: refused by its size, before reading it
+        file.write_text(import_text([make_fact("good-one")]) + "#" * 600_000)
     elif case == "directory":
         file.mkdir()
     elif case == "removed":  # the server removed it: an import does not bring it back
