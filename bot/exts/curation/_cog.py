@@ -23,7 +23,7 @@ from bot.core.store import FactError, StoredFact
 from bot.errors import fact_problem
 from bot.exts.curation import _events, _gaps, _proposals, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
-from bot.interactions import Interaction, SeasonOption, guild_id_of
+from bot.interactions import Interaction, SeasonOption, guild_id_of, tag_logs
 from bot.responses import in_time, in_time_or_none, reply
 
 if TYPE_CHECKING:
@@ -52,6 +52,8 @@ class CurationCog(
     async def on_interaction(self, interaction: Interaction) -> None:
         """Fact, proposal and reason forms are saved from their custom id: one opened
         before a restart too."""
+        if interaction.type is discord.InteractionType.modal_submit:
+            tag_logs(interaction)  # what saving it logs names the server and the shard
         await on_form_submit(interaction)
         await _proposals.on_proposal_submit(interaction)
 

@@ -27,7 +27,7 @@ from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
 from bot.exts.curation._modals import FactForm, NewFact, refuse
 from bot.exts.curation._views import allowed
-from bot.interactions import Interaction, b36
+from bot.interactions import Interaction, LogTagged, b36
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ GONE = "That question is no longer listed (dismissed, or a fact answers it now).
 
 
 class GapButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:gap:(?P<action>add|rm):(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<gap>[0-9a-z]+)",
 ):
@@ -87,6 +88,7 @@ class GapButton(
 
 
 class PickButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:gap:pick:(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<pick>[0-9a-z]+)",
 ):
@@ -147,6 +149,7 @@ class PickButton(
 
 
 class GapsPage(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:gaps:(?P<owner>[0-9a-z]+):(?P<page>\d+)",
 ):

@@ -31,7 +31,7 @@ from bot.errors import report_storage_trouble
 from bot.exts.curation._modals import FAILED, ApproveProposal, FactForm, _values
 from bot.exts.curation._render import quoted
 from bot.exts.curation._views import allowed
-from bot.interactions import Interaction, b36
+from bot.interactions import Interaction, LogTagged, b36
 from bot.responses import NO_MENTIONS, reply
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ class RejectForm(discord.ui.Modal):
 
 
 class ReviewButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:review:(?P<action>ok|no|go):(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<id>[0-9a-z]+)",
 ):
@@ -146,6 +147,7 @@ class ReviewButton(
 
 
 class WithdrawButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:withdraw:(?P<id>[0-9a-z]+)",
 ):

@@ -15,6 +15,7 @@ from bot.core.curation import (
     Draft,
     DraftError,
     DuplicateQuestions,
+    actor_name,
     describe_change,
     fact_label,
 )
@@ -333,8 +334,15 @@ def fact_details(service: AnswerService, stored: StoredFact) -> discord.Embed:
     add_field(details, "Status", status)
     if stored.updated_by is not None and stored.updated_at is not None:
         when = discord.utils.format_dt(stored.updated_at, "f")
-        add_field(details, "Last change", f"<@{stored.updated_by}>, {when}")
+        add_field(details, "Last change", f"{actor(stored.updated_by)}, {when}")
     return details
+
+
+def actor(actor_id: int) -> str:
+    """Who made a change: a mention of the moderator (shown as a name, pinging no one, as
+    every message uses no allowed mentions), or `cli` for a change made on the host."""
+    name = actor_name(actor_id)
+    return code(name) if name is not None else f"<@{actor_id}>"
 
 
 def fact_history(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
@@ -347,9 +355,8 @@ def fact_history(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
         return history
     lines = []
     for entry in entries[-HISTORY_MAX:]:
-        line = (
-            f"{discord.utils.format_dt(entry.at, 'f')} <@{entry.actor_id}> {_ACTIONS[entry.action]}"
-        )
+        when = discord.utils.format_dt(entry.at, "f")
+        line = f"{when} {actor(entry.actor_id)} {_ACTIONS[entry.action]}"
         change = describe_change(entry.before_fact, entry.after_fact)
         lines.append(f"{line}: {change}" if change else line)
     if len(entries) > HISTORY_MAX:
