@@ -41,7 +41,7 @@ import numpy.typing as npt
 
 from bot.constants import QUESTION_MAX_CHARS, QUESTIONS_PER_FACT_MAX
 from bot.core.answers import Answer, AnswerService, Decline
-from bot.core.curation import Draft
+from bot.core.curation import CurationService, Draft, QuestionsAdded
 from bot.core.semantic import Embedder, default_embedder
 from bot.core.stats import FactStats, fact_stats
 from bot.core.store import FactStore, SuggestionPick, Unanswered
@@ -128,6 +128,16 @@ class Pick:
     label: str
     picks: int
     last_picked: dt.datetime
+
+
+@dataclass(frozen=True)
+class GroupAnswered:
+    """A listed group answered with an existing fact (:meth:`GapService.answer_group`):
+    what was added to the fact, and how many of the group's questions left the list."""
+
+    group: GapGroup
+    result: QuestionsAdded
+    forgotten: int
 
 
 def is_gap(answer: Answer) -> bool:
@@ -335,6 +345,44 @@ class GapService:
         if group is None:
             return 0
         return await self.store.forget_unanswered(guild_id, [m.id for m in group.members])
+
+    async def candidate(self, guild_id: int, group: GapGroup) -> str | None:
+        """The id of the fact that most likely answers ``group``'s leading question here:
+        the one the bot answers it with, unsure, or else its first "did you mean"; None
+        when the bot has no idea."""
+        answer = await self.answers.answer(guild_id, group.question, spoilers=True)
+        if answer.fact is not None:
+            return answer.fact.id
+        return answer.suggestions[0].fact_id if answer.suggestions else None
+
+    async def answer_group(
+        self,
+        guild_id: int,
+        gap_id: int,
+        fact_id: str,
+        *,
+        curation: CurationService,
+        actor_id: int,
+        guild_name: str | None = None,
+    ) -> GroupAnswered | None:
+        """Answer the listed group holding ``gap_id`` with this server's fact ``fact_id``:
+        its questions become questions of that fact, in one audited change
+        (:meth:`CurationService.add_questions`: those it already has, cannot take, or has no
+        room for are left out, with why). Once the fact has any of them, the group is
+        answered and leaves the list (all of its questions); when none could be added,
+        nothing changes. None if the group is no longer listed. Raises as
+        :meth:`~CurationService.add_questions` does (an unknown fact: nothing changes)."""
+        group = await self.group(guild_id, gap_id)
+        if group is None:
+            return None
+        result = await curation.add_questions(
+            guild_id, fact_id, group.questions, actor_id=actor_id, guild_name=guild_name
+        )
+        forgotten = 0
+        if result.added or result.already:
+            members = [member.id for member in group.members]
+            forgotten = await self.store.forget_unanswered(guild_id, members)
+        return GroupAnswered(group, result, forgotten)
 
     async def group_picks(self, guild_id: int, groups: Iterable[GapGroup]) -> dict[int, list[Pick]]:
         """For each of ``groups`` (by its id), the facts fans who asked any of its questions

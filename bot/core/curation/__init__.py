@@ -19,7 +19,13 @@ from bot.core.curation.drafts import (
 )
 from bot.core.curation.duplicates import Duplicate, find_duplicates
 from bot.core.curation.packfile import ImportPlan, export_pack, read_import
-from bot.core.curation.service import CurationService, DuplicateQuestions
+from bot.core.curation.service import (
+    CurationService,
+    DuplicateQuestions,
+    NotAdded,
+    QuestionsAdded,
+    WhyNotAdded,
+)
 
 __all__ = [
     "CLI_ACTOR_ID",
@@ -29,6 +35,9 @@ __all__ = [
     "Duplicate",
     "DuplicateQuestions",
     "ImportPlan",
+    "NotAdded",
+    "QuestionsAdded",
+    "WhyNotAdded",
     "actor_name",
     "describe_change",
     "edited_fact",

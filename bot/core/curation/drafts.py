@@ -117,7 +117,7 @@ def parse_questions(text: str) -> tuple[list[str], list[str]]:
     lines = [line for line in lines if line.strip()]
     for n, line in enumerate(lines, start=1):
         where = f"Question {n}" if len(lines) > 1 else "The question"
-        line_problems = _question_problems(line, where)
+        line_problems = question_problems(line, where)
         if line_problems:
             problems += line_problems
         elif line.casefold() not in seen:
@@ -166,7 +166,9 @@ def _build(draft: Draft, base: Mapping[str, Any]) -> Fact:
         raise DraftError(_field_problems(error)) from None
 
 
-def _question_problems(line: str, where: str) -> list[str]:
+def question_problems(line: str, where: str = "The question") -> list[str]:
+    """Why ``line`` cannot be a fact's question (too long, a mention, a masked link...),
+    one sentence each about ``where``; empty when it can."""
     limit = constants.QUESTION_MAX_CHARS
     if len(line) > limit:
         return [f"{where} is {len(line)} characters long; the limit is {limit}."]

@@ -11,7 +11,10 @@ store's :class:`~bot.core.store.FactError` subclasses; the Discord layer words t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
+from bot import constants
 from bot.core.answers import AnswerService
 from bot.core.curation.drafts import (
     Draft,
@@ -19,13 +22,16 @@ from bot.core.curation.drafts import (
     fact_stem,
     moderator_source,
     new_fact,
+    question_problems,
     with_id,
 )
 from bot.core.curation.duplicates import Duplicate, find_duplicates
 from bot.core.curation.packfile import read_import
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
+from bot.core.policy import suggestion_label
 from bot.core.store import FactStore, ImportReport, StaleRevision, StoredFact, UnknownFact
+from bot.core.text import fold
 
 
 class DuplicateQuestions(Exception):
@@ -34,6 +40,41 @@ class DuplicateQuestions(Exception):
     def __init__(self, duplicates: Iterable[Duplicate]) -> None:
         self.duplicates = tuple(duplicates)
         super().__init__("; ".join(d.question for d in self.duplicates))
+
+
+class WhyNotAdded(StrEnum):
+    """Why :meth:`CurationService.add_questions` left a question out."""
+
+    INVALID = "invalid"  # not a question a fact may have: ``problems`` say why
+    ANSWERED_ELSEWHERE = "answered-elsewhere"  # another fact answers it: ``other``
+    FACT_FULL = "fact-full"  # the fact has as many questions as a fact may have
+
+
+@dataclass(frozen=True)
+class NotAdded:
+    """A question :meth:`CurationService.add_questions` did not add, and why."""
+
+    question: str
+    why: WhyNotAdded
+    problems: tuple[str, ...] = ()
+    other: Fact | None = None
+
+
+@dataclass(frozen=True)
+class QuestionsAdded:
+    """What :meth:`CurationService.add_questions` did to ``stored`` (the fact after the
+    change, or as it was when nothing was added): the questions ``added``, those it
+    ``already`` had, and those ``not_added``, in the order given."""
+
+    stored: StoredFact
+    added: tuple[str, ...]
+    already: tuple[str, ...]
+    not_added: tuple[NotAdded, ...]
+
+    @property
+    def label(self) -> str:
+        """The fact's name as any fan may see it (a spoiler fact only by what it spoils)."""
+        return suggestion_label(self.stored.fact)
 
 
 class CurationService:
@@ -144,6 +185,82 @@ class CurationService:
             actor_id=actor_id,
             guild_name=guild_name,
         )
+
+    async def add_questions(
+        self,
+        guild_id: int,
+        fact_id: str,
+        questions: Iterable[str],
+        *,
+        actor_id: int,
+        guild_name: str | None = None,
+        expected_revision: int | None = None,
+    ) -> QuestionsAdded:
+        """Add each of ``questions`` (fans', say) that ``fact_id`` does not already have as
+        a new phrasing of it here, in one audited change (:meth:`edit`, at
+        ``expected_revision`` or else the revision read now; a pack fact becomes this
+        server's correction).
+
+        A question the fact already has (the same folded text) is ``already``; one a fact
+        may not have (too long, a mention...), one another fact answers, and those past the
+        fact's limit of :data:`~bot.constants.QUESTIONS_PER_FACT_MAX` questions (the
+        first given are added first) are ``not_added``, with why. When nothing is left to
+        add, nothing changes. Raises :class:`UnknownFact` for a fact this server does not
+        see (none, or removed here), :class:`StaleRevision`, and as :meth:`edit` does for
+        a change made meanwhile."""
+        shown = await self.store.get(guild_id, fact_id)
+        if shown is None:
+            raise UnknownFact(fact_id)
+        if expected_revision is not None and shown.revision != expected_revision:
+            raise StaleRevision(fact_id, expected_revision, shown.revision)
+        fact = shown.fact
+        had = {fold(question) for question in fact.questions}
+        seen: set[str] = set()
+        already: list[str] = []
+        not_added: list[NotAdded] = []
+        candidates: list[str] = []
+        given: dict[str, int] = {}  # each question's place, to report in the order given
+        for question in questions:
+            one_line = " ".join(question.split())
+            key = fold(one_line) or one_line.casefold()
+            if not one_line or key in seen:
+                continue
+            seen.add(key)
+            given[one_line] = len(given)
+            if key in had:
+                already.append(one_line)
+            elif problems := question_problems(one_line):
+                not_added.append(NotAdded(one_line, WhyNotAdded.INVALID, tuple(problems)))
+            else:
+                candidates.append(one_line)
+        widened = fact.model_copy(update={"questions": (*fact.questions, *candidates)})
+        index = await self.answers.index_for(guild_id)
+        elsewhere = {
+            d.question: d.other for d in find_duplicates(index, widened, known=fact.questions)
+        }
+        room = constants.QUESTIONS_PER_FACT_MAX - len(fact.questions)
+        added: list[str] = []
+        for question in candidates:
+            if question in elsewhere:
+                other = elsewhere[question]
+                not_added.append(NotAdded(question, WhyNotAdded.ANSWERED_ELSEWHERE, other=other))
+            elif len(added) >= room:
+                not_added.append(NotAdded(question, WhyNotAdded.FACT_FULL))
+            else:
+                added.append(question)
+        stored = shown
+        if added:
+            draft = Draft("\n".join([*fact.questions, *added]), fact.answer)
+            stored = await self.edit(
+                guild_id,
+                fact_id,
+                draft,
+                expected_revision=shown.revision,
+                actor_id=actor_id,
+                guild_name=guild_name,
+            )
+        not_added.sort(key=lambda n: given[n.question])
+        return QuestionsAdded(stored, tuple(added), tuple(already), tuple(not_added))
 
     async def remove(
         self, guild_id: int, fact_id: str, *, expected_revision: int | None, actor_id: int
