@@ -23,7 +23,7 @@ from bot.constants import (
 )
 from bot.core.answers import Answer, Suggestion
 from bot.core.catalog import Catalog, ShownCatalog
-from bot.core.curation import Draft, fact_choices
+from bot.core.curation import Draft, NotAdded, QuestionsAdded, WhyNotAdded, fact_choices
 from bot.core.models import Fact, Topic
 from bot.core.pack import PackError, Problem
 from bot.core.policy import ShownFact, show, suggestion_label
@@ -234,3 +234,27 @@ def test_fact_stats(ids: list[str], label: str, count: int, recording: bool) -> 
     rows = tuple(FactStat(fact_id, label, count, count) for fact_id in ids)
     stats = FactStats(30, recording, rows, rows, rows, count)
     check_embed(curation.fact_stats(stats), spoilers_on=False)
+
+
+@PROPERTY
+@given(
+    fact=facts(),
+    other=facts(),
+    questions=st.lists(text(QUESTION_MAX_CHARS + 200, one_line=True), max_size=60),
+    problems=st.lists(text(400, one_line=True), max_size=5),
+    forgotten=st.integers(0, 60),
+)
+def test_a_gap_answered_with_a_fact(
+    fact: Fact, other: Fact, questions: list[str], problems: list[str], forgotten: int
+) -> None:
+    whys = list(WhyNotAdded)
+    not_added = tuple(
+        NotAdded(q, whys[n % len(whys)], tuple(problems), other) for n, q in enumerate(questions)
+    )
+    third = len(questions) // 3
+    result = QuestionsAdded(
+        stored(fact), tuple(questions[:third]), tuple(questions[third:]), not_added
+    )
+    content = curation.gap_answered(result, forgotten=forgotten)
+    check_message(content=content)
+    assert SECRET not in content  # facts are named by id and safe label ("q" is not typed)

@@ -204,3 +204,127 @@ async def test_the_gaps_buttons_work_after_a_restart(fake: FakeDiscord, settings
         assert [g.question for g in await after.store.unanswered(GUILD, since=START_OF_TIME)] == [
             "how tall is keri russell"
         ]
+
+
+KATE = "What about Kate?"  # declined, with "did you mean" buttons
+KATE_FACT = "keri-russell-on-kate"
+
+
+async def kate_gap_listed(fake: FakeDiscord, bot: FanBot) -> tuple[SentInteraction, str, str]:
+    """A fan's declined question, listed: the /fact gaps message, the custom id of its
+    **Answer with a fact** button, and the bot's first "did you mean" for it."""
+    sent = await fake.slash("ask", {"question": KATE}, guild_id=GUILD, member=fan())
+    reply = await sent.response()
+    assert reply["data"]["content"].startswith("I don't have an answer")
+    first_guess = reply["data"]["components"][0]["components"][0]["custom_id"].split(":")[3]
+    await recorded(bot, GUILD, 1)
+    listed, data = await gaps(fake)
+    assert listed.message is not None and f"`{KATE}`" in data["embeds"][0]["description"]
+    return listed, buttons(data)["Answer with a fact: 1"]["custom_id"], first_guess
+
+
+async def test_answer_with_an_existing_fact_makes_it_answer_the_question(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    listed, answer, first_guess = await kate_gap_listed(fake, bot)
+    assert listed.message is not None
+    opened = await (
+        await fake.click(listed.message, answer, guild_id=GUILD, member=moderator())
+    ).response()
+    assert opened["type"] == 9, opened
+    assert inputs(opened["data"])["fact_id"]["value"] == first_guess  # the bot's best guess
+    submitted = await fake.submit_modal(
+        opened["data"], {"fact_id": f" {KATE_FACT} "}, guild_id=GUILD, member=moderator()
+    )
+    data = await said(submitted)
+    assert data["content"].startswith(f"Added 1 question to `{KATE_FACT}`"), data["content"]
+    assert "left the list" in data["content"]
+    assert KATE not in data["embeds"][0]["description"]  # the list, without it
+    kate = await bot.store.get(GUILD, KATE_FACT)
+    assert kate is not None and kate.fact.questions[-1] == KATE
+    assert (await ask(fake, KATE)).startswith(kate.fact.answer[:60])  # answered with it now
+    [entry] = await bot.store.history(GUILD, KATE_FACT)
+    assert entry.actor_id == int(moderator()["user"]["id"])
+    _, after = await gaps(fake)
+    assert KATE not in after["embeds"][0]["description"]
+
+
+async def test_only_the_moderator_who_listed_gaps_may_answer_one(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    listed, answer, _ = await kate_gap_listed(fake, bot)
+    assert listed.message is not None
+    for stranger in (fan(), moderator(602, "othermod")):
+        refused = await fake.click(listed.message, answer, guild_id=GUILD, member=stranger)
+        assert (await said(refused))["content"].startswith("Only the moderator who ran this")
+    opened = await (
+        await fake.click(listed.message, answer, guild_id=GUILD, member=moderator())
+    ).response()
+    for stranger in (fan(), moderator(602, "othermod")):
+        refused = await fake.submit_modal(
+            opened["data"], {"fact_id": KATE_FACT}, guild_id=GUILD, member=stranger
+        )
+        assert (await said(refused))["content"].startswith("Only the moderator who ran this")
+    assert await bot.store.history(GUILD, KATE_FACT) == []
+    assert (await ask(fake, KATE)).startswith("I don't have an answer")
+
+
+async def test_an_unknown_fact_id_is_refused_and_nothing_changes(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    listed, answer, _ = await kate_gap_listed(fake, bot)
+    assert listed.message is not None
+    opened = await (
+        await fake.click(listed.message, answer, guild_id=GUILD, member=moderator())
+    ).response()
+    typed = "@everyone no-such-fact"
+    refused = await said(
+        await fake.submit_modal(
+            opened["data"], {"fact_id": typed}, guild_id=GUILD, member=moderator()
+        )
+    )
+    assert refused["content"].startswith(f"There is no fact `{typed}` in this server")
+    assert "nothing was changed" in refused["content"]
+    assert len(await bot.store.unanswered(GUILD, since=START_OF_TIME)) == 1
+    _, still = await gaps(fake)
+    assert f"`{KATE}`" in still["embeds"][0]["description"]
+
+
+async def test_the_answer_form_works_after_a_restart(fake: FakeDiscord, settings: Settings) -> None:
+    async with run_bot(FanBot(settings), fake) as before:
+        listed, answer, _ = await kate_gap_listed(fake, before)
+        assert listed.message is not None
+        opened = await (
+            await fake.click(listed.message, answer, guild_id=GUILD, member=moderator())
+        ).response()
+    async with run_bot(FanBot(settings), fake) as after:
+        submitted = await fake.submit_modal(
+            opened["data"], {"fact_id": KATE_FACT}, guild_id=GUILD, member=moderator()
+        )
+        assert (await said(submitted))["content"].startswith("Added 1 question")
+        assert not (await ask(fake, KATE)).startswith("I don't have an answer")
+        assert await after.store.unanswered(GUILD, since=START_OF_TIME) == []
+
+
+async def test_a_spoiler_fact_can_answer_a_gap_and_is_named_without_spoiling(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    await ask(fake, MUSIC)
+    await recorded(bot, GUILD, 1)
+    listed, data = await gaps(fake)
+    assert listed.message is not None
+    answer = buttons(data)["Answer with a fact: 1"]["custom_id"]
+    opened = await (
+        await fake.click(listed.message, answer, guild_id=GUILD, member=moderator())
+    ).response()
+    submitted = await fake.submit_modal(
+        opened["data"], {"fact_id": "s1-finale"}, guild_id=GUILD, member=moderator()
+    )
+    content = (await said(submitted))["content"]
+    finale = await bot.store.get(GUILD, "s1-finale")
+    assert finale is not None and finale.fact.spoiler and finale.fact.questions[-1] == MUSIC
+    assert "The Season 1 finale (spoilers)" in content
+    assert finale.fact.answer[:40] not in content
+    assert not any(q in content for q in finale.fact.questions[:-1])  # nothing of it shows
+    withheld = await ask(fake, MUSIC)  # without spoilers: told what it would spoil
+    assert "Season 1 finale" in withheld and finale.fact.answer[:40] not in withheld

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.exts.curation._cog import CurationCog
 from bot.exts.curation._events import MoveEvent
-from bot.exts.curation._gaps import GapButton, GapsPage, PickButton
+from bot.exts.curation._gaps import AnswerButton, GapButton, GapsPage, PickButton
 from bot.exts.curation._modals import RetryButton
 from bot.exts.curation._proposals import ReviewButton, SuggestCog, WithdrawButton
 from bot.exts.curation._views import CancelRemove, ConfirmRemove, PageButton
@@ -27,6 +27,7 @@ async def setup(bot: FanBot) -> None:
         RetryButton,
         MoveEvent,
         GapButton,
+        AnswerButton,
         GapsPage,
         PickButton,
         ReviewButton,

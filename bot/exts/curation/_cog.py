@@ -50,12 +50,13 @@ class CurationCog(
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: Interaction) -> None:
-        """Fact, proposal and reason forms are saved from their custom id: one opened
-        before a restart too."""
+        """Fact, proposal, reason and fact-id forms are saved from their custom id: one
+        opened before a restart too."""
         if interaction.type is discord.InteractionType.modal_submit:
             tag_logs(interaction)  # what saving it logs names the server and the shard
         await on_form_submit(interaction)
         await _proposals.on_proposal_submit(interaction)
+        await _gaps.on_answer_submit(interaction)
 
     # --- writing ---
 

@@ -1,19 +1,23 @@
 """``/fact gaps``: the questions fans asked that the bot could not answer well, those that
 mean the same thing grouped, with **Add a fact** (the fact form, filled in with the group's
-questions) and **Dismiss** (the whole group) for each, and pages;
+questions), **Answer with a fact** (a form asking for an existing fact's id: the group's
+questions become its questions) and **Dismiss** (the whole group) for each, and pages;
 for a question fans picked a "did you mean" fact for, **Add as a question of** that fact.
 
 The buttons are dynamic items: the custom id carries the moderator who ran the command, the
 page and the question's id, so they keep working after a restart; a click is honoured only
-from that moderator, while still a moderator. The form they open is the ``/fact add`` form
-(its custom id carries its purpose), so it is restart-safe too. What is a gap, how long it is
-kept and when it leaves the list is decided in :mod:`bot.core.gaps`.
+from that moderator, while still a moderator. The forms they open carry what they are for in
+their custom id (the ``/fact add`` form its purpose; the fact-id form the moderator, page and
+question) and are handled from it alone, so they are restart-safe too. What is a gap, how
+long it is kept, which questions a fact takes and when they leave the list is decided in
+:mod:`bot.core.gaps` and :mod:`bot.core.curation`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,13 +26,20 @@ from bot import constants
 from bot.core.curation import Draft, DraftError, DuplicateQuestions
 from bot.core.gaps import LISTED_DAYS
 from bot.core.models import Topic
-from bot.core.store import FactError, StorageUnwritable
+from bot.core.store import FactError, StorageUnwritable, UnknownFact
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
-from bot.exts.curation._modals import FactForm, NewFact, refuse
+from bot.exts.curation._modals import (
+    FAILED,
+    FORM_TIMEOUT,
+    FactForm,
+    NewFact,
+    form_values,
+    refuse,
+)
 from bot.exts.curation._views import allowed
 from bot.interactions import Interaction, LogTagged, b36
-from bot.responses import reply
+from bot.responses import in_time, reply
 
 if TYPE_CHECKING:
     from bot.client import FanBot
@@ -85,6 +96,138 @@ class GapButton(
         log.info("guild %s: %s dismissed a question", interaction.guild_id, interaction.user.id)
         embed, view = await gap_listing(bot, interaction.guild_id, interaction.user.id, self.page)
         await interaction.response.edit_message(embed=embed, view=view)
+
+
+class AnswerButton(
+    LogTagged,
+    discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
+    template=r"fanbot:gap:fact:(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<gap>[0-9a-z]+)",
+):
+    """**Answer with a fact** for one listed group: a form asking for the id of an existing
+    fact, filled in with the bot's best guess (:meth:`GapService.candidate`)."""
+
+    def __init__(self, owner: str, page: int, gap_id: int, *, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"fanbot:gap:fact:{owner}:{page}:{b36(gap_id)}",
+            )
+        )
+        self.owner, self.page, self.gap_id = owner, page, gap_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> AnswerButton:
+        label = getattr(item, "label", None) or "Answer with a fact"
+        return cls(match["owner"], int(match["page"]), int(match["gap"], 36), label=label)
+
+    async def callback(self, interaction: Interaction) -> None:
+        if not await allowed(interaction, self.owner) or interaction.guild_id is None:
+            return
+        bot: FanBot = interaction.client
+        group = await bot.gaps.group(interaction.guild_id, self.gap_id)
+        if group is None:
+            await reply(interaction, content=GONE, ephemeral=True)
+            return
+        guess = await bot.gaps.candidate(interaction.guild_id, group)
+        await interaction.response.send_modal(
+            AnswerForm(self.owner, self.page, self.gap_id, fact_id=guess)
+        )
+
+
+ANSWER_FORM_PREFIX = "fanbot:gap-fact-form:"
+_ANSWER_FORM = re.compile(
+    re.escape(ANSWER_FORM_PREFIX) + r"(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<gap>[0-9a-z]+)"
+)
+FACT_ID_TYPED_MAX = 100
+"""The fact-id box takes a little more than an id can be, to quote a wrong one back."""
+
+
+class AnswerForm(discord.ui.Modal):
+    """One box, the fact's id (custom id ``fact_id``). Only the form's layout: its
+    submission is handled by :func:`on_answer_submit`, from its custom id alone."""
+
+    def __init__(self, owner: str, page: int, gap_id: int, *, fact_id: str | None) -> None:
+        super().__init__(
+            title="Answer with an existing fact",
+            timeout=FORM_TIMEOUT,
+            custom_id=f"{ANSWER_FORM_PREFIX}{owner}:{page}:{b36(gap_id)}",
+        )
+        self.add_item(
+            discord.ui.TextInput(
+                label="The fact's id (see /fact list)",
+                custom_id="fact_id",
+                placeholder="e.g. s2-premiere",
+                default=fact_id,
+                min_length=1,
+                max_length=FACT_ID_TYPED_MAX,
+            )
+        )
+
+
+async def on_answer_submit(interaction: Interaction) -> None:
+    """Answer a group with the fact whose id was typed into an :class:`AnswerForm`, whenever
+    it was opened; ignore other interactions."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return
+    data: Mapping[str, Any] = interaction.data or {}
+    match = _ANSWER_FORM.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return
+    typed = form_values(data.get("components", [])).get("fact_id", "")
+    try:
+        if not await allowed(interaction, match["owner"]) or interaction.guild_id is None:
+            return
+        await in_time(
+            interaction,
+            _answer(
+                interaction, interaction.guild_id, int(match["page"]), int(match["gap"], 36), typed
+            ),
+            ephemeral=True,
+        )
+    except Exception as error:
+        if await report_storage_trouble(interaction, error):
+            return
+        log.exception("The answer-with-a-fact form failed (guild %s)", interaction.guild_id)
+        await reply(interaction, content=FAILED, ephemeral=True)
+
+
+async def _answer(
+    interaction: Interaction, guild_id: int, page: int, gap_id: int, typed: str
+) -> None:
+    bot: FanBot = interaction.client
+    try:
+        done = await bot.gaps.answer_group(
+            guild_id,
+            gap_id,
+            typed.strip().lower(),
+            curation=bot.curation,
+            actor_id=interaction.user.id,
+            guild_name=interaction.guild.name if interaction.guild else None,
+        )
+    except UnknownFact:
+        await reply(interaction, content=_render.no_such_fact_for_gap(typed), ephemeral=True)
+        return
+    except (DraftError, DuplicateQuestions, FactError) as error:  # a change made meanwhile
+        text = "Nothing was changed: " + " ".join(_render.form_problems(error))
+        await reply(interaction, content=text[: constants.MESSAGE_CONTENT_LIMIT], ephemeral=True)
+        return
+    if done is None:
+        await reply(interaction, content=GONE, ephemeral=True)
+        return
+    result = done.result
+    log.info(
+        "guild %s: %s answered a question with %r (%d added)",
+        guild_id,
+        interaction.user.id,
+        result.stored.fact_id,
+        len(result.added),
+    )
+    embed, view = await gap_listing(bot, guild_id, interaction.user.id, page)
+    content = _render.gap_answered(result, forgotten=done.forgotten)
+    await reply(interaction, content=content, embed=embed, view=view, ephemeral=True)
 
 
 class PickButton(
@@ -197,8 +340,12 @@ async def gap_listing(
     for n, gap in enumerate(chunk, start=1):
         view.add_item(GapButton("add", owner, page, gap.id, label=f"Add a fact: {n}"))
     for n, gap in enumerate(chunk, start=1):
+        answer = AnswerButton(owner, page, gap.id, label=f"Answer with a fact: {n}")
+        answer.item.row = 1
+        view.add_item(answer)
+    for n, gap in enumerate(chunk, start=1):
         button = GapButton("rm", owner, page, gap.id, label=f"Dismiss {n}")
-        button.item.row = 1
+        button.item.row = 2
         view.add_item(button)
     for n, gap in enumerate(chunk, start=1):
         for pick in picks.get(gap.id, [])[:1]:  # the most picked
@@ -212,7 +359,7 @@ async def gap_listing(
             owner, min(page + 1, pages - 1), label="Next", disabled=page >= pages - 1
         )
         for page_button in (previous, following):
-            page_button.item.row = 2
+            page_button.item.row = 4
             view.add_item(page_button)
     return embed, view
 

@@ -231,7 +231,7 @@ async def on_form_submit(interaction: Interaction) -> None:
     custom_id = str(data.get("custom_id", ""))
     if not custom_id.startswith(FORM_PREFIX):
         return
-    typed = _values(data.get("components", []))
+    typed = form_values(data.get("components", []))
     draft = Draft(typed.get("question", ""), typed.get("answer", ""))
     try:
         await _submitted(interaction, purpose_of(custom_id.removeprefix(FORM_PREFIX)), draft)
@@ -254,7 +254,7 @@ async def _submitted(interaction: Interaction, purpose: Purpose | None, draft: D
         await in_time(interaction, purpose.save(interaction, draft), ephemeral=True)
 
 
-def _values(components: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+def form_values(components: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """The text inputs of a modal submission by custom id (in action rows or labels)."""
     values: dict[str, str] = {}
     pending = list(components)

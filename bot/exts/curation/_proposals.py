@@ -28,7 +28,7 @@ from bot.core.curation import Draft, DraftError
 from bot.core.curation.proposals import OPEN_PER_MEMBER, ProposalGone, TooManyOpen
 from bot.core.store import Proposal
 from bot.errors import report_storage_trouble
-from bot.exts.curation._modals import FAILED, ApproveProposal, FactForm, _values
+from bot.exts.curation._modals import FAILED, ApproveProposal, FactForm, form_values
 from bot.exts.curation._render import quoted
 from bot.exts.curation._views import allowed
 from bot.interactions import Interaction, LogTagged, b36
@@ -250,7 +250,7 @@ async def on_proposal_submit(interaction: Interaction) -> None:
     custom_id = str(data.get("custom_id", ""))
     if custom_id != SUGGEST_FORM and not custom_id.startswith(REJECT_PREFIX):
         return
-    typed = _values(data.get("components", []))
+    typed = form_values(data.get("components", []))
     try:
         if interaction.guild_id is None:
             await reply(interaction, content="Proposals are made in a server.", ephemeral=True)

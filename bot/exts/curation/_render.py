@@ -8,13 +8,21 @@ from collections.abc import Callable, Mapping, Sequence
 
 import discord
 
-from bot.constants import EMBED_DESCRIPTION_LIMIT, EMBED_FIELD_VALUE_LIMIT, MESSAGE_CONTENT_LIMIT
+from bot.constants import (
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    MESSAGE_CONTENT_LIMIT,
+    QUESTIONS_PER_FACT_MAX,
+)
 from bot.core import tense
 from bot.core.answers import AnswerService
 from bot.core.curation import (
     Draft,
     DraftError,
     DuplicateQuestions,
+    NotAdded,
+    QuestionsAdded,
+    WhyNotAdded,
     actor_name,
     describe_change,
     fact_label,
@@ -36,7 +44,7 @@ from bot.embeds import add_field, embed, set_footer
 from bot.errors import fact_problem
 
 PAGE_SIZE = 10
-GAPS_PAGE_SIZE = 5  # each has two buttons: a row of "Add a fact" and one of "Dismiss"
+GAPS_PAGE_SIZE = 5  # a row each of "Add a fact", "Answer with a fact" and "Dismiss" buttons
 HISTORY_MAX = 20
 PROBLEMS_SHOWN = 12
 TYPED_FILENAME = "your-fact.txt"
@@ -231,6 +239,60 @@ def pick_added(question: str, label: str) -> str:
         f"Added {code(clip(question, 300))} as a question of "
         f"**{discord.utils.escape_markdown(clip(label, 200))}**: fans who ask it get that answer."
     )
+
+
+def no_such_fact_for_gap(typed: str) -> str:
+    """**Answer with a fact** refused: no fact ``typed`` here (quoted as typed)."""
+    shown = code(clip(" ".join(typed.split()), 100)) if typed.strip() else "(nothing)"
+    return (
+        f"There is no fact {shown} in this server (a fact removed here does not count); "
+        "nothing was changed. `/fact list` shows the ids."
+    )
+
+
+def gap_answered(result: QuestionsAdded, *, forgotten: int) -> str:
+    """The reply to **Answer with a fact**: which fact (by id and safe label), how many
+    questions were added, those it had already, and each that could not be, with why. Fans'
+    questions are in code spans; the whole fits one message."""
+    label = discord.utils.escape_markdown(clip(result.label, 100))
+    fact = f"{code(result.stored.fact_id)} (**{label}**)"
+    added = len(result.added)
+    if added:
+        head = (
+            f"Added {added} {_plural(added, 'question')} to {fact} "
+            f"(revision {result.stored.revision}): fans who ask {'it' if added == 1 else 'them'} "
+            "get that answer."
+        )
+    else:
+        head = f"Added no question to {fact}."
+    lines = [head]
+    if result.already:
+        had = _fitting([code(clip(q, 100)) for q in result.already], ", ", 600)
+        lines.append(f"It already had {had}.")
+    if forgotten:
+        lines.append("The entry left the list: it is answered now.")
+    elif not added:
+        lines.append("Nothing was changed, and the entry stays listed.")
+    text = "\n".join(lines)
+    if result.not_added:
+        reasons = [f"\u2022 {_why_not(n)}" for n in result.not_added]
+        room = MESSAGE_CONTENT_LIMIT - len(text) - len("\nNot added:\n")
+        text += "\nNot added:\n" + _fitting(reasons, "\n", room)
+    return clip(text, MESSAGE_CONTENT_LIMIT)
+
+
+def _why_not(not_added: NotAdded) -> str:
+    question = code(clip(not_added.question, 120))
+    match not_added.why:
+        case WhyNotAdded.FACT_FULL:
+            limit = QUESTIONS_PER_FACT_MAX
+            return f"{question}: the fact has {limit} questions, the most a fact may have."
+        case WhyNotAdded.ANSWERED_ELSEWHERE if not_added.other is not None:
+            other = not_added.other
+            label = discord.utils.escape_markdown(clip(suggestion_label(other), 100))
+            return f"{question}: fact {code(other.id)} ({label}) already answers it."
+    problems = " ".join(p.removeprefix("The question ") for p in not_added.problems)
+    return f"{question}: {clip(problems, 300) or 'a fact cannot have this question.'}"
 
 
 STATS_LISTED = 10
