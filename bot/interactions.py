@@ -10,12 +10,25 @@ from discord import app_commands
 
 from bot import logs
 from bot.constants import SEASON_MAX
+from bot.core.models import FACT_ID_PATTERN
 
 if TYPE_CHECKING:
     from bot.client import FanBot
 
 # Items and modals are generic over the client; ``interaction.client`` is the running FanBot.
 Interaction = discord.Interaction[Any]
+
+
+def _unanchored(pattern: str) -> str:
+    if not (pattern.startswith("^") and pattern.endswith("$")):
+        raise ValueError(f"expected a pattern anchored at both ends: {pattern!r}")
+    return pattern[1:-1]
+
+
+FACT_ID = _unanchored(FACT_ID_PATTERN)
+"""A fact id inside a custom-id template, ``(?P<fact_id>{FACT_ID})``: the model's own rule
+(:data:`bot.core.models.FACT_ID_PATTERN`) without its anchors, so that every button and
+form takes exactly the ids a fact may have, and a change to the rule reaches them all."""
 
 SeasonOption = app_commands.Range[int, 1, SEASON_MAX]
 """A slash command's season option: Discord itself refuses numbers outside the range."""

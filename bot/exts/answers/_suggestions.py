@@ -17,7 +17,7 @@ import discord
 from bot.constants import BUTTON_LABEL_LIMIT
 from bot.core.answers import Answer
 from bot.exts.answers._reveal import buttons_view, reveal_buttons, shown_view
-from bot.interactions import LogTagged, b36
+from bot.interactions import FACT_ID, LogTagged, b36
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class SuggestionButton(
     LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
-    template=r"fanbot:suggest:(?P<spoilers>[01]):(?P<fact_id>[a-z0-9-]+)(?::(?P<gap>[0-9a-z]+))?",
+    template=rf"fanbot:suggest:(?P<spoilers>[01]):(?P<fact_id>{FACT_ID})(?::(?P<gap>[0-9a-z]+))?",
 ):
     """A button for one suggested fact; its custom id carries everything it needs."""
 

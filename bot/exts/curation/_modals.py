@@ -31,7 +31,7 @@ from bot.core.store import FactError, StoredFact
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render, _typed
 from bot.exts.curation._views import allowed
-from bot.interactions import Interaction, LogTagged, b36, bot_of, guild_id_of
+from bot.interactions import FACT_ID, Interaction, LogTagged, b36, bot_of, guild_id_of
 from bot.responses import in_time, reply
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ _TITLE_MAX = 45
 _TOPICS = "|".join(re.escape(topic.value) for topic in Topic)
 PURPOSE_PATTERN = (
     rf"a:(?P<topic>{_TOPICS}):(?P<season>\d{{0,2}}):(?P<spoiler>[01])"
-    r"|e:(?P<revision>[0-9a-z]{1,12}):(?P<fact_id>[a-z0-9-]{1,64})"
+    rf"|e:(?P<revision>[0-9a-z]{{1,12}}):(?P<fact_id>{FACT_ID})"
     r"|p:(?P<proposal>[0-9a-z]{1,12})"
 )
 _PURPOSE = re.compile(PURPOSE_PATTERN)

@@ -24,7 +24,7 @@ from bot.core.store import (
 )
 from bot.errors import fact_problem, report_storage_trouble
 from bot.exts.curation import _render
-from bot.interactions import Interaction, LogTagged, b36
+from bot.interactions import FACT_ID, Interaction, LogTagged, b36
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ async def allowed(interaction: Interaction, owner: str) -> bool:
 class ConfirmRemove(
     LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
-    template=r"fanbot:rm:(?P<owner>[0-9a-z]+):(?P<revision>[0-9a-z]+):(?P<fact_id>[a-z0-9-]+)",
+    template=rf"fanbot:rm:(?P<owner>[0-9a-z]+):(?P<revision>[0-9a-z]+):(?P<fact_id>{FACT_ID})",
 ):
     """Remove (or, for a pack fact, hide) a fact in this server, as shown in the prompt."""
 
