@@ -9,6 +9,7 @@ from bot.checks import NOT_A_MODERATOR
 from bot.client import FanBot
 from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, moderator
 from tests.e2e.test_curation import NO_MENTIONS, ask, body_of, buttons, fact, inputs, said
+from tests.e2e.test_talk import CHANNEL, me, mention, reply_to
 from tests.fakediscord import FakeDiscord, SentInteraction
 
 MUSIC = "Who does the music for the show?"
@@ -147,3 +148,21 @@ async def test_a_member_withdraws_their_proposal_from_its_confirmation(
     assert await bot.proposals.open(GUILD) == []
     _, data = await review(fake)
     assert MUSIC not in str(data)
+
+
+async def test_an_outcome_is_never_told_in_a_mention_reply_but_kept_for_the_next_command(
+    fake: FakeDiscord, talk: FanBot
+) -> None:
+    proposal = await talk.proposals.file(GUILD, 501, MUSIC, MUSIC_ANSWER, NOTE)
+    await talk.proposals.reject(GUILD, proposal, "Not confirmed yet.", actor_id=601)
+    before = len(fake.channel_messages(CHANNEL))
+    asked = await mention(fake, f"{me(fake)} who plays the vp")
+    sent = await reply_to(fake, asked)  # public: everyone in the channel sees it
+    assert "Allison Janney" in sent.json["content"]
+    assert "Not confirmed yet." not in str(sent.json) and "proposal" not in str(sent.json)
+    assert len(fake.channel_messages(CHANNEL)) == before + 1  # the reply alone
+
+    first = await fake.slash("ask", {"question": "who plays the vp"}, guild_id=GUILD, member=fan())
+    await body_of(first)
+    told = await first.followup()  # privately, under the next command's reply
+    assert "Not confirmed yet." in told.json["content"] and told.json["flags"] & (1 << 6)
