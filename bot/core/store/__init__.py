@@ -48,6 +48,7 @@ import logging
 from bot.core.store.errors import (
     AlreadyRemoved,
     CorruptFact,
+    DatabaseUnreachable,
     DatabaseUnusable,
     DuplicateFactId,
     FactError,
@@ -63,8 +64,8 @@ from bot.core.store.errors import (
 )
 from bot.core.store.facts import FactStore
 from bot.core.store.ids import FACT_ID_MAX_CHARS, PACK_GUILD_ID, slugify
-from bot.core.store.ids import _checked_guild as _checked_guild
-from bot.core.store.ids import _numbered as _numbered
+from bot.core.store.ids import checked_guild as checked_guild
+from bot.core.store.ids import numbered as numbered
 from bot.core.store.records import (
     AuditAction,
     AuditEntry,
@@ -79,7 +80,7 @@ from bot.core.store.records import (
     SuggestionPick,
     Unanswered,
 )
-from bot.core.store.rows import _EFFECTIVE_SQL as _EFFECTIVE_SQL
+from bot.core.store.rows import EFFECTIVE_SQL as EFFECTIVE_SQL
 from bot.core.store.rows import PARSE_CACHE_SIZE
 from bot.core.store.schema import BUSY_TIMEOUT_MS, apply_migrations
 
@@ -94,6 +95,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "CorruptFact",
+    "DatabaseUnreachable",
     "DatabaseUnusable",
     "DuplicateFactId",
     "FactError",
