@@ -27,12 +27,6 @@ PACK_PATH = REPO / "facts" / "the-diplomat.toml"
 BOTH_ENGINES = ("sqlite", "postgresql")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "sqlite_only: a store test about the SQLite file itself (say why)"
-    )
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "engine" not in metafunc.fixturenames:
         return
