@@ -75,7 +75,7 @@ async def test_no_one_who_asked_is_stored(
     gaps: GapService, service: AnswerService, store: FactStore
 ) -> None:
     await asked(gaps, service, "@everyone <@123> who does the music")
-    columns = await store.engine.columns("unanswered")
+    columns = await store.columns("unanswered")
     rows = await store.table_rows("unanswered")
     assert columns == ["id", "guild_id", "key", "question", "asked", "first_asked", "last_asked"]
     [row] = rows

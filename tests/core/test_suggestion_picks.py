@@ -76,7 +76,7 @@ async def test_picks_keep_no_user_and_go_with_their_question(
 ) -> None:
     gap_id = await suggested(gaps, service)
     await gaps.note_pick(GUILD, gap_id, "premise")
-    columns = set(await store.engine.columns("suggestion_picks"))
+    columns = set(await store.columns("suggestion_picks"))
     assert not {c for c in columns if "user" in c or "actor" in c or "member" in c}
     assert columns == {"id", "guild_id", "key", "question", "fact_id", "picks", "last_picked"}
 

@@ -52,6 +52,10 @@ class Engine(ABC):
     kind: Literal["sqlite", "postgresql"]
     where: str
     """The database for messages and logs (a PostgreSQL URL without its password)."""
+    tables_sql: str
+    """Lists the store's tables by name (not the engine's own bookkeeping)."""
+    columns_sql: str
+    """Lists the columns of the table ``?``, in order."""
 
     @abstractmethod
     def read(self, *, consistent: bool = False) -> AbstractAsyncContextManager[Connection]:
@@ -80,14 +84,6 @@ class Engine(ABC):
     @abstractmethod
     async def schema_version(self) -> int:
         """The schema version the database is at."""
-
-    @abstractmethod
-    async def tables(self) -> list[str]:
-        """The store's tables (not the engine's own bookkeeping), by name."""
-
-    @abstractmethod
-    async def columns(self, table: str) -> list[str]:
-        """``table``'s columns, in order."""
 
     @abstractmethod
     async def integrity_problems(self) -> list[str]:

@@ -361,7 +361,10 @@ class FactStore:
     @asynccontextmanager
     async def _read(self, *, consistent: bool = False) -> AsyncIterator[Connection]:
         """One connection for several reads (``consistent``: one snapshot for all); the
-        current transaction's inside :meth:`_write`."""
+        current transaction's inside :meth:`_write`.
+
+        Inside, query only through :meth:`_fetch` and its siblings: on SQLite the block
+        holds the engine's one lock, so a direct engine call would wait for itself."""
         current = self._connection.get()
         if current is not None:
             yield current
@@ -1208,17 +1211,25 @@ class FactStore:
 
     # --- the whole database (python -m bot db copy / check) ---
 
+    async def tables(self) -> list[str]:
+        """The store's tables, by name."""
+        return [str(row[0]) for row in await self._fetch(self._engine.tables_sql)]
+
+    async def columns(self, table: str) -> list[str]:
+        """``table``'s columns, in order."""
+        return [str(row[0]) for row in await self._fetch(self._engine.columns_sql, (table,))]
+
     async def table_counts(self) -> dict[str, int]:
         """How many rows each of the store's tables holds, by table name."""
         counts = {}
-        for table in await self._engine.tables():
+        for table in await self.tables():
             [(count,)] = await self._fetch(f"SELECT count(*) FROM {table}")
             counts[table] = int(count)
         return counts
 
     async def table_rows(self, table: str) -> list[tuple[Any, ...]]:
-        """Every row of ``table`` (columns in :meth:`Engine.columns` order), sorted."""
-        columns = ", ".join(await self._engine.columns(table))
+        """Every row of ``table`` (columns in :meth:`columns` order), sorted."""
+        columns = ", ".join(await self.columns(table))
         return sorted(tuple(row) for row in await self._fetch(f"SELECT {columns} FROM {table}"))
 
     async def corrupt_facts(self) -> list[GuildFactRef]:
@@ -1244,11 +1255,11 @@ class FactStore:
         Both stores must be at the same schema version (both were migrated on opening).
         Rows that clash with rows here fail the whole copy (nothing is written).
         """
-        tables = ["facts"] if guild_ids is not None else await source.engine.tables()
         copied: dict[str, int] = {}
         async with self._write(everything=True) as _, source._read(consistent=True):
+            tables = ["facts"] if guild_ids is not None else await source.tables()
             for table in tables:
-                names = await source.engine.columns(table)
+                names = await source.columns(table)
                 columns = ", ".join(names)
                 sql = f"SELECT {columns} FROM {table}"
                 params: list[int] = []

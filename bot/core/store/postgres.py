@@ -108,6 +108,14 @@ class PostgresEngine(Engine):
     """A PostgreSQL database, shared by every process given its URL."""
 
     kind: Literal["sqlite", "postgresql"] = "postgresql"
+    tables_sql = (
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        " AND table_type = 'BASE TABLE' AND table_name <> 'schema_version' ORDER BY table_name"
+    )
+    columns_sql = (
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND table_name = ? ORDER BY ordinal_position"
+    )
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         """Wrap an open pool on a migrated database; use :meth:`open`."""
@@ -254,25 +262,6 @@ class PostgresEngine(Engine):
     async def schema_version(self) -> int:
         async with self._pool.acquire() as connection:
             return await _version(connection)
-
-    async def tables(self) -> list[str]:
-        async with self._pool.acquire() as connection:
-            rows = await connection.fetch(
-                "SELECT table_name FROM information_schema.tables"
-                " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-                " AND table_name <> 'schema_version' ORDER BY table_name"
-            )
-        return [str(row[0]) for row in rows]
-
-    async def columns(self, table: str) -> list[str]:
-        async with self._pool.acquire() as connection:
-            rows = await connection.fetch(
-                "SELECT column_name FROM information_schema.columns"
-                " WHERE table_schema = current_schema() AND table_name = $1"
-                " ORDER BY ordinal_position",
-                table,
-            )
-        return [str(row[0]) for row in rows]
 
     async def integrity_problems(self) -> list[str]:
         return []  # PostgreSQL checks its pages itself; the store's rows are checked apart

@@ -99,6 +99,11 @@ class SqliteEngine(Engine):
     """One SQLite file (or an in-memory snapshot of one)."""
 
     kind: Literal["sqlite", "postgresql"] = "sqlite"
+    tables_sql = (
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        " ORDER BY name"
+    )
+    columns_sql = "SELECT name FROM pragma_table_info(?) ORDER BY cid"
 
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         """Wrap an open, migrated connection; use :meth:`open` or :meth:`snapshot`."""
@@ -235,19 +240,6 @@ class SqliteEngine(Engine):
     async def schema_version(self) -> int:
         async with self._lock:
             return await user_version(self._db)
-
-    async def tables(self) -> list[str]:
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite%' ORDER BY name"
-            )
-        return [str(row[0]) for row in rows]
-
-    async def columns(self, table: str) -> list[str]:
-        async with self._lock:
-            rows = await self._db.execute_fetchall(f"PRAGMA table_info({table})")
-        return [str(row[1]) for row in rows]
 
     async def integrity_problems(self) -> list[str]:
         async with self._lock:
