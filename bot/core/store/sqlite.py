@@ -6,10 +6,12 @@ and rolls back on any exception. ``BEGIN IMMEDIATE`` also takes SQLite's write l
 the file, so another process's writer waits (up to :data:`BUSY_TIMEOUT_MS`) rather than
 interleaving with a read-then-write here.
 
-Invalidation across processes: a commit by another connection changes ``PRAGMA
-data_version`` on this one (a cheap read of a counter SQLite keeps in shared memory);
-:meth:`SqliteEngine.others_committed` compares it, and the store then re-reads its
-persisted generations. This process's own commits do not change it.
+Invalidation across processes: a commit by any other connection changes ``PRAGMA
+data_version`` as seen on a connection (a cheap read of a counter SQLite keeps in shared
+memory). :meth:`SqliteEngine.others_committed` reads it on a second, read-only-in-practice
+connection, so the check before each answer never waits behind a write holding the main
+connection; when it moved (another process's commit, or this process's own), the store
+re-reads its persisted generations (one small table).
 
 Durability: WAL with ``synchronous = NORMAL`` (see :mod:`bot.core.store`).
 """
@@ -113,6 +115,8 @@ class SqliteEngine(Engine):
         self._connection = SqliteConnection(db)
         self._lock = asyncio.Lock()
         self._failing_since_write = False  # a write failed for storage since the last success
+        self._watch: aiosqlite.Connection | None = None  # for PRAGMA data_version only
+        self._watch_lock = asyncio.Lock()
         self._data_version: int | None = None
 
     @classmethod
@@ -134,7 +138,9 @@ class SqliteEngine(Engine):
                 raise SchemaTooNew(str(path), found, len(MIGRATIONS))
             await configure(db, str(path))
             await apply_migrations(db, where=str(path))
-        return cls(db, path)
+            engine = cls(db, path)
+            engine._watch = await aiosqlite.connect(path, isolation_level=None)
+        return engine
 
     @classmethod
     async def snapshot(cls, path: Path, guild_ids: Sequence[int]) -> SqliteEngine:
@@ -159,6 +165,9 @@ class SqliteEngine(Engine):
         return cls(db, Path(where))
 
     async def close(self) -> None:
+        async with self._watch_lock:
+            if self._watch is not None:
+                await self._watch.close()
         async with self._lock:
             await self._db.close()
 
@@ -230,9 +239,12 @@ class SqliteEngine(Engine):
             logger.debug("%s: no WAL checkpoint after a failed write: %s", self.path, error)
 
     async def others_committed(self) -> bool:
-        """Whether ``PRAGMA data_version`` moved since the last call (True the first time)."""
-        async with self._lock:
-            [(version,)] = await self._db.execute_fetchall("PRAGMA data_version")
+        """Whether ``PRAGMA data_version`` moved since the last call (True the first time);
+        always False for an in-memory copy, which no one else can write."""
+        if self._watch is None:
+            return False
+        async with self._watch_lock:
+            [(version,)] = await self._watch.execute_fetchall("PRAGMA data_version")
         changed = int(version) != self._data_version
         self._data_version = int(version)
         return changed
