@@ -2,6 +2,10 @@
 
 SQLite's ``PRAGMA max_page_count`` makes the database full deterministically: a write that
 needs one more page fails with SQLITE_FULL ("database or disk is full"), as on a full disk.
+
+SQLite only: the disk under the file (and the WAL space given back) is the SQLite engine's;
+PostgreSQL's disk_full and io_error map to the same errors (:mod:`bot.core.store.postgres`)
+but cannot be caused on demand in a test.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
-from bot.core.store.engine import Connection, Engine, Params, is_postgres, marks
+from bot.core.store.engine import Connection, Engine, Params, is_postgres, marks, parse_url
 from bot.core.store.errors import (
     AlreadyRemoved,
     DuplicateFactId,
@@ -167,6 +167,11 @@ def _proposal(row: Sequence[Any]) -> Proposal:
     )
 
 
+def _database(target: Path | str) -> Path | str:
+    """``target`` as :meth:`FactStore.open` takes it: a path, or a URL of either engine."""
+    return parse_url(target) if isinstance(target, str) and "://" in target else target
+
+
 @dataclass
 class _Changes:
     """Whose generation to bump in the current transaction (a server's id; the pack)."""
@@ -224,6 +229,7 @@ class FactStore:
         program's, not a database at all, or corrupt). PostgreSQL: raises
         :class:`DatabaseUnreachable`. Both: :class:`SchemaTooNew`.
         """
+        target = _database(target)
         engine: Engine
         if is_postgres(target):
             from bot.core.store.postgres import PostgresEngine  # asyncpg only when used
@@ -257,6 +263,7 @@ class FactStore:
         Raises what :meth:`open` raises.
         """
         guilds = [checked_guild(guild_id) for guild_id in guild_ids]
+        target = _database(target)
         if not is_postgres(target):
             return await cls._started(await SqliteEngine.snapshot(Path(target), guilds))
         copy = await cls._started(await SqliteEngine.memory(str(target)))
