@@ -18,7 +18,7 @@ import pytest
 from bot.core.answers import AnswerService
 from bot.core.migrations import LATEST_VERSION
 from bot.core.pack import Pack
-from bot.core.store import FactStore, StaleRevision
+from bot.core.store import DatabaseUnreachable, FactStore, StaleRevision
 from bot.core.store.copy import TargetNotEmpty, check_database, copy_database
 from tests.conftest import BOTH_ENGINES
 from tests.core.factories import make_fact
@@ -192,6 +192,41 @@ async def test_after_losing_its_listen_connection_a_store_catches_up(
             before = await reader.fresh_generation(GUILD)
             await writer.add(GUILD, make_fact("after"), MOD)
             await seen_within(moved)
+    finally:
+        await postgres.drop_database(url)
+
+
+async def terminate_others(url: str) -> None:
+    """Cut every connection to ``url``'s database but the LISTEN ones."""
+    admin = await FactStore.open(url)
+    try:
+        await admin._fetch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND query NOT LIKE 'LISTEN%' AND backend_type = 'client backend'"
+        )
+    finally:
+        await admin.close()
+
+
+async def test_lost_connections_refuse_one_write_with_data_and_the_pool_heals(
+    postgres: Cluster,
+) -> None:
+    url = await postgres.create_database()
+    try:
+        async with await FactStore.open(url) as store:
+            await store.add(GUILD, make_fact("before"), MOD)
+            await terminate_others(url)
+            await store.add(GUILD, make_fact("after"), MOD)  # the pool reconnected
+
+            with pytest.raises(DatabaseUnreachable) as lost:
+                async with store._write(GUILD) as changes:  # cut in the middle of a write
+                    await store._run("UPDATE facts SET removed = 1 WHERE guild_id = ?", (GUILD,))
+                    changes.guilds.add(GUILD)
+                    await terminate_others(url)
+                    await store._fetch("SELECT 1")
+            assert lost.value.where == url  # (no password in this URL to hide)
+            assert [s.fact_id for s in await store.guild_facts(GUILD)] == ["after", "before"]
     finally:
         await postgres.drop_database(url)
 

@@ -20,6 +20,7 @@ from bot.core.pack import Pack
 from bot.core.store.engine import Connection, Engine, Params, is_postgres, marks, parse_url
 from bot.core.store.errors import (
     AlreadyRemoved,
+    DatabaseUnreachable,
     DuplicateFactId,
     NotRemoved,
     StaleRevision,
@@ -384,9 +385,19 @@ class FactStore:
                 self._connection.reset(token)
 
     async def _fetch(self, sql: str, params: Params = ()) -> list[Sequence[Any]]:
-        """The rows of one query (``?`` placeholders), on the current connection if any."""
-        async with self._read() as connection:
-            return await connection.fetch(sql, params)
+        """The rows of one query (``?`` placeholders), on the current connection if any.
+
+        Alone, a query that met a lost connection (:class:`DatabaseUnreachable`: the
+        server restarted or cut an idle pooled connection) is tried once more on another:
+        it only reads."""
+        if self._connection.get() is not None:
+            return await self._current().fetch(sql, params)
+        try:
+            async with self._read() as connection:
+                return await connection.fetch(sql, params)
+        except DatabaseUnreachable:
+            async with self._read() as connection:
+                return await connection.fetch(sql, params)
 
     async def _rows(self, sql: str, params: Params = ()) -> list[Row]:
         """``facts`` rows for ``sql``."""

@@ -96,6 +96,38 @@ def _storage_trouble(where: str, error: BaseException, first: bool) -> StorageUn
     return None
 
 
+_LOST = (
+    OSError,
+    asyncpg.PostgresConnectionError,  # incl. the connection closed under a query
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+)
+
+
+def _lost(error: BaseException) -> bool:
+    """Whether ``error`` says the connection is gone. Once asyncpg notices a pooled
+    connection died, its proxy refuses every call with an :class:`asyncpg.InterfaceError`
+    ("released back to the pool", "connection is closed"): the engine never uses a proxy
+    it released itself, so here that too means the connection was lost."""
+    if isinstance(error, _LOST):
+        return True
+    text = str(error)
+    return isinstance(error, asyncpg.InterfaceError) and (
+        "released back to the pool" in text or "connection is closed" in text
+    )
+
+
+@asynccontextmanager
+async def _reachable(where: str) -> AsyncIterator[None]:
+    """A lost connection, raised as :class:`DatabaseUnreachable` (the cause chained)."""
+    try:
+        yield
+    except Exception as error:
+        if _lost(error):
+            raise DatabaseUnreachable(where, str(error) or type(error).__name__) from error
+        raise
+
+
 async def connect(url: str, where: str) -> asyncpg.Connection:
     """One connection to ``url``; :class:`DatabaseUnreachable` if there is none."""
     try:
@@ -162,7 +194,7 @@ class PostgresEngine(Engine):
 
     @asynccontextmanager
     async def read(self, *, consistent: bool = False) -> AsyncIterator[Connection]:
-        async with self._pool.acquire() as connection:
+        async with _reachable(self.where), self._pool.acquire() as connection:
             if not consistent:
                 yield PostgresConnection(connection)
                 return
@@ -174,10 +206,10 @@ class PostgresEngine(Engine):
         self, guilds: Sequence[int] = (), *, everything: bool = False
     ) -> AsyncIterator[Connection]:
         """A ``READ COMMITTED`` transaction holding the advisory locks described in the
-        module docstring; committed when the block ends, rolled back on any exception."""
-        async with self._pool.acquire() as connection:
-            transaction = connection.transaction()
-            await transaction.start()
+        module docstring; committed when the block ends, rolled back on any exception.
+        A lost connection is raised as :class:`DatabaseUnreachable`."""
+        async with _reachable(self.where):
+            connection, transaction = await self._begin()
             try:
                 if everything:
                     await connection.execute("SELECT pg_advisory_xact_lock($1)", STORE_LOCK)
@@ -189,6 +221,7 @@ class PostgresEngine(Engine):
             except BaseException as error:
                 with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                     await transaction.rollback()
+                await self._pool.release(connection)
                 trouble = _storage_trouble(self.where, error, not self._failing_since_write)
                 if trouble is not None:
                     self._failing_since_write = True
@@ -202,9 +235,31 @@ class PostgresEngine(Engine):
                     self._failing_since_write = True
                     raise trouble from error
                 raise
+            finally:
+                await self._pool.release(connection)
             if self._failing_since_write:
                 self._failing_since_write = False
                 logger.info("%s: writes work again", self.where)
+
+    async def _begin(self) -> tuple[asyncpg.Connection, Any]:
+        """A pooled connection in a new transaction. A connection found dead at ``BEGIN``
+        (the server restarted or cut it, unnoticed while idle) is replaced, once: nothing
+        was sent in it yet, so trying again changes nothing twice."""
+        for attempt in range(2):
+            connection = await self._pool.acquire()
+            transaction = connection.transaction()
+            try:
+                await transaction.start()
+            except Exception as error:
+                await self._pool.release(connection)
+                if attempt or not _lost(error):
+                    raise
+                continue
+            except BaseException:
+                await self._pool.release(connection)
+                raise
+            return connection, transaction
+        raise AssertionError("unreachable")
 
     async def publish(self, connection: Connection, scope: int, generation: int) -> None:
         await connection.run(
