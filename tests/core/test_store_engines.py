@@ -136,6 +136,22 @@ async def test_concurrent_edits_through_two_stores_exactly_one_wins(
     assert len(await store.history(GUILD, "s2-premiere")) == 1
 
 
+async def test_the_open_proposal_limit_holds_across_stores(
+    store: FactStore, database: Path | str
+) -> None:
+    async with await FactStore.open(database) as other:
+        filed = await asyncio.gather(
+            *(
+                (store, other)[n % 2].file_proposal(
+                    GUILD, 9, f"Q{n}?", "A.", "note", now=NOW, max_open=5
+                )
+                for n in range(12)
+            )
+        )
+    assert sum(proposal is not None for proposal in filed) == 5
+    assert len(await store.open_proposals(GUILD)) == 5
+
+
 # --- PostgreSQL: processes starting together, a lost LISTEN connection ----------------------
 
 
