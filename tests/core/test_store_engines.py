@@ -9,6 +9,9 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -17,10 +20,11 @@ import pytest
 
 from bot.core.answers import AnswerService
 from bot.core.migrations import LATEST_VERSION
-from bot.core.pack import Pack
+from bot.core.pack import Pack, load_pack
 from bot.core.store import DatabaseUnreachable, FactStore, StaleRevision
 from bot.core.store.copy import TargetNotEmpty, check_database, copy_database
-from tests.conftest import BOTH_ENGINES
+from tests.conftest import BOTH_ENGINES, PACK_PATH, REPO
+from tests.core import store_starter
 from tests.core.factories import make_fact
 from tests.pg import Cluster
 
@@ -175,6 +179,28 @@ async def test_processes_starting_together_migrate_once_and_sync_the_pack_once(
         for opened, _ in started:
             await opened.close()
         await postgres.drop_database(url)
+
+
+def test_processes_started_together_migrate_and_sync_once(postgres: Cluster) -> None:
+    url = asyncio.run(postgres.create_database())
+    try:
+        starters = [
+            subprocess.Popen(
+                [sys.executable, str(Path(store_starter.__file__)), url, str(PACK_PATH)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=REPO,
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+            )
+            for _ in range(3)
+        ]
+        outputs = [starter.communicate(timeout=60) for starter in starters]
+        assert [starter.returncode for starter in starters] == [0, 0, 0], outputs
+        added = sorted(int(out) for out, _ in outputs)
+        assert added == [0, 0, len(load_pack(PACK_PATH).facts)]
+    finally:
+        asyncio.run(postgres.drop_database(url))
 
 
 async def test_after_losing_its_listen_connection_a_store_catches_up(
