@@ -120,6 +120,13 @@ async def max_loop_lag(work: Awaitable[object]) -> float:
     return lag
 
 
+def python_for(seconds: float) -> None:
+    """Run plain Python bytecode (no long C calls) for ``seconds``."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
 def row(label: str, samples: Sequence[float]) -> str:
     p50, p99 = percentiles(samples)
     return f"{label:<34} p50 {p50:9.3f} ms   p99 {p99:9.3f} ms   (n={len(samples)})"
@@ -138,8 +145,20 @@ async def measure_size(size: int, questions: list[str], *, baseline_queries: int
             build = time.perf_counter() - start
             answer_lag = await max_loop_lag(time_answers(service, questions))
             samples, cpu = await time_answers_both(service, questions * 3)
+            # A change in the guild: the index is built again and the old one released.
+            await store.bulk_insert_guild_facts(GUILD, synthetic_facts(1, seed=0, prefix="new"))
+            rebuild_lag = await max_loop_lag(service.index_for(GUILD))
+            release_lag = await max_loop_lag(asyncio.gather(*service._releasing))
+            # Baseline: any thread running Python for as long blocks the loop this much.
+            floor = await max_loop_lag(asyncio.to_thread(python_for, min(build, 5.0)))
             print(f"\n{size:,} facts in the asking guild (+{len(pack.facts)} pack facts)")
             print(f"  index build {build:.2f} s, event loop blocked at most {build_lag:.1f} ms")
+            print(f"  rebuilt after a change: blocked at most {rebuild_lag:.1f} ms")
+            print(f"  releasing the old index: blocked at most {release_lag:.1f} ms")
+            print(
+                f"  baseline: a thread running plain Python for {min(build, 5.0):.1f} s blocks"
+                f" it at most {floor:.1f} ms"
+            )
             print("  " + row("fanbot answer (index)", samples))
             print("  " + row("  the same, CPU time of the thread", cpu))
             print(f"  event loop blocked at most {answer_lag:.2f} ms while answering")

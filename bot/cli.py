@@ -1,5 +1,6 @@
-"""``python -m bot``: run the bot, sync its commands, ask offline, check fact packs, back up,
-restore, copy and check the database, check the running bot's health."""
+"""``python -m bot``: run the bot, sync its commands, ask offline, check fact packs, import
+one into a server, back up, restore, copy and check the database, check the running bot's
+health."""
 
 from __future__ import annotations
 
@@ -16,17 +17,18 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.core.answers import Answer, AnswerService
-from bot.core.pack import PackError, load_pack
+from bot.core.pack import Pack, PackError, load_pack
 from bot.core.store import (
     DatabaseUnreachable,
     DatabaseUnusable,
     FactStore,
+    ImportReport,
     SchemaTooNew,
     StoreError,
     Unusable,
 )
 from bot.core.store.backup import BackupError, Copied
-from bot.core.store.copy import TargetNotEmpty
+from bot.core.store.copy import CopyMismatch, TargetNotEmpty
 from bot.core.store.engine import BadDatabaseUrl, described, is_postgres, parse_url
 from bot.logs import setup_logging
 from bot.metrics import MetricsError, check_available
@@ -55,17 +57,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnusable as error:
         return _fail(database_problem(error))
     except DatabaseUnreachable as error:
-        return _fail(
-            f"{settings.database_setting} {error}: check that the server runs and the user, "
-            "password and database name"
-        )
+        return _fail(unreachable_problem(error, settings))
     except TargetNotEmpty as error:
+        held = ", ".join(f"{table} {count}" for table, count in error.counts.items())
         return _fail(
-            f"{error}: db copy only fills an empty database (it never merges); "
-            "point TARGET_URL at a new database"
+            f"{error.where} is not empty ({held}): db copy only fills an empty database "
+            "(it never merges); point TARGET_URL at a new database"
+        )
+    except CopyMismatch as error:
+        return _fail(
+            f"{error.where}: the copy wrote {error.copied} rows per table but "
+            f"{error.found} are there; do not use it, and report this"
         )
     except SchemaTooNew as error:
-        return _fail(f"{settings.database_setting} {error}")
+        return _fail(schema_problem(error, settings.database_setting))
     except StoreError as error:
         return _fail(f"Database error: {error}")
     except (BackupError, MetricsError) as error:
@@ -81,6 +86,13 @@ class PathProblem(Exception):
 
 
 _WRITABLE = "point it at a writable location such as data/fanbot.db"
+_UNUSABLE = {
+    Unusable.CANNOT_OPEN: "cannot be opened or created",
+    Unusable.READ_ONLY: "is read-only",
+    Unusable.NOT_A_DATABASE: "is not an SQLite database",
+    Unusable.CORRUPT: "is corrupt",
+    Unusable.FOREIGN: "holds another program's data",
+}
 _UNTOUCHED = "it was left untouched: point DATABASE_PATH at another file or restore a backup"
 
 
@@ -94,9 +106,28 @@ def database_problem(error: DatabaseUnusable) -> str:
         case Unusable.NO_FOLDER:
             return f"{where}: its folder {error.path.parent} cannot be created{detail}; {_WRITABLE}"
         case Unusable.CANNOT_OPEN | Unusable.READ_ONLY:
-            return f"{where} {error.problem.value}{detail}; {_WRITABLE}"
+            return f"{where} {_UNUSABLE[error.problem]}{detail}; {_WRITABLE}"
         case _:  # not a database, corrupt, another program's
-            return f"{where} {error.problem.value}{detail}; {_UNTOUCHED}"
+            return f"{where} {_UNUSABLE[error.problem]}{detail}; {_UNTOUCHED}"
+
+
+def unreachable_problem(error: DatabaseUnreachable, settings: Settings) -> str:
+    """One line for the host: which database cannot be reached (no password), the driver's
+    words, what to check."""
+    named = error.where == described(settings.database)
+    where = f"{settings.database_setting} {error.where}" if named else error.where
+    return (
+        f"{where} cannot be reached ({error.detail}): check that the server runs and the "
+        "user, password and database name"
+    )
+
+
+def schema_problem(error: SchemaTooNew, setting: str = "DATABASE_PATH") -> str:
+    """One line for the host: the database is newer than this bot, and what to do."""
+    return (
+        f"{setting} {error.where}: schema version {error.found} is newer than this bot "
+        f"knows (up to {error.known}); upgrade the bot or restore a backup made by this version"
+    )
 
 
 def pack_file(path: Path, setting: str | None = "FACT_PACK") -> Path:
@@ -205,6 +236,20 @@ def _parser() -> argparse.ArgumentParser:
     check = facts_commands.add_parser("check", help="validate a fact pack")
     check.add_argument("path", nargs="?", type=Path, help="default: FACT_PACK")
     check.set_defaults(handler=_check)
+    apply = facts_commands.add_parser(
+        "import",
+        help="apply a pack file to one server, as /fact import does (audited as cli)",
+        description=(
+            "Add, change and hide one server's facts from a pack-format file (as /fact export "
+            "makes it), exactly as /fact import does: the file is checked whole and applied "
+            "all or nothing, and the audit history names the author cli."
+        ),
+    )
+    apply.add_argument(
+        "--guild", type=guild_id, required=True, help="the server's id (a Discord server id)"
+    )
+    apply.add_argument("file", type=Path, metavar="FILE", help="a .toml pack file")
+    apply.set_defaults(handler=_import)
     return parser
 
 
@@ -286,14 +331,17 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.store.backup import restore
-    from bot.health import STALE_AFTER_SECONDS, heartbeat_path, read_heartbeat
+    from bot.health import STALE_AFTER_SECONDS, heartbeat_paths, read_heartbeat
 
     _sqlite_only(settings, "restore")
     target = settings.database_path
-    try:
-        age = time.time() - read_heartbeat(heartbeat_path(target)).written_at
-    except (OSError, ValueError, TypeError):
-        age = None
+    ages = []
+    for path in heartbeat_paths(target):  # of every process on it (shards: one each)
+        try:
+            ages.append(time.time() - read_heartbeat(path).written_at)
+        except (OSError, ValueError, TypeError):
+            continue
+    age = min(ages, default=None)
     if age is not None and age < STALE_AFTER_SECONDS:
         raise PathProblem(
             f"DATABASE_PATH {target} belongs to a running bot (heartbeat {age:.0f} s ago); "
@@ -364,7 +412,7 @@ def _invite(args: argparse.Namespace, settings: Settings) -> int:
 def _health(args: argparse.Namespace, settings: Settings) -> int:
     from bot.health import check, heartbeat_path
 
-    healthy, line = check(heartbeat_path(settings.database_path))
+    healthy, line = check(heartbeat_path(settings.database_path, settings.shard_ids))
     print(line, file=sys.stdout if healthy else sys.stderr)
     return 0 if healthy else 1
 
@@ -375,6 +423,79 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     spoilers = sum(fact.spoiler for fact in pack.facts)
     print(f"{path}: OK, {len(pack.facts)} facts ({spoilers} spoiler), {pack.show.name}")
     return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.store import FactError
+
+    path: Path = args.file
+    name = str(path)  # problems name the file as given
+    try:
+        data = _import_file(path, name)
+        pack = load_pack(pack_file(settings.fact_pack))
+        database = settings.database
+        if isinstance(database, Path):  # a PostgreSQL database is the server's business
+            existing_database(database)
+        report = asyncio.run(_apply_import(database, pack, args.guild, data, name))
+    except PackError as error:
+        return _fail(f"Could not import {path}, nothing was changed:\n{error}")
+    except FactError as error:
+        return _fail(
+            f"Could not import {path} into server {args.guild}, nothing was changed: {error}"
+        )
+    counts = [
+        f"{len(ids)} {label}"
+        for label, ids in (
+            ("added", report.added),
+            ("changed", report.changed),
+            ("hidden", report.hidden),
+            ("unchanged", report.unchanged),
+        )
+    ]
+    if report.skipped:
+        counts.append(f"{len(report.skipped)} not in this server, so not hidden")
+    print(f"Imported {path} into server {args.guild}: {', '.join(counts)} (audited as cli)")
+    return 0
+
+
+def _import_file(path: Path, name: str) -> bytes:
+    """The bytes of an import file, or :class:`PathProblem` saying why not (a
+    :class:`PackError` for one over the size ``/fact import`` takes, before reading it)."""
+    from bot.core.curation.packfile import check_upload_size
+
+    try:
+        if path.is_file():
+            check_upload_size(name, path.stat().st_size)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PathProblem(f"{path} does not exist; give the path of a .toml pack file") from None
+    except IsADirectoryError:
+        raise PathProblem(f"{path} is a directory, not a fact pack file") from None
+    except OSError as error:
+        raise PathProblem(f"{path} cannot be read ({error.strerror})") from None
+
+
+def existing_database(path: Path) -> Path:
+    """``path`` if a database is there to change; else :class:`PathProblem` (a command that
+    changes one server's facts never creates a new, empty database by mistake)."""
+    if not path.exists():
+        raise PathProblem(
+            f"DATABASE_PATH {path} does not exist: point DATABASE_PATH at the bot's database "
+            "(the bot creates it when it first starts)"
+        )
+    return writable_database(path)
+
+
+async def _apply_import(
+    path: Path | str, pack: Pack, guild: int, data: bytes, name: str
+) -> ImportReport:
+    """``/fact import``'s own step (:meth:`CurationService.import_pack`), with the author
+    :data:`~bot.core.curation.CLI_ACTOR_ID`."""
+    from bot.core.curation import CLI_ACTOR_ID, CurationService
+
+    async with await FactStore.open(path) as store:
+        curation = CurationService(store, AnswerService(store, pack), pack)
+        return await curation.import_pack(guild, data, name, actor_id=CLI_ACTOR_ID)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -433,7 +554,7 @@ def _first_error(error: ValidationError) -> str:
     detail = error.errors(include_url=False)[0]
     name = ".".join(str(part) for part in detail["loc"]).upper()
     message = detail["msg"].removeprefix("Value error, ")
-    return f"{name}: {message}" if name else message
+    return f"{name}: {message}" if name else message  # a rule across settings names them
 
 
 def _fail(message: str) -> int:

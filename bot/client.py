@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import logs, metrics
+from bot import metrics
 from bot.core.answers import AnswerService
 from bot.core.curation import CurationService
 from bot.core.curation.proposals import ProposalService
@@ -19,6 +19,7 @@ from bot.core.pack import Pack, load_pack
 from bot.core.store import FactStore, StoreError
 from bot.errors import CommandErrorHandler
 from bot.health import HeartbeatWriter, heartbeat_path
+from bot.interactions import tag_logs
 from bot.invite import SCOPES, invite_url, permission_names
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -62,14 +63,23 @@ def intents(settings: Settings | None = None) -> discord.Intents:
     return discord.Intents(guilds=True, guild_messages=mentions)
 
 
-class FanBot(commands.Bot):
-    """Answers fans' questions about one show from its fact pack and each server's facts."""
+class FanBot(commands.AutoShardedBot):
+    """Answers fans' questions about one show from its fact pack and each server's facts.
+
+    Sharded: ``SHARD_COUNT`` and ``SHARD_IDS`` choose the shards this process runs (the
+    others run in other processes); without them, every shard of Discord's recommended
+    count, in this process.
+    """
 
     def __init__(
         self, settings: Settings, *, sync_dev_guild: bool = True, serving: bool = True
     ) -> None:
         """``serving``: a bot that answers (a heartbeat, and metrics if METRICS_PORT is
         set), not one that only syncs its commands."""
+        # SHARD_COUNT and SHARD_IDS; neither: every shard of Discord's recommended count
+        sharding: dict[str, Any] = {"shard_count": settings.shard_count}
+        if settings.shard_ids is not None:
+            sharding["shard_ids"] = list(settings.shard_ids)
         super().__init__(
             command_prefix=commands.when_mentioned,  # no message commands: slash only
             intents=intents(settings),
@@ -79,6 +89,7 @@ class FanBot(commands.Bot):
             chunk_guilds_at_startup=False,
             help_command=None,
             tree_cls=FanTree,
+            **sharding,
         )
         self.settings = settings
         self.sync_dev_guild = sync_dev_guild
@@ -95,7 +106,7 @@ class FanBot(commands.Bot):
         self.heartbeat: HeartbeatWriter | None = None
         if serving:
             self.heartbeat = HeartbeatWriter(
-                heartbeat_path(settings.database_path),
+                heartbeat_path(settings.database_path, settings.shard_ids),
                 connected=self.is_connected,
                 latency=lambda: self.latency,
                 guilds=lambda: len(self.guilds),
@@ -175,9 +186,21 @@ class FanBot(commands.Bot):
         await self._answers.index_for(None)  # warm: the first question is as fast as any
 
     def is_connected(self) -> bool:
-        """Connected to the gateway and READY (not stopping)."""
-        ws = self.ws
-        return self.is_ready() and not self._stopping and ws is not None and ws.open
+        """Every shard of this process connected to the gateway, and READY (not stopping)."""
+        shards = self.shards.values()
+        return (
+            self.is_ready()
+            and not self._stopping
+            and bool(shards)
+            and not any(shard.is_closed() for shard in shards)
+        )
+
+    def shard_for(self, guild_id: int | None) -> tuple[int, int]:
+        """(the shard that receives ``guild_id``'s events, the number of shards): Discord
+        sends a server's events to shard ``(guild_id >> 22) % shard_count`` and direct
+        messages to shard 0."""
+        count = self.shard_count or 1
+        return (0 if guild_id is None else (guild_id >> 22) % count), count
 
     async def setup_hook(self) -> None:
         await self.open_store()
@@ -203,7 +226,29 @@ class FanBot(commands.Bot):
 
     async def on_ready(self) -> None:
         await self._beat()  # before saying so: once "Ready" is logged, health says healthy
-        log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
+        ids = sorted(self.shards)
+        log.info(
+            "Ready as %s in %d guilds (%s %s of %d)",
+            self.user,
+            len(self.guilds),
+            "shard" if len(ids) == 1 else "shards",
+            ", ".join(map(str, ids)),
+            self.shard_count or 1,
+        )
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        guilds = sum(1 for guild in self.guilds if guild.shard_id == shard_id)
+        log.info(
+            "Shard %d of %d connected: %d guild%s",
+            shard_id,
+            self.shard_count or 1,
+            guilds,
+            "" if guilds == 1 else "s",
+            extra={"shard": shard_id},
+        )
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        log.info("Shard %d resumed", shard_id, extra={"shard": shard_id})
 
     async def on_app_command_completion(
         self,
@@ -234,8 +279,8 @@ class FanBot(commands.Bot):
         then close the HTTP session and the store (which checkpoints the WAL)."""
         if not self._stopping:
             self._stopping = True
-            if self.ws is not None and self.ws.open:
-                await self.ws.close(code=1000)
+            for shard in self.shards.values():
+                await shard.disconnect()
             pending = interactions_in_flight()
             if pending:
                 log.info("Finishing %d response(s) in progress", len(pending))
@@ -252,6 +297,9 @@ class FanBot(commands.Bot):
             await self.heartbeat.stop()
         if self.metrics is not None:
             self.metrics.close()
+        # discord.py's AutoShardedClient.close() ends by queueing on a queue it only makes
+        # when started: give one to a bot closed before it ever started (a failed start).
+        self.__dict__.setdefault("_AutoShardedClient__queue", asyncio.PriorityQueue())
         await super().close()
         if self._gaps is not None:
             await self._gaps.drain()  # questions still being recorded, before the store closes
@@ -265,13 +313,7 @@ class FanTree(app_commands.CommandTree["FanBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction[FanBot]) -> bool:
         """Tag what handling this interaction logs with its server, command and shard."""
-        command = interaction.command
-        name = command.qualified_name if command is not None else None
-        if name is None and isinstance(interaction.data, dict):
-            name = str(interaction.data.get("name") or "") or None
-        guild = interaction.guild
-        shard = guild.shard_id if guild is not None else interaction.client.shard_id
-        logs.interaction_context(guild=interaction.guild_id, command=name, shard=shard)
+        tag_logs(interaction)
         if interaction.client.metrics is not None:
             metrics.begin(interaction.extras)
         return True

@@ -8,7 +8,19 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.core.store import StorageFull, StorageUnwritable
+from bot.core.store import (
+    AlreadyRemoved,
+    Attempt,
+    CorruptFact,
+    DuplicateFactId,
+    FactError,
+    NotRemoved,
+    StaleRevision,
+    StorageFull,
+    StorageUnwritable,
+    Taken,
+    UnknownFact,
+)
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -25,6 +37,41 @@ STORAGE_FAILING = (
     "I can't save changes right now (the bot's storage is failing); nothing was changed. "
     "Please tell the bot's host."
 )
+
+
+_TAKEN = {
+    Taken.PACK: "belongs to the pack; edit it to override it here",
+    Taken.HERE: "already exists here",
+    Taken.REMOVED_HERE: "already exists here (removed; restore it instead)",
+    Taken.TWICE_IN_IMPORT: "appears twice in the import",
+}
+_REMOVED = {
+    Attempt.EDIT: "is removed here; restore it to edit it",
+    Attempt.REMOVE: "is already removed here",
+    Attempt.IMPORT: "is removed here; restore it before importing it",
+}
+
+
+def fact_problem(error: FactError) -> str:
+    """The store's refusal ``error`` (data only) as one sentence for a moderator."""
+    fact = f"Fact {error.fact_id!r}"
+    match error:
+        case DuplicateFactId():
+            return f"Fact id {error.fact_id!r} {_TAKEN[error.taken]}."
+        case AlreadyRemoved():
+            return f"{fact} {_REMOVED[error.attempt]}."
+        case StaleRevision():
+            return (
+                f"{fact} changed meanwhile (you edited revision {error.expected}, it is now at "
+                f"{error.actual}); reload it and try again."
+            )
+        case NotRemoved():
+            return f"{fact} is not removed in this server."
+        case UnknownFact():
+            return f"No fact {error.fact_id!r} in this server or in the pack."
+        case CorruptFact():
+            return f"{fact} is stored in a form this version cannot read; tell the bot's host."
+    return f"{fact} cannot be changed that way."
 
 
 class NotAModerator(app_commands.CheckFailure):

@@ -17,7 +17,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Final
@@ -31,8 +31,21 @@ STALE_AFTER_SECONDS: Final = 3 * HEARTBEAT_SECONDS + 5
 """A heartbeat older than this (three missed beats) means the bot is stuck or gone."""
 
 
-def heartbeat_path(database_path: Path) -> Path:
-    return database_path.with_name(database_path.name + ".health.json")
+def heartbeat_path(database_path: Path, shard_ids: Sequence[int] | None = None) -> Path:
+    """Beside the database: ``fanbot.db.health.json``, or for a process running some of
+    the shards (``SHARD_IDS``), its own ``fanbot.db.shards-0-1.health.json``, so that
+    processes sharing a database each say how they are."""
+    if shard_ids is None:
+        return database_path.with_name(database_path.name + ".health.json")
+    shards = "-".join(str(shard) for shard in shard_ids)
+    return database_path.with_name(f"{database_path.name}.shards-{shards}.health.json")
+
+
+def heartbeat_paths(database_path: Path) -> list[Path]:
+    """Every heartbeat beside the database: of an unsharded process, and of each process
+    that runs some of the shards."""
+    shards = sorted(database_path.parent.glob(f"{database_path.name}.shards-*.health.json"))
+    return [heartbeat_path(database_path), *shards]
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class Heartbeat:
 
 def write_heartbeat(path: Path, beat: Heartbeat) -> None:
     """Replace the file at ``path`` atomically: a reader never sees half a heartbeat."""
+    path.parent.mkdir(parents=True, exist_ok=True)  # on PostgreSQL, no database file made it
     partial = path.with_name(path.name + ".tmp")
     partial.write_text(json.dumps(asdict(beat)), encoding="utf-8")
     os.replace(partial, path)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot import logs
 from bot.constants import SEASON_MAX
 
 if TYPE_CHECKING:
@@ -32,6 +33,27 @@ def bot_of(interaction: Interaction) -> FanBot:
     """The bot that got ``interaction``."""
     bot: FanBot = interaction.client
     return bot
+
+
+def tag_logs(interaction: Interaction) -> None:
+    """Tag what handling ``interaction`` logs from here on (the task and any task it
+    starts) with its server, command and the shard that received it (:mod:`bot.logs`)."""
+    command = interaction.command
+    name = command.qualified_name if command is not None else None
+    commands = (discord.InteractionType.application_command, discord.InteractionType.autocomplete)
+    if name is None and interaction.type in commands and isinstance(interaction.data, dict):
+        name = str(interaction.data.get("name") or "") or None
+    shard, _ = bot_of(interaction).shard_for(interaction.guild_id)
+    logs.interaction_context(guild=interaction.guild_id, command=name, shard=shard)
+
+
+class LogTagged:
+    """For buttons (dynamic items) and forms: what their callbacks log names the server
+    and the shard, as for commands. Put it first among the bases."""
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
+        tag_logs(interaction)
+        return True
 
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 STORE_WRITES: Final = (
     "add",
+    "add_approved",
     "edit",
     "remove",
     "restore",

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
     unanswered_retention_days: int = Field(default=90, ge=1)
+    shard_count: int | None = None
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = None
 
     @field_validator("moderator_role_ids", mode="before")
     @classmethod
@@ -105,7 +107,74 @@ class Settings(BaseSettings):
     def _format_lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _shard_count(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            count = int(str(value).strip())
+        except ValueError:
+            raise ValueError(
+                f"must be a whole number of shards (1 or more), not {value!r}"
+            ) from None
+        if count < 1:
+            raise ValueError(f"must be 1 or more, not {count}")
+        return count
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            return parse_shard_ids(value)
+        return value
+
+    @model_validator(mode="after")
+    def _shards_within_count(self) -> Settings:
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError(
+                "SHARD_IDS needs SHARD_COUNT: set SHARD_COUNT to the total number of shards "
+                "over all processes (e.g. SHARD_COUNT=2 with SHARD_IDS=0 here and 1 elsewhere)"
+            )
+        outside = [shard for shard in self.shard_ids if shard >= self.shard_count]
+        if outside:
+            listed = ", ".join(map(str, outside))
+            raise ValueError(
+                f"SHARD_IDS has {listed}, not below SHARD_COUNT {self.shard_count}: shard "
+                f"ids run from 0 to {self.shard_count - 1}"
+            )
+        return self
+
     @field_validator("dev_guild_id", "metrics_port", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+
+def parse_shard_ids(text: str) -> tuple[int, ...]:
+    """``SHARD_IDS``: ids and ranges, comma-separated (``0,1``, ``0-3``, ``2``, ``0-1,4``);
+    sorted, each once. :class:`ValueError` with what is wrong, in one line."""
+    ids: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        low, dash, high = part.partition("-")
+        try:
+            first = int(low)
+            last = int(high) if dash else first
+        except ValueError:
+            raise ValueError(
+                f"{part!r} is not a shard id or range: write ids and ranges such as 0,1 or 0-3"
+            ) from None
+        if first < 0 or last < first:
+            raise ValueError(
+                f"{part!r} is not a shard id or range: ids are 0 or more, ranges go up (0-3)"
+            )
+        ids.update(range(first, last + 1))
+    if not ids:
+        raise ValueError(f"{text!r} names no shard: write ids and ranges such as 0,1 or 0-3")
+    return tuple(sorted(ids))

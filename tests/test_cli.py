@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import datetime as dt
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.core.curation import CLI_ACTOR_ID, export_pack
 from bot.core.migrations import LATEST_VERSION
+from bot.core.models import Fact
 from bot.core.pack import load_pack
 from bot.core.store import FactStore
+from bot.exts.curation import _render
 from tests.conftest import REPO
 from tests.core.factories import make_fact
 
@@ -484,3 +489,207 @@ def test_a_relative_database_path_in_a_folder_the_user_may_not_write(tmp_path: P
         "(the Docker image's default is /data/fanbot.db, on its volume)"
     )
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        (
+            {"SHARD_IDS": "0"},
+            "SHARD_IDS needs SHARD_COUNT: set SHARD_COUNT to the total number of shards over "
+            "all processes (e.g. SHARD_COUNT=2 with SHARD_IDS=0 here and 1 elsewhere)",
+        ),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT: must be 1 or more, not 0"),
+        (
+            {"SHARD_COUNT": "two"},
+            "SHARD_COUNT: must be a whole number of shards (1 or more), not 'two'",
+        ),
+        (
+            {"SHARD_COUNT": "2", "SHARD_IDS": "1-2"},
+            "SHARD_IDS has 2, not below SHARD_COUNT 2: shard ids run from 0 to 1",
+        ),
+        (
+            {"SHARD_COUNT": "4", "SHARD_IDS": "3-1"},
+            "SHARD_IDS: '3-1' is not a shard id or range: ids are 0 or more, ranges go up (0-3)",
+        ),
+        (
+            {"SHARD_COUNT": "4", "SHARD_IDS": "0;1"},
+            "SHARD_IDS: '0;1' is not a shard id or range: write ids and ranges such as 0,1 or 0-3",
+        ),
+    ],
+)
+def test_shard_settings_are_checked_at_start(
+    env: dict[str, str],
+    line: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name in ("SHARD_COUNT", "SHARD_IDS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DISCORD_TOKEN", "fake-token")
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err == f"Invalid settings (environment or .env): {line}\n"
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "expected"),
+    [
+        ("2", "0", (2, (0,))),
+        ("2", "1", (2, (1,))),
+        ("4", "0-3", (4, (0, 1, 2, 3))),
+        ("4", "0,1", (4, (0, 1))),
+        ("8", " 6, 0-1 ,1", (8, (0, 1, 6))),
+        ("3", "", (3, None)),  # this process runs all three
+        ("", "", (None, None)),  # Discord's recommended count
+    ],
+)
+def test_shard_settings(count: str, ids: str, expected: tuple[object, object]) -> None:
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, shard_count=count, shard_ids=ids)  # type: ignore[call-arg]
+    assert (settings.shard_count, settings.shard_ids) == expected
+
+
+# --- facts import ------------------------------------------------------------------
+
+OTHER_GUILD = 1300000000000000001
+
+
+def import_text(facts: list[Fact], hidden: Sequence[Fact] = ()) -> str:
+    """A pack-format file, as ``/fact export`` makes it."""
+    pack = load_pack(PACK)
+    return export_pack(
+        show=pack.show,
+        pack_sources=pack.sources,
+        facts=facts,
+        hidden=list(hidden),
+        server="Diplomat Fans",
+        when=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
+    )
+
+
+def stored_state(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with closing(sqlite3.connect(path)) as db:
+        facts = db.execute("SELECT * FROM facts ORDER BY guild_id, fact_id").fetchall()
+        audit = db.execute("SELECT * FROM audit ORDER BY id").fetchall()
+    return facts, audit
+
+
+def test_facts_import_applies_a_file_to_one_server_audited_as_cli(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    curated_database(db)
+    pack = load_pack(PACK)
+    premiere = next(f for f in pack.facts if f.id == "s2-premiere")
+    finale = next(f for f in pack.facts if f.id == "s1-finale")
+    file = tmp_path / "facts.toml"
+    changed = premiere.model_copy(update={"answer": "Season 2 premiered on October 31, 2024."})
+    file.write_text(import_text([make_fact("cli-fact", topic="general"), changed], [finale]))
+
+    result = run("facts", "import", "--guild", str(GUILD), str(file), tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"Imported {file} into server {GUILD}: 1 added, 1 changed, 1 hidden, 0 unchanged "
+        "(audited as cli)\n"
+    )
+
+    async def check() -> None:
+        async with await FactStore.open(db) as store:
+            assert (await store.get(GUILD, "cli-fact")) is not None
+            assert (await store.get(OTHER_GUILD, "cli-fact")) is None  # this server only
+            shown = await store.get(GUILD, "s2-premiere")
+            assert shown is not None and shown.fact.answer == changed.answer
+            for fact_id, action in (("cli-fact", "import"), ("s1-finale", "remove")):
+                [*_, last] = await store.history(GUILD, fact_id)
+                assert (last.actor_id, last.action) == (CLI_ACTOR_ID, action)
+            history = _render.fact_history("cli-fact", await store.history(GUILD, "cli-fact"))
+            assert "`cli` imported" in str(history.description)
+            assert "<@" not in str(history.description)
+
+    asyncio.run(check())
+
+    again = run("facts", "import", "--guild", str(GUILD), str(file), tmp_path=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "0 added, 0 changed, 0 hidden, 3 unchanged" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        (
+            "broken",
+            "Could not import {file}, nothing was changed:\n{file}: fact 'Bad One!': field 'id'",
+        ),
+        ("large", "Could not import {file}, nothing was changed:\n{file}: is larger than 512 KiB"),
+        ("missing", "{file} does not exist; give the path of a .toml pack file"),
+        ("directory", "{file} is a directory, not a fact pack file"),
+        ("removed", "Could not import {file} into server {guild}, nothing was changed: "),
+    ],
+)
+def test_facts_import_refuses_a_bad_file_changing_nothing(
+    tmp_path: Path, case: str, message: str
+) -> None:
+    db = tmp_path / "cli.db"
+    curated_database(db)
+    before = stored_state(db)
+    file = tmp_path / "facts.toml"
+    if case == "broken":  # a good fact and a bad one: all or nothing
+        bad = import_text([make_fact("good-one"), make_fact("bad-one")]).replace(
+            'id = "bad-one"', 'id = "Bad One!"'
+        )
+        file.write_text(bad)
+    elif case == "large":  # as /fact import: refused by its size, before reading it
+        file.write_text(import_text([make_fact("good-one")]) + "#" * 600_000)
+    elif case == "directory":
+        file.mkdir()
+    elif case == "removed":  # the server removed it: an import does not bring it back
+        janney = next(f for f in load_pack(PACK).facts if f.id == "cast-allison-janney")
+        file.write_text(import_text([make_fact("good-one"), janney]))
+
+    result = run("facts", "import", "--guild", str(GUILD), str(file), tmp_path=tmp_path)
+
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(message.format(file=file, guild=GUILD)), result.stderr
+    assert "Traceback" not in result.stderr
+    assert stored_state(db) == before
+
+
+@pytest.mark.parametrize("guild", ["0", "-5", "my-server", str(2**63)])
+def test_facts_import_refuses_a_bad_server_id(tmp_path: Path, guild: str) -> None:
+    db = tmp_path / "cli.db"
+    curated_database(db)
+    before = stored_state(db)
+    file = tmp_path / "facts.toml"
+    file.write_text(import_text([make_fact("good-one")]))
+    result = run("facts", "import", f"--guild={guild}", str(file), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert (
+        f"argument --guild: must be a Discord server id (a positive number), not {guild!r}"
+        in result.stderr
+    )
+    assert stored_state(db) == before
+
+
+def test_facts_import_needs_the_bots_database(tmp_path: Path) -> None:
+    file = tmp_path / "facts.toml"
+    file.write_text(import_text([make_fact("good-one")]))
+    db = tmp_path / "typo.db"
+    result = run(
+        "facts",
+        "import",
+        "--guild",
+        str(GUILD),
+        str(file),
+        tmp_path=tmp_path,
+        DATABASE_PATH=str(db),
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"DATABASE_PATH {db} does not exist: point DATABASE_PATH at the bot's database "
+        "(the bot creates it when it first starts)\n"
+    )
+    assert not db.exists()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import yaml
+
+from bot.settings import Settings
 from tests.conftest import REPO
 
 
@@ -101,3 +105,54 @@ def test_the_build_context_leaves_secrets_and_caches_out() -> None:
         "!bot/",
         "!facts/",
     }
+
+
+# --- compose.yaml: two shards on one PostgreSQL -------------------------------------
+
+COMPOSE = REPO / "compose.yaml"
+
+
+def compose() -> dict[str, Any]:
+    """compose.yaml as Docker Compose reads it (YAML merge keys resolved)."""
+    loaded: dict[str, Any] = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_compose_runs_a_postgres_with_a_named_volume_and_a_healthcheck() -> None:
+    spec = compose()
+    postgres = spec["services"]["postgres"]
+    assert postgres["image"] == "postgres:15"
+    [volume] = postgres["volumes"]
+    name, _, target = volume.partition(":")
+    assert target == "/var/lib/postgresql/data" and name in spec["volumes"]
+    assert postgres["environment"]["POSTGRES_USER"] == "fanbot"
+    assert postgres["environment"]["POSTGRES_DB"] == "fanbot"
+    assert postgres["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+
+
+def test_compose_runs_every_shard_once_against_that_postgres() -> None:
+    spec = compose()
+    bots = {name: s for name, s in spec["services"].items() if name != "postgres"}
+    assert len(bots) == 2
+    shards: list[int] = []
+    for service in bots.values():
+        assert service["build"] == "." and (REPO / "Dockerfile").is_file()
+        assert service["env_file"] == ".env"
+        assert service["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+        env = service["environment"]
+        assert env["DATABASE_URL"] == (
+            "postgresql://fanbot:${POSTGRES_PASSWORD}@postgres:5432/fanbot"
+        )
+        shard_env = {"shard_count": env["SHARD_COUNT"], "shard_ids": env["SHARD_IDS"]}
+        settings = Settings(_env_file=None, **shard_env)  # type: ignore[call-arg]
+        assert settings.shard_count == 2 and settings.shard_ids is not None
+        shards.extend(settings.shard_ids)
+    assert sorted(shards) == [0, 1]
+
+
+def test_compose_needs_only_variables_the_example_env_documents() -> None:
+    wanted = set(re.findall(r"\$\{(\w+)", COMPOSE.read_text(encoding="utf-8")))
+    example = (REPO / ".env.example").read_text(encoding="utf-8")
+    assert wanted == {"POSTGRES_PASSWORD"}
+    assert all(re.search(rf"^#? ?{name}=", example, re.MULTILINE) for name in wanted)

@@ -27,6 +27,7 @@ from bot.core.curation import Draft, fact_choices
 from bot.core.models import Fact, Topic
 from bot.core.pack import PackError, Problem
 from bot.core.policy import ShownFact, show, suggestion_label
+from bot.core.stats import FactStat, FactStats
 from bot.core.store import AuditAction, AuditEntry, ImportReport, StoredFact
 from bot.exts.answers import _render as answers
 from bot.exts.answers._suggestions import answer_view
@@ -220,3 +221,16 @@ def test_moderators_replies(
         AuditEntry(n, 1, fact.id, AuditAction.EDIT, 10**18, NOW, body, body) for n in range(40)
     ]
     check_embed(curation.fact_history(fact.id, entries), spoilers_on=False)
+
+
+@PROPERTY
+@given(
+    ids=st.lists(st.from_regex(r"[a-z0-9-]{1,100}", fullmatch=True), max_size=400),
+    label=text(400, one_line=True),
+    count=st.integers(0, 10**12),
+    recording=st.booleans(),
+)
+def test_fact_stats(ids: list[str], label: str, count: int, recording: bool) -> None:
+    rows = tuple(FactStat(fact_id, label, count, count) for fact_id in ids)
+    stats = FactStats(30, recording, rows, rows, rows, count)
+    check_embed(curation.fact_stats(stats), spoilers_on=False)

@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from enum import StrEnum
 from bot.constants import MESSAGE_CONTENT_LIMIT, SUGGESTIONS_MAX
 from bot.core.catalog import Catalog, ShownCatalog
 from bot.core.decision import Candidate, DecisionModel
-from bot.core.gc_pause import collection_paused
+from bot.core.gc_pause import LARGE, collection_paused, gil_handed_back_often
 from bot.core.matcher import FactIndex, pack_index
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
@@ -108,6 +109,11 @@ class Answer:
 _NOT_A_SUBJECT = frozenset({"@who", "@when", "@where", "@all", "@past", "@exists"})
 
 
+# A question that leans on the part before it ("..., what is her name?", "when exactly").
+_REFERS_BACK = re.compile(
+    r"\b(?:he|she|her|him|his|they|them|their|it|its|that|this|exactly)\b", re.I
+)
+
 _SURE = 90.0  # how likely (in %) an answer must be to stand beside an out-of-scope question
 
 
@@ -126,10 +132,20 @@ def asks_something(message: str) -> bool:
     return any(asks for _, asks in split_questions(message))
 
 
-def _build_index(pack: Pack, facts: list[Fact], embedder: Embedder) -> FactIndex:
-    """Index ``facts``, in a worker thread."""
-    with collection_paused(len(facts)):
-        return pack_index(pack, facts, embedder=embedder)
+def _index_and_catalog(
+    pack: Pack, facts: list[Fact], embedder: Embedder
+) -> tuple[FactIndex, Catalog]:
+    """Index ``facts`` and list them by topic, in a worker thread (at 100,000 facts the
+    catalog alone would hold the event loop for about 50 ms)."""
+    with collection_paused(len(facts)), gil_handed_back_often(len(facts)):
+        index = pack_index(pack, facts, embedder=embedder)
+        return index, Catalog(index.facts)
+
+
+async def _release(index: FactIndex) -> None:
+    """Free ``index`` a slice at a time, letting other tasks run between slices."""
+    for _ in index.pieces_released():
+        await asyncio.sleep(0)
 
 
 @dataclass(frozen=True)
@@ -161,6 +177,7 @@ class AnswerService:
         self._building: dict[int | None, tuple[int, asyncio.Task[_GuildView]]] = {}
         self._recent: OrderedDict[tuple[int | None, int, str, bool, str], Answer] = OrderedDict()
         self._recent_max = recent_answers
+        self._releasing: set[asyncio.Task[None]] = set()
 
     def cite(self, fact: Fact) -> str:
         """The fact's source as a citation (pack facts name a source by key)."""
@@ -226,16 +243,31 @@ class AnswerService:
         else:
             facts = [s.fact for s in stored]
             # Building is CPU work proportional to the facts: keep it off the event loop.
-            index = await asyncio.to_thread(_build_index, self.pack, facts, self._embedder)
-            view = _GuildView(generation, index, Catalog(index.facts))
+            index, catalog = await asyncio.to_thread(
+                _index_and_catalog, self.pack, facts, self._embedder
+            )
+            view = _GuildView(generation, index, catalog)
         current = self._views.get(guild_id)
         if current is None or current.generation <= generation:
             self._views[guild_id] = view
             self._views.move_to_end(guild_id)
+            self._retire(current)
         while len(self._views) > _CACHED_GUILDS:
-            self._views.popitem(last=False)
+            self._retire(self._views.popitem(last=False)[1])
         log.debug("Indexed %d facts for guild %s", len(view.index), guild_id)
         return view
+
+    def _retire(self, view: _GuildView | None) -> None:
+        """Free a replaced view's large index a slice at a time, unless a view still uses it
+        (servers share the pack's). Nothing searches a retired index: callers of
+        :meth:`index_for` use it before their next ``await``."""
+        if view is None or len(view.index) < LARGE:
+            return  # small: freed at once, as soon as nothing refers to it
+        if any(other.index is view.index for other in self._views.values()):
+            return
+        task = asyncio.create_task(_release(view.index))
+        self._releasing.add(task)
+        task.add_done_callback(self._releasing.discard)
 
     async def answer(self, guild_id: int | None, question: str, *, spoilers: bool) -> Answer:
         """Answer ``question`` as asked in ``guild_id``.
@@ -265,12 +297,22 @@ class AnswerService:
         parts = split_questions(message)
         answered: list[Answer] = []
         if len(parts) > 1:
-            asked = [part for part, asks in parts if asks and _names_something(index, part)]
+            asked = [
+                (part, before)
+                for (before, _), (part, asks) in zip([("", False), *parts], parts, strict=False)
+                if asks and _names_something(index, part)
+            ]
             # Beside a question no fact is about ("is it any good? what are reviews saying"),
             # the others often only elaborate it: answer them only when unmistakable.
-            bar = _SURE if any(_out_of_scope(index, part) for part in asked) else 0.0
-            for part in asked:
+            bar = _SURE if any(_out_of_scope(index, part) for part, _ in asked) else 0.0
+            for part, before in asked:
+                if before and _REFERS_BACK.search(part) and _out_of_scope(index, before):
+                    continue  # "where was it filmed? is that really london"
                 answer = self._answer(index, part, spoilers=spoilers)
+                if not answer.matched and before and _REFERS_BACK.search(part):
+                    # "the actress who plays Cecilia, what is her name?": "her" is in the
+                    # part before.
+                    answer = self._answer(index, f"{before} {part}", spoilers=spoilers)
                 fresh = answer.fact and all(a.fact != answer.fact for a in answered)
                 if fresh and answer.score >= bar and len(answered) < QUESTIONS_PER_MESSAGE:
                     answered.append(answer)
@@ -302,8 +344,8 @@ class AnswerService:
 
     def _answer(self, index: FactIndex, question: str, *, spoilers: bool) -> Answer:
         analysis = index.analyse(question)
-        if not analysis.terms:
-            return self._decline(question, Decline.EMPTY, [])
+        if not analysis.seasons and _NOT_A_SUBJECT.issuperset(analysis.terms):
+            return self._decline(question, Decline.EMPTY, [])  # "gm everyone", "who?"
         matches = index.search(analysis, question, limit=SUGGESTIONS_MAX + 5)
         ranked = self._decision.rank(
             matches,

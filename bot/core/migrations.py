@@ -68,6 +68,16 @@ whether the proposer was ``told`` the outcome. ``id`` is short enough for a cust
 
 Version 6
 ---------
+``answer_counts``: how many answers each fact gave in a server on each day (``day``: the UTC
+date, ``YYYY-MM-DD``), and how many of them were a fan's pick among "did you mean"
+suggestions (``picks``); ``decline_counts``: how many questions a server's fans asked that
+the bot declined, per day (``/fact stats``). Counts only: never who asked, nor what. Kept,
+and purged (``answer_counts_by_day``, ``decline_counts_by_day``), with the retention of
+``unanswered``; a server that turns recording off is not counted and forgets its counts.
+``proposals.decided_by``: the moderator who approved or rejected a proposal (NULL before).
+
+Version 7
+---------
 ``generations``: a counter per server (``scope``; ``0`` is the pack) bumped in the same
 transaction as every change to what that server's answers come from, so that each
 process's cached indexes notice another process's commits (see
@@ -217,6 +227,28 @@ _V5_PROPOSALS_BY_GUILD = (
     "CREATE INDEX proposals_by_guild ON proposals (guild_id, status, proposer_id, id)"
 )
 
+_V6_ANSWER_COUNTS = """
+CREATE TABLE answer_counts (
+    guild_id INTEGER NOT NULL CHECK (guild_id > 0),
+    fact_id  TEXT    NOT NULL,
+    day      TEXT    NOT NULL,
+    answers  INTEGER NOT NULL CHECK (answers >= 0),
+    picks    INTEGER NOT NULL DEFAULT 0 CHECK (picks >= 0),
+    PRIMARY KEY (guild_id, fact_id, day)
+)
+"""
+_V6_ANSWER_COUNTS_DAY = "CREATE INDEX answer_counts_by_day ON answer_counts (day)"
+_V6_DECLINE_COUNTS = """
+CREATE TABLE decline_counts (
+    guild_id INTEGER NOT NULL CHECK (guild_id > 0),
+    day      TEXT    NOT NULL,
+    declines INTEGER NOT NULL CHECK (declines >= 1),
+    PRIMARY KEY (guild_id, day)
+)
+"""
+_V6_DECLINE_COUNTS_DAY = "CREATE INDEX decline_counts_by_day ON decline_counts (day)"
+_V6_PROPOSALS_DECIDED_BY = "ALTER TABLE proposals ADD COLUMN decided_by INTEGER"
+
 # --- PostgreSQL variants ------------------------------------------------------------------
 
 _PG_V1_FACTS = """
@@ -312,8 +344,28 @@ CREATE TABLE proposals (
 )
 """
 
+_PG_V6_ANSWER_COUNTS = """
+CREATE TABLE answer_counts (
+    guild_id BIGINT  NOT NULL CHECK (guild_id > 0),
+    fact_id  TEXT    COLLATE "C" NOT NULL,
+    day      TEXT    COLLATE "C" NOT NULL,
+    answers  INTEGER NOT NULL CHECK (answers >= 0),
+    picks    INTEGER NOT NULL DEFAULT 0 CHECK (picks >= 0),
+    PRIMARY KEY (guild_id, fact_id, day)
+)
+"""
+_PG_V6_DECLINE_COUNTS = """
+CREATE TABLE decline_counts (
+    guild_id BIGINT  NOT NULL CHECK (guild_id > 0),
+    day      TEXT    COLLATE "C" NOT NULL,
+    declines INTEGER NOT NULL CHECK (declines >= 1),
+    PRIMARY KEY (guild_id, day)
+)
+"""
+_PG_V6_PROPOSALS_DECIDED_BY = "ALTER TABLE proposals ADD COLUMN decided_by BIGINT"
+
 # Portable: BIGINT PRIMARY KEY is no rowid alias in SQLite, and an integer on both.
-_V6_GENERATIONS = """
+_V7_GENERATIONS = """
 CREATE TABLE generations (
     scope      BIGINT PRIMARY KEY CHECK (scope >= 0),
     generation BIGINT NOT NULL CHECK (generation >= 1)
@@ -353,8 +405,26 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         6,
+        "answer_counts and decline_counts (/fact stats); who decided a proposal",
+        sql_step(
+            _V6_ANSWER_COUNTS,
+            _V6_ANSWER_COUNTS_DAY,
+            _V6_DECLINE_COUNTS,
+            _V6_DECLINE_COUNTS_DAY,
+            _V6_PROPOSALS_DECIDED_BY,
+        ),
+        sql_step(
+            _PG_V6_ANSWER_COUNTS,
+            _V6_ANSWER_COUNTS_DAY,
+            _PG_V6_DECLINE_COUNTS,
+            _V6_DECLINE_COUNTS_DAY,
+            _PG_V6_PROPOSALS_DECIDED_BY,
+        ),
+    ),
+    Migration(
+        7,
         "generations: a per-server change counter, for caches in other processes",
-        sql_step(_V6_GENERATIONS),
+        sql_step(_V7_GENERATIONS),
     ),
 )
 

@@ -24,7 +24,7 @@ from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
 DIMENSIONS = 256
-_BATCH = 256
+_BATCH = 64
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 
@@ -62,8 +62,9 @@ class Embedder:
                 ids = np.asarray(encoding.ids, dtype=np.int64)
                 if ids.size:
                     out[row] = self._table[ids].mean(axis=0, dtype=np.float32)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, norms, out=out, where=norms > 0)
+            rows = out[first : first + _BATCH]  # normalised batch by batch, for the same reason
+            norms = np.linalg.norm(rows, axis=1, keepdims=True)
+            np.divide(rows, norms, out=rows, where=norms > 0)
         return out
 
     def embed_one(self, text: str) -> npt.NDArray[np.float32]:

@@ -24,6 +24,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "dropped", "air", "airing", "aired", "debut", "debuted", "launch", "arrive", "arrives",
         "start", "starts", "begin", "begins", "out", "streaming date", "date", "drops",
         "hit netflix", "hits netflix", "hit screens", "land", "lands", "landing",
+        "coming soon",
     ),
     "@finale": (
         "last episode", "final episode", "season finale", "finale", "ending", "end", "ended",
@@ -45,18 +46,27 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "without ruining the ending", "without spoiling the ending", "without spoiling",
         "without ruining", "without spoilers", "no spoilers", "spoiler free", "spoilerfree",
         "dont spoil", "do not spoil", "no spoiling", "dont ruin",
+        # the ending declined, not asked for ("just the gist, not the last ep")
+        "no ending spoilers", "no finale spoilers", "no spoilers for the ending",
+        "not the ending", "not the end", "not the finale", "not the last ep",
+        "not the last episode", "without the ending", "without the finale", "minus the ending",
+        "except the ending", "dont tell me the ending", "dont spoil the ending",
+        "dont spoil the finale", "no ending", "skip the ending", "without spoiling the end",
+        "without spoiling the finale", "without spoiling the ending", "dont want spoilers",
+        "dont want to be spoiled", "no spoilers please",
     ),
     "@premise": (
         "premise", "plot", "synopsis", "storyline", "story", "logline", "about", "genre",
         "kind of show", "type of show", "happen", "happens", "going to happen", "drama",
         "thriller", "comedy", "setup", "pitch", "elevator pitch", "gist", "basic idea",
-        "concept",
+        "concept", "explain the show", "describe the show", "explain the series",
+        "describe the series", "show in one sentence",
     ),
     "@cast": (
         "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
         "played", "playing", "portray", "portrays", "portrayed", "star", "stars", "starring",
         "starred", "in it", "character", "characters", "role", "roles", "part", "job",
-        "cast list", "lineup", "line up", "who is in", "whos in",
+        "cast list", "lineup", "line up", "who is in", "whos in", "who in",
     ),
     "@status": (
         "guest", "guest star", "main", "regular", "series regular", "recurring", "lead",
@@ -68,7 +78,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "is there", "will there be", "is it getting",
     ),
     "@past": (
-        "did", "was", "were", "came out", "used to",
+        "did", "was", "were", "came out", "used to", "ages ago", "a while ago", "long ago",
+        "years ago",
     ),
     "@next-season": (
         "next season", "new season", "upcoming season", "coming season", "next one",
@@ -102,7 +113,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "rating", "ratings", "viewership", "viewer", "viewers", "views", "viewed", "hours",
         "number one", "no 1", "top 10", "top ten", "popular", "popularity", "hit", "success",
         "successful", "numbers", "figures", "chart", "charts", "do well", "did well",
-        "how well", "perform", "performed", "ppl watch",
+        "how well", "perform", "performed", "ppl watch", "how did it do", "howd it do",
+        "how did s1 do", "how it did",
     ),
     "@creator": (
         "creator", "created", "create", "showrunner", "show runner", "writer", "wrote", "made",
@@ -180,6 +192,22 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "scandal", "designated survivor", "borgen", "bake off", "the office",
     ),
     "@music": ("theme song", "song", "songs", "soundtrack", "music", "composer"),
+    "@content-rating": (
+        "age rating", "rated r", "rated pg", "rated tv", "tv ma", "tv 14", "pg 13",
+        "parental guidance", "parental rating", "family friendly", "kid friendly",
+        "appropriate for", "ok for kids", "okay for kids", "suitable for", "12 yo", "12yo",
+        "content warning", "content warnings", "trigger warning", "trigger warnings",
+        "nudity", "sex scenes", "violence", "swearing",
+    ),
+    "@physical-media": (
+        "dvd", "dvds", "blu ray", "bluray", "blu rays", "physical copy", "physical release",
+        "box set", "boxset", "4k disc", "disc", "discs",
+    ),
+    # The hour something comes out: sources give dates, not times.
+    "@time-of-day": (
+        "what time", "which time", "what hour", "midnight", "time zone", "timezone",
+        "pst", "pdt", "est", "edt", "gmt", "bst", "cet", "oclock", "o clock", "am est",
+    ),
     "@where": (
         "where",
     ),
@@ -188,6 +216,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 # Kinds of question that only a fact of that kind answers: a question about an actor's
 # age is not answered by the actor's role, however well the name matches.
 OTHER_SHOW = "@other-show"
+# Another show named to say who someone is; of an actor named too, it asks about their
+# other roles ("is michael mckean the guy from better call saul").
+ELSEWHERE = "@elsewhere"
 INTENTS = frozenset(
     {
         "@age",
@@ -203,6 +234,9 @@ INTENTS = frozenset(
         "@social",
         "@reviews",
         "@music",
+        "@time-of-day",
+        "@content-rating",
+        "@physical-media",
         "@other-show",
     }
 )
@@ -226,7 +260,7 @@ STOPWORDS = frozenset(
     announcement nah nope yep spoiler spoilers spoiling spoil spoilerfree free without
     explain explained sentence quick quickly before after forgot forget remember remind
     wait excited hype hyped stuff sorry dumb q qs saw seen posted post heard hear read
-    thinking start starting
+    thinking start starting right gm gn morning goodmorning hiya howdy sup
     started need want everything someone give gimme pretty kinda sorta lot lots totally
     literally finally detail details see ppl people keep keeps kept telling told basic
     basically genuinely forever since thru through finished confused fine wait waiting
@@ -254,6 +288,7 @@ _SPELLED_OUT = {
     "hrs": "hours",
     "sec": "secretary",
     "ep": "episode",
+    "eps": "episodes",
     "ur": "your",
     "n": "and",
     "abt": "about",
@@ -312,11 +347,19 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _ASKERS_PEOPLE = re.compile(
     r"\b(?:my|our) (?:mom|mum|mother|dad|father|parents|kids?|children|son|daughter|wife|"
     r"husband|gf|bf|girlfriend|boyfriend|partner|sister|brother|family|friends?|abuela|nan|gran|"
-    r"twitter|tl|timeline|feed|fyp|insta|instagram|tiktok)\b"
+    r"twitter|tl|timeline|feed|fyp|insta|instagram|tiktok)"
+    r"(?: (?:says|said|told me|tells me|thinks|thought|heard|reckons))?\b"
 )
 # "where is <someone> from" asks about an actor's life, not their part in the show.
 _WHERE_FROM = re.compile(r"\bwhere (?:is|are|was|were) (?:\w+ ){1,3}from\b")
 _SPACES = re.compile(r"\s+")
+# Another show named to say who someone is ("the guy from better call saul", "loved her in
+# the americans", "the west wing lady") asks about this show's cast, not the other show.
+_KNOWN_FROM_ELSEWHERE = re.compile(
+    r"\b(?:guy|man|woman|lady|girl|dude|actor|actress|alum|star|him|her)"
+    r"(?:\s+who was|\s+that was)?\s+(?:from|in|on)\s+@other-show(?![\w-])"
+    r"|@other-show\s+(?:guy|man|woman|lady|girl|dude|actor|actress|alum|star)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -394,6 +437,7 @@ def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
     text = _WHERE_FROM.sub(" hometown ", text)
     text = (vocabulary or GENERAL).replace(text)
+    text = _KNOWN_FROM_ELSEWHERE.sub(f" @cast {ELSEWHERE} ", text)
     terms = []
     for word in text.split():
         if word.startswith("@"):
@@ -426,7 +470,11 @@ def analyse(
         rest = " ".join(correct(word) for word in rest.split())
     for phrase in ignore:
         rest = re.sub(rf"\b{re.escape(fold(phrase))}\b", " ", rest)
-    return Analysis(seasons, tuple(terms_of(rest, vocabulary)))
+    terms = tuple(terms_of(rest, vocabulary))
+    if "@return" in terms and len(seasons) == 1:
+        # Coming back from a season is coming back for the next: "is the s1 cast returning"
+        seasons |= {max(seasons) + 1}
+    return Analysis(seasons, terms)
 
 
 # Words a question starts with, as fans type them (after an "ok", "also", "and").
@@ -437,7 +485,14 @@ _QUESTION_START = (
 )
 _SENTENCES = re.compile(
     r"(?<=[?!.:])\s+|\s*\n+\s*|;\s*|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\s+"
-    r"|\s+(?=(?:anyway|anyways|btw)\b)",
+    # the asker on themselves after a comma: "..., i need to book the night off"
+    r"|,\s+(?=(?:i|im|i'm|ive|i've|my)\s)"
+    r"|\s+(?=(?:anyway|anyways|btw)\b)"
+    # laughter (or "ngl") closes a thought: "i only know keri russell is in it lol whats it about"
+    + "".join(
+        rf"|(?<=\b{laugh})\s+(?=(?:{_QUESTION_START})\b)"
+        for laugh in ("lol", "lmao", "haha", "ngl")
+    ),
     re.IGNORECASE,
 )
 _CLAUSES = re.compile(
@@ -449,7 +504,7 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _WHO_PLAYS = re.compile(
-    r"^(?P<verb>who (?:plays|played|portrays|is playing|are playing)|whos playing)\s+"
+    r"^(?P<verb>who (?:plays|play|played|portrays|is playing|are playing)|whos playing)\s+"
     r"(?P<roles>.+?)[\s?!.]*$",
     re.IGNORECASE,
 )

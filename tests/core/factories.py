@@ -1,10 +1,11 @@
-"""Small builders for facts in tests."""
+"""Small builders for facts and packs in tests."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.core.models import Fact
+from bot.core.models import Fact, Topic
+from bot.core.pack import Pack, Show, Source
 
 
 def make_fact(fact_id: str = "trailer-2", **fields: Any) -> Fact:
@@ -18,3 +19,23 @@ def make_fact(fact_id: str = "trailer-2", **fields: Any) -> Fact:
     }
     data.update(fields)
     return Fact.model_validate(data)
+
+
+def pack_fact(fact_id: str, answer: str = "The answer.", topic: Topic = Topic.GENERAL) -> Fact:
+    """A plain fact citing the source of :func:`make_pack`, asked as "What about <id>?"."""
+    return Fact(
+        id=fact_id,
+        topic=topic,
+        questions=(f"What about {fact_id}?",),
+        answer=answer,
+        source="tvinsider",
+    )
+
+
+def make_pack(*facts: Fact) -> Pack:
+    """A pack holding ``facts`` and the one source :func:`pack_fact` cites."""
+    return Pack(
+        show=Show(name="The Show", network="Net"),
+        sources={"tvinsider": Source(title="Article", publisher="TV Insider", published="2024")},
+        facts=facts,
+    )

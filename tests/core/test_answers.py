@@ -190,14 +190,14 @@ async def test_a_change_made_while_indexing_is_not_hidden_by_the_cache(
     assert (await service.answer(GUILD, question, spoilers=False)).fact == fact
 
     started, release = threading.Event(), threading.Event()
-    build = answers_module._build_index
+    build = answers_module._index_and_catalog
 
     def held_build(*args: object) -> object:  # the index of the edit, held until released
         started.set()
         release.wait(5)
         return build(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(answers_module, "_build_index", held_build)
+    monkeypatch.setattr(answers_module, "_index_and_catalog", held_build)
     await store.edit(GUILD, fact.model_copy(update={"answer": "Not yet."}), MOD)
     pending = asyncio.create_task(service.answer(GUILD, question, spoilers=False))
     await asyncio.to_thread(started.wait, 5)
@@ -215,3 +215,96 @@ async def test_a_relation_in_the_show_is_not_the_actors_life(service: AnswerServ
     assert show.fact is not None and show.fact.id == "cast-rufus-sewell"
     life = await service.answer(None, "is rufus sewell married", spoilers=False)
     assert not life.matched
+
+
+async def test_another_show_that_says_who_someone_is_asks_about_this_cast(
+    service: AnswerService,
+) -> None:
+    """ "the guy from <other show>" describes a person in this show; of a named actor, it
+    asks about their other roles, which no fact here knows."""
+    role = await service.answer(
+        None, "is the us president the guy from better call saul?", spoilers=False
+    )
+    assert role.fact is not None and role.fact.id == "cast-michael-mckean"
+    career = await service.answer(
+        None, "is michael mckean the guy from better call saul", spoilers=False
+    )
+    assert not career.matched
+    other = await service.answer(
+        None, "is anyone from the west wing in better call saul", spoilers=False
+    )
+    assert not other.matched
+
+
+async def test_a_recap_that_refuses_the_ending_is_not_the_finale(service: AnswerService) -> None:
+    for question in (
+        "what happens in season 1 roughly? NO ending spoilers pls",
+        "need a refresher on s1 before the new season, just the gist not the last ep",
+    ):
+        answer = await service.answer(None, question, spoilers=False)
+        assert answer.fact is not None and answer.fact.id == "s1-recap", question
+
+
+async def test_a_question_leaning_on_the_part_before_is_read_with_it(
+    service: AnswerService,
+) -> None:
+    answer = await service.answer(
+        None,
+        "Excuse me, the actress who play Cecilia, what is her name? In my country the show "
+        "has only subtitles",
+        spoilers=False,
+    )
+    assert answer.fact is not None and answer.fact.id == "cast-tnia-miller"
+
+
+async def test_what_the_askers_people_say_is_chatter(service: AnswerService) -> None:
+    answer = await service.answer(
+        None, "my sister says the diplomat s2 is coming soon?? when exactly", spoilers=False
+    )
+    assert answer.fact is not None and answer.fact.id == "s2-premiere"
+
+
+async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
+    service: AnswerService, store: FactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large index is freed a slice at a time once replaced (freeing it at once would
+    block the event loop), but never the pack's index that servers share."""
+    monkeypatch.setattr(answers_module, "LARGE", 20)  # the pack's 23 facts count as large
+    sewell = "who plays hal"
+    assert (await service.answer(GUILD, sewell, spoilers=False)).fact is not None
+    shared = await service.index_for(GUILD)
+    assert shared is await service.index_for(None)  # an unchanged server uses the pack's
+
+    await store.add(GUILD, make_fact("s3-trailer", questions=["Is the S3 trailer out?"]), MOD)
+    own = await service.index_for(GUILD)
+    await store.add(GUILD, make_fact("s3-date", questions=["When is S3 out?"]), MOD)
+    assert (await service.answer(GUILD, "is the s3 trailer out", spoilers=False)).matched
+    await asyncio.gather(*service._releasing)
+
+    assert list(own.pieces_released()) == []  # already emptied: nothing left to free
+    assert shared.search(shared.analyse(sewell))  # still whole: never handed to the releaser
+    assert (await service.answer(OTHER_GUILD, sewell, spoilers=False)).fact is not None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("gm everyone ☀️", []),  # a greeting asks nothing
+        ("what time does s2 drop? like midnight PT or later", []),  # sources give dates
+        ("what did rufus sewell say about playing hal", []),  # no quote of his is known
+        ("where was it filmed? is that really london", []),  # "that" follows the first
+        ("is the whole s1 cast coming back?", ["s2-cast-news"]),  # back for the next season
+        ("whos in s2", ["s2-cast-news"]),
+        ("what day does the new season hit netflix, i need to book the night off", ["s2-premiere"]),
+        ("when did s1 come out and how did it do", ["s1-premiere", "s1-ratings"]),
+        ("i watched 2 eps of s1 ages ago and forgot it all, quick recap?", ["s1-recap"]),
+        ("forgot s1, quick catch up without spoiling the end?", ["s1-recap"]),
+        ("ngl i only know keri russell is in it lol whats the premise", ["premise"]),
+        ("will s2 come out on dvd/bluray", []),  # no fact is about discs
+    ],
+)
+async def test_what_fans_write_around_a_question(
+    service: AnswerService, message: str, expected: list[str]
+) -> None:
+    answer = await service.answer(None, message, spoilers=False)
+    assert sorted(part.fact.id for part in answer.parts if part.fact) == sorted(expected)

@@ -189,3 +189,39 @@ async def test_questions_in_direct_messages_are_not_recorded(
 ) -> None:
     answer = await service.answer(None, SOUNDTRACK, spoilers=False)
     assert not await gaps.note(None, answer)
+
+
+async def test_questions_that_mean_the_same_are_grouped_with_summed_counts(
+    gaps: GapService, service: AnswerService, clock: Clock
+) -> None:
+    for _ in range(2):
+        await asked(gaps, service, SOUNDTRACK)
+    clock.now += dt.timedelta(hours=1)
+    await asked(gaps, service, "who does the music")
+    await asked(gaps, service, "how tall is keri russell")
+    clock.now += dt.timedelta(hours=1)
+    await asked(gaps, service, "what is keri russell's height")
+    await asked(gaps, service, "how old is rufus sewell")  # another question altogether
+
+    groups = await gaps.open_groups(GUILD)
+    assert [(g.question, g.asked) for g in groups] == [
+        (SOUNDTRACK, 3),
+        ("what is keri russell's height", 2),  # as often as the other, and later
+        ("how old is rufus sewell", 1),
+    ]
+    music, height, age = groups
+    assert music.questions == (SOUNDTRACK, "who does the music")
+    assert height.questions == ("what is keri russell's height", "how tall is keri russell")
+    assert height.last_asked == clock.now and music.last_asked == START + dt.timedelta(hours=1)
+    assert age.questions == ("how old is rufus sewell",)
+
+    # Any question of a group finds the group; dismissing it forgets every question in it.
+    member = next(g for g in music.members if g.question == "who does the music")
+    found = await gaps.group(GUILD, member.id)
+    assert found is not None and found.questions == music.questions
+    assert await gaps.dismiss_group(GUILD, music.id) == 2
+    assert [g.question for g in await gaps.open_groups(GUILD)] == [
+        "what is keri russell's height",
+        "how old is rufus sewell",
+    ]
+    assert await gaps.group(GUILD, member.id) is None

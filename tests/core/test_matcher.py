@@ -87,3 +87,11 @@ def test_meaning_finds_what_shares_no_words(
     assert "s1-finale" in [m.fact.id for m in found]
     similarity = index.similarity(question)
     assert similarity is not None and similarity.shape == (len(pack.facts),)
+
+
+def test_lexicon_reads_a_letter_held_for_emphasis() -> None:
+    lexicon = Lexicon({"back": 2, "cool": 1, "premiere": 1})
+    assert lexicon.correct("baaaack") == "back"
+    assert lexicon.correct("cooool") == "cool"
+    assert lexicon.correct("premiereeee") == "premiere"
+    assert lexicon.correct("zzzz") == "zzzz"  # nothing known: left alone

@@ -115,3 +115,61 @@ async def test_reject_with_a_reason_tells_the_proposer_once(proposals: ProposalS
     assert await proposals.outcomes(GUILD, FAN) == []
     for _ in range(OPEN_PER_MEMBER):  # decided ones no longer count
         await file(proposals)
+
+
+async def test_approval_adds_and_marks_approved_in_one_transaction(
+    proposals: ProposalService, store: FactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another moderator rejects the proposal while this one's approval is under way: the
+    approval adds nothing (no fact answering a rejected proposal)."""
+    proposal_id = await file(proposals)
+    new_fact_id = store.new_fact_id
+
+    async def rejected_meanwhile(guild_id: int, stem: str) -> str:
+        await proposals.reject(GUILD, proposal_id, "Not confirmed yet.", actor_id=MOD + 1)
+        return await new_fact_id(guild_id, stem)
+
+    monkeypatch.setattr(store, "new_fact_id", rejected_meanwhile)
+    with pytest.raises(ProposalGone):
+        await proposals.approve(GUILD, proposal_id, Draft(QUESTION, ANSWER), actor_id=MOD)
+    assert await store.guild_facts(GUILD, include_removed=True) == []
+    decided = await store.proposal(GUILD, proposal_id)
+    assert decided is not None and decided.status == "rejected"
+
+
+async def test_who_decided_is_kept_with_the_proposal(
+    proposals: ProposalService, store: FactStore
+) -> None:
+    rejected = await file(proposals)
+    approved = await file(proposals)
+    await proposals.reject(GUILD, rejected, "Not confirmed yet.", actor_id=MOD)
+    await proposals.approve(GUILD, approved, Draft(QUESTION, ANSWER), actor_id=MOD + 1)
+    rejection = await store.proposal(GUILD, rejected)
+    approval = await store.proposal(GUILD, approved)
+    assert rejection is not None and approval is not None
+    assert (rejection.status, rejection.decided_by, rejection.reason) == (
+        "rejected",
+        MOD,
+        "Not confirmed yet.",
+    )
+    assert (approval.status, approval.decided_by) == ("approved", MOD + 1)
+
+
+async def test_a_member_withdraws_their_own_open_proposal(
+    proposals: ProposalService, store: FactStore
+) -> None:
+    mine = await file(proposals)
+    theirs = await file(proposals, fan=OTHER_FAN)
+    with pytest.raises(ProposalGone):
+        await proposals.withdraw(GUILD, theirs, proposer_id=FAN)  # not mine
+    with pytest.raises(ProposalGone):
+        await proposals.withdraw(OTHER_GUILD, mine, proposer_id=FAN)  # not that server's
+    await proposals.withdraw(GUILD, mine, proposer_id=FAN)
+    assert [p.id for p in await proposals.open(GUILD)] == [theirs]
+    assert await store.proposal(GUILD, mine) is None  # nothing of it is kept
+    with pytest.raises(ProposalGone):
+        await proposals.withdraw(GUILD, mine, proposer_id=FAN)
+    await proposals.reject(GUILD, theirs, "No.", actor_id=MOD)
+    with pytest.raises(ProposalGone):  # decided: too late to withdraw
+        await proposals.withdraw(GUILD, theirs, proposer_id=OTHER_FAN)
+    assert await proposals.outcomes(GUILD, FAN) == []  # a withdrawal is not told back

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,9 @@ from hypothesis import strategies as st
 from bot.core import store as store_module
 from bot.core.migrations import LATEST_VERSION, MIGRATIONS, Migration, sql_step
 from bot.core.models import FACT_ID_PATTERN, Fact, Topic
-from bot.core.pack import Pack, Show, Source
 from bot.core.store import (
     AlreadyRemoved,
+    Attempt,
     AuditAction,
     AuditEntry,
     DuplicateFactId,
@@ -36,36 +37,18 @@ from bot.core.store import (
     SchemaTooNew,
     StaleRevision,
     StoreError,
+    Taken,
     UnknownFact,
     apply_migrations,
     slugify,
 )
 from tests.conftest import BOTH_ENGINES
+from tests.core.factories import make_pack, pack_fact
 
 GUILD_A = 111_111_111_111_111_111
 GUILD_B = 222_222_222_222_222_222
 MOD = 42
 OTHER_MOD = 43
-
-
-def make_fact(fact_id: str, answer: str = "The answer.", topic: Topic = Topic.GENERAL) -> Fact:
-    """A valid fact with the given id and answer."""
-    return Fact(
-        id=fact_id,
-        topic=topic,
-        questions=(f"What about {fact_id}?",),
-        answer=answer,
-        source="tvinsider",
-    )
-
-
-def make_pack(*facts: Fact) -> Pack:
-    """A pack holding ``facts`` and the one source they cite."""
-    return Pack(
-        show=Show(name="The Show", network="Net"),
-        sources={"tvinsider": Source(title="Article", publisher="TV Insider", published="2024")},
-        facts=facts,
-    )
 
 
 def dump(path: Path) -> tuple[list[Any], list[Any]]:
@@ -117,7 +100,7 @@ async def store(database: Path | str) -> AsyncIterator[FactStore]:
 async def packed(store: FactStore) -> FactStore:
     """A store synced with a pack of facts ``alpha`` and ``beta``."""
     await store.sync_pack(
-        make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Pack beta."))
+        make_pack(pack_fact("alpha", "Pack alpha."), pack_fact("beta", "Pack beta."))
     )
     return store
 
@@ -127,7 +110,7 @@ async def packed(store: FactStore) -> FactStore:
 
 async def test_open_creates_schema_and_data_survives_reopen(db_path: Path) -> None:
     async with await FactStore.open(db_path) as store:
-        await store.add(GUILD_A, make_fact("kept", "Still here."), MOD)
+        await store.add(GUILD_A, pack_fact("kept", "Still here."), MOD)
 
     with closing(sqlite3.connect(db_path)) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
@@ -158,8 +141,9 @@ async def test_newer_schema_is_refused(db_path: Path) -> None:
     with closing(sqlite3.connect(db_path)) as db:
         db.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
 
-    with pytest.raises(SchemaTooNew, match=rf"version {LATEST_VERSION + 1} is newer"):
+    with pytest.raises(SchemaTooNew) as refused:
         await FactStore.open(db_path)
+    assert (refused.value.found, refused.value.known) == (LATEST_VERSION + 1, LATEST_VERSION)
 
     with closing(sqlite3.connect(db_path)) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION + 1,)
@@ -217,19 +201,19 @@ def test_guild_id_zero_is_reserved_for_the_pack() -> None:
 
 
 async def test_sync_pack_counts_and_idempotence(store: FactStore) -> None:
-    first = await store.sync_pack(make_pack(make_fact("a"), make_fact("b"), make_fact("c")))
+    first = await store.sync_pack(make_pack(pack_fact("a"), pack_fact("b"), pack_fact("c")))
     assert (first.added, first.updated, first.removed, first.unchanged) == (3, 0, 0, 0)
     generation = store.generation(None)
     before = await table_dump(store)
 
-    again = await store.sync_pack(make_pack(make_fact("a"), make_fact("b"), make_fact("c")))
+    again = await store.sync_pack(make_pack(pack_fact("a"), pack_fact("b"), pack_fact("c")))
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 3)
     assert not again.changed
     assert await table_dump(store) == before
     assert store.generation(None) == generation
 
     changed = await store.sync_pack(
-        make_pack(make_fact("b", "New b."), make_fact("c"), make_fact("d"))
+        make_pack(pack_fact("b", "New b."), pack_fact("c"), pack_fact("d"))
     )
     assert (changed.added, changed.updated, changed.removed, changed.unchanged) == (1, 1, 1, 1)
     pack_view = await store.effective_facts(None)
@@ -240,12 +224,12 @@ async def test_sync_pack_counts_and_idempotence(store: FactStore) -> None:
 
 
 async def test_a_smaller_pack_keeps_servers_corrections_and_hides(packed: FactStore) -> None:
-    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
-    await packed.edit(GUILD_A, make_fact("beta", "A's beta."), MOD)
+    await packed.edit(GUILD_A, pack_fact("alpha", "A's alpha."), MOD)
+    await packed.edit(GUILD_A, pack_fact("beta", "A's beta."), MOD)
     await packed.remove(GUILD_A, "beta", MOD)  # a hidden correction
     await packed.remove(GUILD_B, "beta", MOD)  # a bare hide
 
-    result = await packed.sync_pack(make_pack(make_fact("gamma")))
+    result = await packed.sync_pack(make_pack(pack_fact("gamma")))
 
     assert result.removed == 2
     assert result.kept == ((GUILD_A, "alpha"), (GUILD_A, "beta"), (GUILD_B, "beta"))
@@ -270,17 +254,17 @@ async def test_a_smaller_pack_keeps_servers_corrections_and_hides(packed: FactSt
 async def test_the_full_pack_again_restores_every_servers_state_exactly(
     packed: FactStore,
 ) -> None:
-    full = make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Pack beta."))
-    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
-    await packed.edit(GUILD_A, make_fact("beta", "A's beta."), MOD)
+    full = make_pack(pack_fact("alpha", "Pack alpha."), pack_fact("beta", "Pack beta."))
+    await packed.edit(GUILD_A, pack_fact("alpha", "A's alpha."), MOD)
+    await packed.edit(GUILD_A, pack_fact("beta", "A's beta."), MOD)
     await packed.remove(GUILD_A, "beta", MOD)
     await packed.remove(GUILD_B, "beta", MOD)
-    await packed.add(GUILD_B, make_fact("own"), MOD)
+    await packed.add(GUILD_B, pack_fact("own"), MOD)
     views = {g: await packed.effective_facts(g) for g in (GUILD_A, GUILD_B)}
     managed = {g: await packed.guild_facts(g, include_removed=True) for g in (GUILD_A, GUILD_B)}
     guild_rows = [row for row in (await table_dump(packed))[0] if row[0] != 0]
 
-    await packed.sync_pack(make_pack(make_fact("gamma")))
+    await packed.sync_pack(make_pack(pack_fact("gamma")))
     again = await packed.sync_pack(full)
 
     assert (again.added, again.claimed, again.dropped) == (2, (), ())
@@ -297,22 +281,22 @@ async def test_the_full_pack_again_restores_every_servers_state_exactly(
 
 async def test_a_dormant_hide_gives_way_to_a_new_fact_with_its_id(packed: FactStore) -> None:
     await packed.remove(GUILD_B, "beta", MOD)
-    await packed.sync_pack(make_pack(make_fact("alpha", "Pack alpha.")))
-    added = await packed.add(GUILD_B, make_fact("beta", "B's own beta."), MOD)
+    await packed.sync_pack(make_pack(pack_fact("alpha", "Pack alpha.")))
+    added = await packed.add(GUILD_B, pack_fact("beta", "B's own beta."), MOD)
     assert (added.origin, added.removed) == ("guild", False)
     result = await packed.sync_pack(
-        make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Pack beta."))
+        make_pack(pack_fact("alpha", "Pack alpha."), pack_fact("beta", "Pack beta."))
     )
     assert result.claimed == ((GUILD_B, "beta"),)
     assert answers(await packed.effective_facts(GUILD_B))["beta"] == "B's own beta."
 
 
 async def test_pack_adding_a_guild_id_claims_it_as_override(store: FactStore) -> None:
-    await store.add(GUILD_A, make_fact("news", "A's news."), MOD)
-    await store.add(GUILD_B, make_fact("news", "B's news."), MOD)
+    await store.add(GUILD_A, pack_fact("news", "A's news."), MOD)
+    await store.add(GUILD_B, pack_fact("news", "B's news."), MOD)
     await store.remove(GUILD_B, "news", MOD)
 
-    result = await store.sync_pack(make_pack(make_fact("news", "Pack news.")))
+    result = await store.sync_pack(make_pack(pack_fact("news", "Pack news.")))
 
     assert result.claimed == ((GUILD_A, "news"),)
     assert result.dropped == ((GUILD_B, "news"),)
@@ -329,12 +313,12 @@ def spoiler_of(fact: Fact, spoils: str | None = "the finale") -> Fact:
 async def test_a_pack_spoiler_makes_every_servers_correction_of_it_a_spoiler(
     packed: FactStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
-    await packed.edit(GUILD_B, make_fact("alpha", "B's ||hidden|| alpha."), MOD)
-    await packed.edit(GUILD_B, make_fact("beta", "B's beta."), MOD)
+    await packed.edit(GUILD_A, pack_fact("alpha", "A's alpha."), MOD)
+    await packed.edit(GUILD_B, pack_fact("alpha", "B's ||hidden|| alpha."), MOD)
+    await packed.edit(GUILD_B, pack_fact("beta", "B's beta."), MOD)
     await packed.remove(GUILD_B, "beta", MOD)  # a hidden correction: still a correction
-    pack_alpha = spoiler_of(make_fact("alpha", "Pack alpha."))
-    pack_beta = spoiler_of(make_fact("beta", "Pack beta."), "Season 2")
+    pack_alpha = spoiler_of(pack_fact("alpha", "Pack alpha."))
+    pack_beta = spoiler_of(pack_fact("beta", "Pack beta."), "Season 2")
 
     with caplog.at_level(logging.INFO, logger="bot.core.store"):
         result = await packed.sync_pack(make_pack(pack_alpha, pack_beta))
@@ -343,13 +327,13 @@ async def test_a_pack_spoiler_makes_every_servers_correction_of_it_a_spoiler(
     assert f"guild {GUILD_A}: its correction of 'alpha' is now a spoiler" in caplog.text
     a_alpha = await packed.get(GUILD_A, "alpha")
     assert a_alpha is not None and a_alpha.origin == "override"
-    assert a_alpha.fact == spoiler_of(make_fact("alpha", "A's alpha."))
+    assert a_alpha.fact == spoiler_of(pack_fact("alpha", "A's alpha."))
     [b_alpha] = [s for s in await packed.effective_facts(GUILD_B) if s.fact_id == "alpha"]
-    assert b_alpha.fact == spoiler_of(make_fact("alpha", "B's hidden alpha."))  # tags removed
+    assert b_alpha.fact == spoiler_of(pack_fact("alpha", "B's hidden alpha."))  # tags removed
     [listed] = [s for s in await packed.guild_facts(GUILD_A) if s.fact_id == "alpha"]
     assert listed.fact.spoiler
     restored = await packed.restore(GUILD_B, "beta", MOD)
-    assert restored.fact == spoiler_of(make_fact("beta", "B's beta."), "Season 2")
+    assert restored.fact == spoiler_of(pack_fact("beta", "B's beta."), "Season 2")
     assert answers(await packed.effective_facts(GUILD_B))["beta"] == "B's beta."
     assert all(s.fact.spoiler for s in await packed.effective_facts(GUILD_B))
 
@@ -361,13 +345,13 @@ async def test_a_pack_spoiler_makes_every_servers_correction_of_it_a_spoiler(
 
 async def test_a_correction_saved_later_is_a_spoiler_too(packed: FactStore) -> None:
     await packed.sync_pack(
-        make_pack(spoiler_of(make_fact("alpha", "Pack alpha.")), make_fact("beta", "Pack beta."))
+        make_pack(spoiler_of(pack_fact("alpha", "Pack alpha.")), pack_fact("beta", "Pack beta."))
     )
-    report = await packed.import_facts(GUILD_A, [make_fact("alpha", "A's alpha.")], MOD)
+    report = await packed.import_facts(GUILD_A, [pack_fact("alpha", "A's alpha.")], MOD)
     assert report.changed == ("alpha",)
-    edited = await packed.edit(GUILD_A, make_fact("alpha", "A's alpha, again."), MOD)
-    assert edited.fact == spoiler_of(make_fact("alpha", "A's alpha, again."))
-    differently = spoiler_of(make_fact("alpha", "A's own spoiler."), "the show")
+    edited = await packed.edit(GUILD_A, pack_fact("alpha", "A's alpha, again."), MOD)
+    assert edited.fact == spoiler_of(pack_fact("alpha", "A's alpha, again."))
+    differently = spoiler_of(pack_fact("alpha", "A's own spoiler."), "the show")
     await packed.edit(GUILD_A, differently, MOD)
     shown = await packed.get(GUILD_A, "alpha")
     assert shown is not None and shown.fact.spoils == "the finale"  # the pack's word wins
@@ -377,25 +361,25 @@ async def test_a_correction_saved_later_is_a_spoiler_too(packed: FactStore) -> N
 async def test_a_correction_that_cannot_be_a_spoiler_gives_way_to_the_pack_fact(
     packed: FactStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await packed.edit(GUILD_A, make_fact("alpha", "||||"), MOD)
-    await packed.sync_pack(make_pack(spoiler_of(make_fact("alpha", "Pack alpha."))))
+    await packed.edit(GUILD_A, pack_fact("alpha", "||||"), MOD)
+    await packed.sync_pack(make_pack(spoiler_of(pack_fact("alpha", "Pack alpha."))))
 
     with caplog.at_level(logging.WARNING, logger="bot.core.store"):
         [shown] = await packed.effective_facts(GUILD_A)
 
-    assert (shown.origin, shown.fact) == ("override", spoiler_of(make_fact("alpha", "Pack alpha.")))
+    assert (shown.origin, shown.fact) == ("override", spoiler_of(pack_fact("alpha", "Pack alpha.")))
     assert "'alpha'" in caplog.text and str(GUILD_A) in caplog.text
 
 
 async def test_a_pack_fact_that_stops_being_a_spoiler_leaves_corrections_alone(
     packed: FactStore,
 ) -> None:
-    await packed.sync_pack(make_pack(spoiler_of(make_fact("alpha", "Pack alpha."))))
-    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
-    result = await packed.sync_pack(make_pack(make_fact("alpha", "Pack alpha.")))
+    await packed.sync_pack(make_pack(spoiler_of(pack_fact("alpha", "Pack alpha."))))
+    await packed.edit(GUILD_A, pack_fact("alpha", "A's alpha."), MOD)
+    result = await packed.sync_pack(make_pack(pack_fact("alpha", "Pack alpha.")))
     assert result.spoiled == ()
     shown = await packed.get(GUILD_A, "alpha")
-    assert shown is not None and shown.fact == make_fact("alpha", "A's alpha.")
+    assert shown is not None and shown.fact == pack_fact("alpha", "A's alpha.")
 
 
 # --- moderator writes and audit -------------------------------------------------------
@@ -403,9 +387,9 @@ async def test_a_pack_fact_that_stops_being_a_spoiler_leaves_corrections_alone(
 
 async def test_add_edit_remove_restore_history(store: FactStore) -> None:
     started = datetime.now(UTC)
-    added = await store.add(GUILD_A, make_fact("trailer", "Not yet."), MOD)
+    added = await store.add(GUILD_A, pack_fact("trailer", "Not yet."), MOD)
     edited = await store.edit(
-        GUILD_A, make_fact("trailer", "Out now."), OTHER_MOD, expected_revision=1
+        GUILD_A, pack_fact("trailer", "Out now."), OTHER_MOD, expected_revision=1
     )
     removed = await store.remove(GUILD_A, "trailer", MOD)
     restored = await store.restore(GUILD_A, "trailer", OTHER_MOD)
@@ -418,10 +402,10 @@ async def test_add_edit_remove_restore_history(store: FactStore) -> None:
     assert [entry.action for entry in history] == ["add", "edit", "remove", "restore"]
     assert [entry.actor_id for entry in history] == [MOD, OTHER_MOD, MOD, OTHER_MOD]
     assert [(e.before_fact, e.after_fact) for e in history] == [
-        (None, make_fact("trailer", "Not yet.")),
-        (make_fact("trailer", "Not yet."), make_fact("trailer", "Out now.")),
-        (make_fact("trailer", "Out now."), None),
-        (None, make_fact("trailer", "Out now.")),
+        (None, pack_fact("trailer", "Not yet.")),
+        (pack_fact("trailer", "Not yet."), pack_fact("trailer", "Out now.")),
+        (pack_fact("trailer", "Out now."), None),
+        (None, pack_fact("trailer", "Out now.")),
     ]
     times = [entry.at for entry in history]
     assert all(t.tzinfo is not None and t.utcoffset() == UTC.utcoffset(None) for t in times)
@@ -429,8 +413,8 @@ async def test_add_edit_remove_restore_history(store: FactStore) -> None:
 
 
 async def test_get_and_guild_facts_show_removed_only_when_asked(packed: FactStore) -> None:
-    await packed.add(GUILD_A, make_fact("zeta", topic=Topic.TRAILER), MOD)
-    await packed.add(GUILD_A, make_fact("eta", topic=Topic.TRAILER), MOD)
+    await packed.add(GUILD_A, pack_fact("zeta", topic=Topic.TRAILER), MOD)
+    await packed.add(GUILD_A, pack_fact("eta", topic=Topic.TRAILER), MOD)
     await packed.remove(GUILD_A, "eta", MOD)
     await packed.remove(GUILD_A, "beta", MOD)
 
@@ -448,9 +432,9 @@ async def test_get_and_guild_facts_show_removed_only_when_asked(packed: FactStor
 
 
 async def test_override_and_hide_affect_only_that_guild(packed: FactStore) -> None:
-    override = await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    override = await packed.edit(GUILD_A, pack_fact("alpha", "A's alpha."), MOD)
     await packed.remove(GUILD_A, "beta", MOD)
-    await packed.add(GUILD_A, make_fact("own"), MOD)
+    await packed.add(GUILD_A, pack_fact("own"), MOD)
 
     assert (override.origin, override.guild_id, override.revision) == ("override", GUILD_A, 2)
     assert answers(await packed.effective_facts(GUILD_A)) == {
@@ -473,14 +457,14 @@ async def test_unhidden_pack_fact_follows_later_pack_updates(packed: FactStore) 
     assert await packed.guild_facts(GUILD_A, include_removed=True) == []
 
     await packed.sync_pack(
-        make_pack(make_fact("alpha", "Pack alpha."), make_fact("beta", "Beta 2."))
+        make_pack(pack_fact("alpha", "Pack alpha."), pack_fact("beta", "Beta 2."))
     )
     assert answers(await packed.effective_facts(GUILD_A))["beta"] == "Beta 2."
     assert [e.action for e in await packed.history(GUILD_A, "beta")] == ["remove", "restore"]
 
 
 async def test_hiding_a_corrected_pack_fact_keeps_the_correction(packed: FactStore) -> None:
-    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
+    await packed.edit(GUILD_A, pack_fact("alpha", "A's alpha."), MOD)
     await packed.remove(GUILD_A, "alpha", MOD)
     assert "alpha" not in ids(await packed.effective_facts(GUILD_A))
     restored = await packed.restore(GUILD_A, "alpha", MOD)
@@ -490,7 +474,7 @@ async def test_hiding_a_corrected_pack_fact_keeps_the_correction(packed: FactSto
 async def test_edit_to_same_content_writes_nothing(packed: FactStore) -> None:
     before = await table_dump(packed)
     generation = packed.generation(GUILD_A)
-    unchanged = await packed.edit(GUILD_A, make_fact("alpha", "Pack alpha."), MOD)
+    unchanged = await packed.edit(GUILD_A, pack_fact("alpha", "Pack alpha."), MOD)
     assert (unchanged.origin, unchanged.revision) == ("pack", 1)
     assert await table_dump(packed) == before
     assert packed.generation(GUILD_A) == generation
@@ -502,19 +486,19 @@ async def test_edit_to_same_content_writes_nothing(packed: FactStore) -> None:
 @pytest.mark.parametrize(
     ("call", "error"),
     [
-        (lambda s: s.add(GUILD_A, make_fact("own"), MOD), DuplicateFactId),
-        (lambda s: s.add(GUILD_A, make_fact("alpha"), MOD), DuplicateFactId),
-        (lambda s: s.add(GUILD_A, make_fact("gone"), MOD), DuplicateFactId),
-        (lambda s: s.edit(GUILD_A, make_fact("nope"), MOD), UnknownFact),
+        (lambda s: s.add(GUILD_A, pack_fact("own"), MOD), DuplicateFactId),
+        (lambda s: s.add(GUILD_A, pack_fact("alpha"), MOD), DuplicateFactId),
+        (lambda s: s.add(GUILD_A, pack_fact("gone"), MOD), DuplicateFactId),
+        (lambda s: s.edit(GUILD_A, pack_fact("nope"), MOD), UnknownFact),
         (lambda s: s.remove(GUILD_A, "nope", MOD), UnknownFact),
         (lambda s: s.restore(GUILD_A, "nope", MOD), UnknownFact),
-        (lambda s: s.edit(GUILD_A, make_fact("own", "x"), MOD, expected_revision=7), StaleRevision),
+        (lambda s: s.edit(GUILD_A, pack_fact("own", "x"), MOD, expected_revision=7), StaleRevision),
         (
-            lambda s: s.edit(GUILD_A, make_fact("alpha", "x"), MOD, expected_revision=2),
+            lambda s: s.edit(GUILD_A, pack_fact("alpha", "x"), MOD, expected_revision=2),
             StaleRevision,
         ),
-        (lambda s: s.edit(GUILD_A, make_fact("gone", "x"), MOD), AlreadyRemoved),
-        (lambda s: s.edit(GUILD_A, make_fact("beta", "x"), MOD), AlreadyRemoved),
+        (lambda s: s.edit(GUILD_A, pack_fact("gone", "x"), MOD), AlreadyRemoved),
+        (lambda s: s.edit(GUILD_A, pack_fact("beta", "x"), MOD), AlreadyRemoved),
         (lambda s: s.remove(GUILD_A, "gone", MOD), AlreadyRemoved),
         (lambda s: s.remove(GUILD_A, "beta", MOD), AlreadyRemoved),
         (lambda s: s.restore(GUILD_A, "own", MOD), NotRemoved),
@@ -524,8 +508,8 @@ async def test_edit_to_same_content_writes_nothing(packed: FactStore) -> None:
 async def test_refused_write_leaves_store_unchanged(
     packed: FactStore, call: Any, error: type[StoreError]
 ) -> None:
-    await packed.add(GUILD_A, make_fact("own"), MOD)
-    await packed.add(GUILD_A, make_fact("gone"), MOD)
+    await packed.add(GUILD_A, pack_fact("own"), MOD)
+    await packed.add(GUILD_A, pack_fact("gone"), MOD)
     await packed.remove(GUILD_A, "gone", MOD)
     await packed.remove(GUILD_A, "beta", MOD)
     before = await table_dump(packed)
@@ -536,24 +520,64 @@ async def test_refused_write_leaves_store_unchanged(
         await call(packed)
 
     assert isinstance(raised.value, FactError)
-    assert repr(raised.value.fact_id) in str(raised.value)
+    assert raised.value.fact_id in str(raised.value)  # the data: no sentence (see errors.py)
     assert await table_dump(packed) == before
     assert await packed.effective_facts(GUILD_A) == view
     assert (packed.generation(GUILD_A), packed.generation(GUILD_B)) == generations
+
+
+@pytest.mark.parametrize(
+    ("call", "data"),
+    [
+        (lambda s: s.add(GUILD_A, pack_fact("own"), MOD), {"taken": Taken.HERE}),
+        (lambda s: s.add(GUILD_A, pack_fact("alpha"), MOD), {"taken": Taken.PACK}),
+        (lambda s: s.add(GUILD_A, pack_fact("gone"), MOD), {"taken": Taken.REMOVED_HERE}),
+        (
+            lambda s: s.import_facts(GUILD_A, [pack_fact("new"), pack_fact("new")], MOD),
+            {"taken": Taken.TWICE_IN_IMPORT},
+        ),
+        (lambda s: s.edit(GUILD_A, pack_fact("gone", "x"), MOD), {"attempt": Attempt.EDIT}),
+        (lambda s: s.remove(GUILD_A, "gone", MOD), {"attempt": Attempt.REMOVE}),
+        (
+            lambda s: s.import_facts(GUILD_A, [pack_fact("gone", "x")], MOD),
+            {"attempt": Attempt.IMPORT},
+        ),
+        (
+            lambda s: s.edit(GUILD_A, pack_fact("own", "x"), MOD, expected_revision=7),
+            {"expected": 7, "actual": 1},
+        ),
+    ],
+)
+async def test_refusals_carry_data_not_sentences(
+    packed: FactStore, call: Any, data: dict[str, Any]
+) -> None:
+    """The store says what was refused, as data; the Discord layer words it."""
+    await packed.add(GUILD_A, pack_fact("own"), MOD)
+    await packed.add(GUILD_A, pack_fact("gone"), MOD)
+    await packed.remove(GUILD_A, "gone", MOD)
+    with pytest.raises(FactError) as raised:
+        await call(packed)
+    assert {name: getattr(raised.value, name) for name in data} == data
+    free_text = [
+        arg
+        for arg in raised.value.args
+        if isinstance(arg, str) and not isinstance(arg, StrEnum) and arg != raised.value.fact_id
+    ]
+    assert free_text == []  # no sentence: the Discord layer words it
 
 
 # --- import -----------------------------------------------------------------------------
 
 
 async def test_import_adds_changes_and_counts_unchanged(packed: FactStore) -> None:
-    await packed.add(GUILD_A, make_fact("own", "Old."), MOD)
-    await packed.add(GUILD_A, make_fact("same"), MOD)
+    await packed.add(GUILD_A, pack_fact("own", "Old."), MOD)
+    await packed.add(GUILD_A, pack_fact("same"), MOD)
     batch = [
-        make_fact("own", "New."),
-        make_fact("same"),
-        make_fact("alpha", "Imported alpha."),
-        make_fact("beta", "Pack beta."),
-        make_fact("fresh"),
+        pack_fact("own", "New."),
+        pack_fact("same"),
+        pack_fact("alpha", "Imported alpha."),
+        pack_fact("beta", "Pack beta."),
+        pack_fact("fresh"),
     ]
 
     report = await packed.import_facts(GUILD_A, batch, OTHER_MOD)
@@ -576,18 +600,18 @@ async def test_import_adds_changes_and_counts_unchanged(packed: FactStore) -> No
 
 @pytest.mark.parametrize("failing", ["duplicate", "removed"])
 async def test_import_is_all_or_nothing(packed: FactStore, failing: str) -> None:
-    await packed.add(GUILD_A, make_fact("own", "Old."), MOD)
-    await packed.add(GUILD_A, make_fact("gone"), MOD)
+    await packed.add(GUILD_A, pack_fact("own", "Old."), MOD)
+    await packed.add(GUILD_A, pack_fact("gone"), MOD)
     await packed.remove(GUILD_A, "gone", MOD)
     before = await table_dump(packed)
     generation = packed.generation(GUILD_A)
-    bad = make_fact("first", "Again.") if failing == "duplicate" else make_fact("gone", "Back?")
+    bad = pack_fact("first", "Again.") if failing == "duplicate" else pack_fact("gone", "Back?")
     batch = [
-        make_fact("first"),
-        make_fact("own", "New."),
-        make_fact("alpha", "Changed."),
+        pack_fact("first"),
+        pack_fact("own", "New."),
+        pack_fact("alpha", "Changed."),
         bad,
-        make_fact("last"),
+        pack_fact("last"),
     ]
 
     with pytest.raises(DuplicateFactId if failing == "duplicate" else AlreadyRemoved, match=bad.id):
@@ -609,15 +633,15 @@ async def test_generation_changes_for_the_written_guild_only(packed: FactStore) 
         return packed.generation(GUILD_A), packed.generation(GUILD_B), packed.generation(None)
 
     a0, b0, pack0 = snapshot()
-    await packed.add(GUILD_A, make_fact("own"), MOD)
+    await packed.add(GUILD_A, pack_fact("own"), MOD)
     a1, b1, pack1 = snapshot()
     assert (a1 != a0, b1, pack1) == (True, b0, pack0)
 
     for write in (
-        packed.edit(GUILD_A, make_fact("own", "x"), MOD),
+        packed.edit(GUILD_A, pack_fact("own", "x"), MOD),
         packed.remove(GUILD_A, "alpha", MOD),
         packed.restore(GUILD_A, "alpha", MOD),
-        packed.import_facts(GUILD_A, [make_fact("more")], MOD),
+        packed.import_facts(GUILD_A, [pack_fact("more")], MOD),
     ):
         before = snapshot()
         await write
@@ -627,7 +651,7 @@ async def test_generation_changes_for_the_written_guild_only(packed: FactStore) 
 
     before = snapshot()
     await packed.sync_pack(
-        make_pack(make_fact("alpha", "Pack alpha 2."), make_fact("beta", "Pack beta."))
+        make_pack(pack_fact("alpha", "Pack alpha 2."), pack_fact("beta", "Pack beta."))
     )
     after = snapshot()
     assert all(new != old for new, old in zip(after, before, strict=True))
@@ -637,7 +661,7 @@ async def test_generation_changes_for_the_written_guild_only(packed: FactStore) 
 
 
 async def test_concurrent_adds_lose_nothing(store: FactStore) -> None:
-    facts = [make_fact(f"fact-{n}", f"Answer {n}.") for n in range(100)]
+    facts = [pack_fact(f"fact-{n}", f"Answer {n}.") for n in range(100)]
 
     results = await asyncio.gather(
         *(store.add(GUILD_A, fact, MOD + n) for n, fact in enumerate(facts))
@@ -654,13 +678,13 @@ async def test_concurrent_adds_lose_nothing(store: FactStore) -> None:
 async def test_concurrent_edits_with_expected_revision_exactly_one_wins(packed: FactStore) -> None:
     for fact_id in ("own", "alpha"):
         if fact_id == "own":
-            await packed.add(GUILD_A, make_fact("own"), MOD)
+            await packed.add(GUILD_A, pack_fact("own"), MOD)
         current = await packed.get(GUILD_A, fact_id)
         assert current is not None
         edits = [
             packed.edit(
                 GUILD_A,
-                make_fact(fact_id, f"Version {n}."),
+                pack_fact(fact_id, f"Version {n}."),
                 MOD + n,
                 expected_revision=current.revision,
             )
@@ -679,7 +703,7 @@ async def test_concurrent_edits_with_expected_revision_exactly_one_wins(packed: 
 
 
 async def test_reads_never_see_an_uncommitted_import(packed: FactStore) -> None:
-    batch = [make_fact(f"bulk-{n}") for n in range(50)] + [make_fact("bulk-0", "dup")]
+    batch = [pack_fact(f"bulk-{n}") for n in range(50)] + [pack_fact("bulk-0", "dup")]
     importing = asyncio.create_task(packed.import_facts(GUILD_A, batch, MOD))
     views = []
     while not importing.done():
@@ -691,7 +715,7 @@ async def test_reads_never_see_an_uncommitted_import(packed: FactStore) -> None:
 
 async def test_cancelled_import_writes_nothing_and_store_stays_usable(packed: FactStore) -> None:
     before = await table_dump(packed)
-    batch = [make_fact(f"bulk-{n}") for n in range(2_000)]
+    batch = [pack_fact(f"bulk-{n}") for n in range(2_000)]
     for delay in range(0, 40, 3):  # cancel at various points, BEGIN included
         importing = asyncio.create_task(packed.import_facts(GUILD_A, batch, MOD))
         for _ in range(delay):
@@ -700,7 +724,7 @@ async def test_cancelled_import_writes_nothing_and_store_stays_usable(packed: Fa
         with pytest.raises(asyncio.CancelledError):
             await importing
         assert await table_dump(packed) == before
-    assert (await packed.add(GUILD_A, make_fact("after"), MOD)).revision == 1
+    assert (await packed.add(GUILD_A, pack_fact("after"), MOD)).revision == 1
     assert ids(await packed.effective_facts(GUILD_A)) == ["after", "alpha", "beta"]
 
 
@@ -709,20 +733,20 @@ async def test_cancelled_import_writes_nothing_and_store_stays_usable(packed: Fa
 
 async def test_new_fact_id_skips_guild_and_pack_ids(packed: FactStore) -> None:
     assert await packed.new_fact_id(GUILD_A, "Trailer!") == "trailer"
-    await packed.add(GUILD_A, make_fact("trailer"), MOD)
-    await packed.sync_pack(make_pack(make_fact("alpha"), make_fact("trailer-2")))
+    await packed.add(GUILD_A, pack_fact("trailer"), MOD)
+    await packed.sync_pack(make_pack(pack_fact("alpha"), pack_fact("trailer-2")))
     assert await packed.new_fact_id(GUILD_A, "trailer") == "trailer-3"
     assert await packed.new_fact_id(GUILD_B, "trailer") == "trailer"
     assert await packed.new_fact_id(GUILD_A, "¡¡¡") == "fact"
-    await packed.bulk_insert_guild_facts(GUILD_A, [make_fact(f"busy-{n}") for n in range(2, 130)])
-    await packed.add(GUILD_A, make_fact("busy"), MOD)
+    await packed.bulk_insert_guild_facts(GUILD_A, [pack_fact(f"busy-{n}") for n in range(2, 130)])
+    await packed.add(GUILD_A, pack_fact("busy"), MOD)
     assert await packed.new_fact_id(GUILD_A, "Busy") == "busy-130"
 
 
 async def test_new_fact_id_for_a_long_stem_fits_the_pattern(store: FactStore) -> None:
     stem = "x" * 70
     first = await store.new_fact_id(GUILD_A, stem)
-    await store.add(GUILD_A, make_fact(first), MOD)
+    await store.add(GUILD_A, pack_fact(first), MOD)
     second = await store.new_fact_id(GUILD_A, stem)
     assert (len(first), len(second)) == (64, 64)
     assert second.endswith("-2")
@@ -733,7 +757,7 @@ async def test_new_fact_id_for_a_long_stem_fits_the_pattern(store: FactStore) ->
 def test_any_stem_makes_a_valid_id(stem: str, number: int) -> None:
     candidate = store_module.numbered(slugify(stem), number)
     assert re.fullmatch(FACT_ID_PATTERN, candidate)
-    make_fact(candidate)
+    pack_fact(candidate)
 
 
 # --- reads at scale and robustness ----------------------------------------------------------
@@ -750,7 +774,7 @@ async def test_effective_facts_reads_only_that_guilds_rows(packed: FactStore) ->
 
 
 async def test_effective_facts_of_one_guild_among_many(packed: FactStore) -> None:
-    template = make_fact("template", "Some answer that is about as long as a real one is.")
+    template = pack_fact("template", "Some answer that is about as long as a real one is.")
     for guild in range(1, 6):
         await packed.bulk_insert_guild_facts(
             guild, (template.model_copy(update={"id": f"g{guild}-{n}"}) for n in range(2_000))
@@ -770,9 +794,9 @@ async def test_effective_facts_of_one_guild_among_many(packed: FactStore) -> Non
 async def test_invalid_stored_row_is_skipped_not_fatal(
     packed: FactStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await packed.add(GUILD_A, make_fact("fine"), MOD)
-    await packed.add(GUILD_A, make_fact("broken"), MOD)
-    broken = json.loads(make_fact("broken").model_dump_json()) | {"answer": ""}
+    await packed.add(GUILD_A, pack_fact("fine"), MOD)
+    await packed.add(GUILD_A, pack_fact("broken"), MOD)
+    broken = json.loads(pack_fact("broken").model_dump_json()) | {"answer": ""}
     await packed._run("UPDATE facts SET body = ? WHERE fact_id = 'broken'", (json.dumps(broken),))
 
     with caplog.at_level(logging.ERROR, logger="bot.core.store"):
@@ -789,16 +813,16 @@ async def test_invalid_stored_row_is_skipped_not_fatal(
 async def test_snapshot_copies_the_pack_and_the_asked_guilds_and_never_writes(
     packed: FactStore, db_path: Path
 ) -> None:
-    await packed.edit(GUILD_A, make_fact("alpha", "A's alpha."), MOD)
-    await packed.add(GUILD_B, make_fact("own"), MOD)
+    await packed.edit(GUILD_A, pack_fact("alpha", "A's alpha."), MOD)
+    await packed.add(GUILD_B, pack_fact("own"), MOD)
     await packed.close()
     before = file_bytes(db_path)
 
     async with await FactStore.snapshot(db_path, guild_ids=[GUILD_A]) as copy:
         assert answers(await copy.effective_facts(GUILD_A))["alpha"] == "A's alpha."
         assert ids(await copy.effective_facts(GUILD_B)) == ["alpha", "beta"]  # not copied
-        await copy.sync_pack(make_pack(make_fact("beta", "Newer beta.")))
-        await copy.add(GUILD_A, make_fact("scratch"), MOD)
+        await copy.sync_pack(make_pack(pack_fact("beta", "Newer beta.")))
+        await copy.add(GUILD_A, pack_fact("scratch"), MOD)
         assert answers(await copy.effective_facts(GUILD_A)) == {
             "alpha": "A's alpha.",
             "beta": "Newer beta.",
@@ -825,7 +849,7 @@ async def test_snapshot_refuses_a_newer_schema(db_path: Path) -> None:
 def test_history_survives_a_fact_saved_under_older_rules() -> None:
     """A change saved before a validation rule existed still shows in the history."""
     masked_link = "Read [this](https://example.com) first."
-    old = make_fact("alpha").model_dump_json().replace("The answer.", masked_link)
+    old = pack_fact("alpha").model_dump_json().replace("The answer.", masked_link)
     entry = AuditEntry(1, GUILD_A, "alpha", AuditAction.EDIT, MOD, datetime.now(UTC), old, old)
     assert entry.before_fact is None and entry.after_fact is None
 
@@ -833,8 +857,8 @@ def test_history_survives_a_fact_saved_under_older_rules() -> None:
 async def test_remove_and_restore_check_the_revision_in_the_same_transaction(
     store: FactStore,
 ) -> None:
-    await store.add(GUILD_A, make_fact("trailer", "Not yet."), MOD)
-    await store.edit(GUILD_A, make_fact("trailer", "Out now."), MOD, expected_revision=1)
+    await store.add(GUILD_A, pack_fact("trailer", "Not yet."), MOD)
+    await store.edit(GUILD_A, pack_fact("trailer", "Out now."), MOD, expected_revision=1)
 
     with pytest.raises(store_module.StaleRevision) as stale:
         await store.remove(GUILD_A, "trailer", OTHER_MOD, expected_revision=1)
@@ -868,7 +892,7 @@ async def test_an_import_can_skip_hiding_facts_the_server_does_not_know(
     packed: FactStore,
 ) -> None:
     report = await packed.import_facts(
-        GUILD_A, [make_fact("own")], MOD, hide=["beta", "no-such-fact"], skip_unknown=True
+        GUILD_A, [pack_fact("own")], MOD, hide=["beta", "no-such-fact"], skip_unknown=True
     )
     assert (report.added, report.hidden, report.skipped) == (("own",), ("beta",), ("no-such-fact",))
     with pytest.raises(store_module.UnknownFact):
@@ -881,7 +905,7 @@ async def test_a_database_of_the_first_schema_is_migrated_keeping_everything(
     """A server's facts, hides and history written by a version-1 bot survive the upgrade
     to the latest schema, and the later tables work."""
     path = tmp_path / "old.db"
-    own = make_fact("our-trailer", "Ours.").model_dump_json()
+    own = pack_fact("our-trailer", "Ours.").model_dump_json()
     async with aiosqlite.connect(path, isolation_level=None) as db:
         assert await apply_migrations(db, MIGRATIONS[:1]) == 1
         rows = [
@@ -915,10 +939,10 @@ async def test_a_database_of_the_first_schema_is_migrated_keeping_everything(
             (GUILD_A, MOD, own),
         )
     async with await FactStore.open(path) as store:
-        await store.sync_pack(make_pack(make_fact("hidden", "Pack's.")))
+        await store.sync_pack(make_pack(pack_fact("hidden", "Pack's.")))
         assert [s.fact_id for s in await store.effective_facts(GUILD_A)] == ["our-trailer"]
         [entry] = await store.history(GUILD_A, "our-trailer")
-        assert entry.actor_id == MOD and entry.after_fact == make_fact("our-trailer", "Ours.")
+        assert entry.actor_id == MOD and entry.after_fact == pack_fact("our-trailer", "Ours.")
         hidden = await store.get(GUILD_A, "hidden", include_removed=True)
         assert hidden is not None and hidden.removed
     async with aiosqlite.connect(path) as db:

@@ -278,7 +278,7 @@ async def test_lost_connections_refuse_one_write_with_data_and_the_pool_heals(
 
 async def populate(store: FactStore, pack: Pack) -> None:
     """Something in every table: facts, corrections and hides, audit, events, unanswered
-    questions and picks, gap settings, proposals."""
+    questions and picks, gap settings, proposals, answer and decline counts."""
     await store.sync_pack(pack)
     premiere = await store.get(GUILD, "s2-premiere")
     assert premiere is not None
@@ -300,7 +300,10 @@ async def populate(store: FactStore, pack: Pack) -> None:
     first = await store.file_proposal(GUILD, 9, "Q?", "A.", "note", now=NOW, max_open=5)
     await store.file_proposal(GUILD, 9, "Q2?", "A2.", "note", now=NOW, max_open=5)
     assert first is not None
-    await store.decide_proposal(GUILD, first, "rejected", reason="No.", now=NOW)
+    await store.decide_proposal(GUILD, first, "rejected", reason="No.", actor_id=MOD, now=NOW)
+    await store.count_answers(
+        GUILD, ["s2-premiere"], picked=True, declines=2, now=NOW, keep_since=NOW
+    )
 
 
 async def everything(target: Path | str) -> dict[str, list[tuple[object, ...]]]:

@@ -21,13 +21,14 @@ import pytest
 
 from bot.core.models import Fact
 from bot.core.store import FactStore, StorageFailing, StorageFull, StorageUnwritable
-from tests.core.test_store import GUILD_A, MOD, dump, make_fact, make_pack
+from tests.core.factories import make_pack, pack_fact
+from tests.core.test_store import GUILD_A, MOD, dump
 
 LONG = "A long answer. " * 66  # ~1000 characters: every such fact needs pages of its own
 
 
 def big_facts(count: int, prefix: str = "big") -> list[Fact]:
-    return [make_fact(f"{prefix}-{n}", LONG.strip()) for n in range(count)]
+    return [pack_fact(f"{prefix}-{n}", LONG.strip()) for n in range(count)]
 
 
 async def fill_up(store: FactStore) -> None:
@@ -49,7 +50,7 @@ def wal_size(path: Path) -> int:
 async def full(tmp_path: Path) -> AsyncIterator[FactStore]:
     """A store with a pack and some of a server's facts, then made full."""
     async with await FactStore.open(tmp_path / "facts.db") as store:
-        await store.sync_pack(make_pack(make_fact("alpha"), make_fact("beta")))
+        await store.sync_pack(make_pack(pack_fact("alpha"), pack_fact("beta")))
         await store.import_facts(GUILD_A, big_facts(20, "kept"), MOD)
         await fill_up(store)
         yield store
@@ -82,13 +83,13 @@ async def test_repeated_failures_are_one_episode_until_a_write_works(
     firsts = []
     for n in range(5):
         with pytest.raises(StorageFull) as refused:
-            await full.add(GUILD_A, make_fact(f"new-{n}", LONG.strip()), MOD)
+            await full.add(GUILD_A, pack_fact(f"new-{n}", LONG.strip()), MOD)
         firsts.append(refused.value.first_in_episode)
     assert firsts == [True, False, False, False, False]
 
     await make_room(full)
     with caplog.at_level(logging.INFO, logger="bot.core.store"):
-        await full.add(GUILD_A, make_fact("fits", LONG.strip()), MOD)
+        await full.add(GUILD_A, pack_fact("fits", LONG.strip()), MOD)
     assert "writes work again" in caplog.text
 
     await fill_up(full)
@@ -129,7 +130,7 @@ async def test_an_io_error_on_write_is_refused_with_data(
     monkeypatch.setattr(full, "_run", failing_audit)
 
     with pytest.raises(StorageFailing) as refused:
-        await full.add(GUILD_A, make_fact("new"), MOD)
+        await full.add(GUILD_A, pack_fact("new"), MOD)
 
     assert (refused.value.path, refused.value.detail) == (full.path, "disk I/O error")
     assert refused.value.first_in_episode

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.pack import Pack
-from bot.core.text import Vocabulary, analyse, fold
+from bot.core.text import Vocabulary, analyse, fold, split_questions
 
 
 def test_fold_handles_case_quotes_accents_and_punctuation() -> None:
@@ -69,3 +69,11 @@ def test_show_name_and_chatter_are_dropped() -> None:
 
 def test_user_text_cannot_forge_a_concept() -> None:
     assert analyse("@vpx @foo").terms == ("vpx", "foo")
+
+
+def test_who_play_without_the_s_still_asks_for_each_role() -> None:
+    assert split_questions("who play eidra and billie? i always mix them up") == [
+        ("who play eidra", True),
+        ("who play billie", True),
+        ("i always mix them up", False),
+    ]

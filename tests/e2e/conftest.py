@@ -69,6 +69,14 @@ async def bot(fake: FakeDiscord, settings: Settings) -> AsyncIterator[FanBot]:
         yield running
 
 
+@pytest_asyncio.fixture
+async def talk(fake: FakeDiscord, settings: Settings) -> AsyncIterator[FanBot]:
+    """The bot with mention answers on and no channel cooldown."""
+    quick = settings.model_copy(update={"mention_channel_cooldown_seconds": 0})
+    async with run_bot(FanBot(quick), fake) as running:
+        yield running
+
+
 def content_of(body: dict[str, Any]) -> str:
     """The text of an interaction response or message body."""
     data = body.get("data", body)

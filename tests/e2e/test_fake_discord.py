@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import discord
 import pytest
@@ -504,3 +506,91 @@ async def test_without_manage_events_the_bot_is_refused_and_told_so(
     with pytest.raises(discord.Forbidden):
         await bot.http.edit_scheduled_event(GUILD_A, made["id"], name="Renamed")
     assert [e["name"] for e in fake.scheduled_events_in(GUILD_A)] == ["Premiere"]
+
+
+# --- sharding ------------------------------------------------------------------------
+
+SHARD0_GUILD = 1300000000000000001  # (id >> 22) % 2 == 0
+SHARD1_GUILD = GUILD_A  # (id >> 22) % 2 == 1
+
+
+class Recorder(discord.AutoShardedClient):
+    """A bare sharded client that records the interactions and messages it receives."""
+
+    def __init__(self, **options: Any) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = intents.guild_messages = True
+        flags = discord.MemberCacheFlags.none()
+        super().__init__(intents=intents, member_cache_flags=flags, **options)
+        self.seen: list[tuple[str, int | None]] = []
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        self.seen.append(("interaction", interaction.guild_id))
+
+    async def on_message(self, message: discord.Message) -> None:
+        self.seen.append(("message", message.guild.id if message.guild else None))
+
+
+def sharded_client(**options: Any) -> Recorder:
+    return Recorder(**options)
+
+
+async def test_gateway_bot_recommends_the_shard_count_and_each_shard_gets_its_guilds() -> None:
+    guilds = [SHARD1_GUILD, SHARD0_GUILD]
+    # no shard_count: the client asks GET /gateway/bot
+    async with (
+        FakeDiscord(guilds=guilds, shards=2) as fake,
+        run_bot(sharded_client(), fake) as client,
+    ):
+        assert client.shard_count == 2 and sorted(client.shards) == [0, 1]
+        assert sorted(p["shard"] for p in fake.identify_payloads) == [[0, 2], [1, 2]]
+        assert fake.live_shards == [0, 1]
+        assert {g.id: g.shard_id for g in client.guilds} == {SHARD0_GUILD: 0, SHARD1_GUILD: 1}
+        gateway = next(r for r in fake.requests if r.path == "/gateway/bot")
+        assert gateway.status == 200
+
+
+async def test_events_go_only_to_the_connection_of_the_shard_that_owns_the_guild() -> None:
+    """Two clients, one shard each (as two processes would run them)."""
+    async with FakeDiscord(guilds=[SHARD1_GUILD, SHARD0_GUILD], shards=2) as fake:
+        first = sharded_client(shard_ids=[0], shard_count=2)
+        second = sharded_client(shard_ids=[1], shard_count=2)
+        async with run_bot(first, fake), run_bot(second, fake):
+            await fake.wait_until_ready()  # both shards
+            assert [g.id for g in first.guilds] == [SHARD0_GUILD]
+            assert [g.id for g in second.guilds] == [SHARD1_GUILD]
+
+            author = payloads.user(1300000000000000009, "fan")
+            await fake.send_interaction(payloads.slash_command("x", guild_id=SHARD1_GUILD))
+            await fake.send_interaction(payloads.slash_command("x", guild_id=SHARD0_GUILD))
+            await fake.send_interaction(payloads.slash_command("x", user=author))  # a DM
+            await fake.post_message("hi", author=author, guild_id=SHARD1_GUILD)
+            await fake.flush(0)
+            await fake.flush(1)
+            assert first.seen == [("interaction", SHARD0_GUILD), ("interaction", None)]
+            assert second.seen == [("interaction", SHARD1_GUILD), ("message", SHARD1_GUILD)]
+
+
+async def test_each_shard_resumes_its_own_session() -> None:
+    async with (
+        FakeDiscord(guilds=[SHARD1_GUILD, SHARD0_GUILD], shards=2) as fake,
+        run_bot(sharded_client(), fake) as client,
+    ):
+        await fake.drop_connection(shard=1)
+        assert fake.live_shards == [0]
+        # buffered for shard 1 while it is away, replayed when it resumes
+        await fake.send_interaction(payloads.slash_command("x", guild_id=SHARD1_GUILD))
+        await fake.wait_until_ready()
+        await fake.flush(1)
+        assert fake.resume_count == 1 and fake.identify_count == 2
+        assert client.seen == [("interaction", SHARD1_GUILD)]
+
+
+async def test_an_identify_with_an_impossible_shard_is_refused() -> None:
+    async with FakeDiscord(guilds=[SHARD0_GUILD]) as fake:
+        client = sharded_client(shard_ids=[0], shard_count=2)
+        client.shard_ids = [2]  # past the count: Discord closes with 4010 "Invalid shard"
+        with fake.patched(), pytest.raises(discord.ConnectionClosed) as closed:
+            await asyncio.wait_for(client.start("fake-token"), 10)
+        await client.close()
+        assert closed.value.code == 4010

@@ -4,10 +4,8 @@ or dismissed, through the fake Discord."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import datetime as dt
 from typing import Any
-
-import pytest_asyncio
 
 from bot.checks import NOT_A_MODERATOR
 from bot.client import FanBot
@@ -18,14 +16,7 @@ from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
 
 MUSIC = "Who does the music for the show?"
 MUSIC_ANSWER = "The score is by Mark Isham."
-
-
-@pytest_asyncio.fixture
-async def talk(fake: FakeDiscord, settings: Settings) -> AsyncIterator[FanBot]:
-    """The bot with mention answers on and no channel cooldown."""
-    quick = settings.model_copy(update={"mention_channel_cooldown_seconds": 0})
-    async with run_bot(FanBot(quick), fake) as running:
-        yield running
+START_OF_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 async def recorded(bot: FanBot, guild: int, count: int) -> None:
@@ -152,3 +143,64 @@ async def test_recording_can_be_turned_off_per_server(fake: FakeDiscord, bot: Fa
     assert "Recording is off" in listed["embeds"][0]["description"]
     on = await said(await fact(fake, "gaps", {"recording": "on"}))
     assert "on" in on["content"]
+
+
+async def test_questions_that_mean_the_same_are_one_group_added_and_dismissed_together(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    for question in (MUSIC, MUSIC, "who does the music", "how tall is keri russell"):
+        await ask(fake, question)
+    await recorded(bot, GUILD, 3)
+    sent, data = await gaps(fake)
+    assert sent.message is not None
+    first, second = data["embeds"][0]["description"].split("\n**2.**")
+    assert f"`{MUSIC}` · asked 3 times" in first
+    assert "also asked as `who does the music`" in first
+    assert "keri russell" in second and "Dismiss 3" not in buttons(data)
+
+    add = buttons(data)["Add a fact: 1"]["custom_id"]
+    opened = await (
+        await fake.click(sent.message, add, guild_id=GUILD, member=moderator())
+    ).response()
+    assert opened["type"] == 9, opened
+    assert inputs(opened["data"])["question"]["value"] == f"{MUSIC}\nwho does the music"
+
+    dismiss = buttons(data)["Dismiss 1"]["custom_id"]
+    done = await (
+        await fake.click(sent.message, dismiss, guild_id=GUILD, member=moderator())
+    ).response()
+    assert done["type"] == 7, done
+    assert "music" not in done["data"]["embeds"][0]["description"]
+    assert [g.question for g in await bot.store.unanswered(GUILD, since=START_OF_TIME)] == [
+        "how tall is keri russell"
+    ]
+
+
+async def test_the_gaps_buttons_work_after_a_restart(fake: FakeDiscord, settings: Settings) -> None:
+    async with run_bot(FanBot(settings), fake) as before:
+        for question in (MUSIC, MUSIC, "how tall is keri russell"):
+            await ask(fake, question)
+        await recorded(before, GUILD, 2)
+        sent, data = await gaps(fake)
+        assert sent.message is not None
+        add, dismiss = (
+            buttons(data)[label]["custom_id"] for label in ("Add a fact: 1", "Dismiss 1")
+        )
+    async with run_bot(FanBot(settings), fake) as after:  # a new process would see the same
+        opened = await (
+            await fake.click(sent.message, add, guild_id=GUILD, member=moderator())
+        ).response()
+        assert opened["type"] == 9, opened
+        assert inputs(opened["data"])["question"]["value"] == MUSIC
+
+        refused = await fake.click(sent.message, dismiss, guild_id=GUILD, member=fan())
+        assert (await said(refused))["content"].startswith("Only the moderator who ran this")
+        done = await (
+            await fake.click(sent.message, dismiss, guild_id=GUILD, member=moderator())
+        ).response()
+        assert done["type"] == 7, done
+        description = done["data"]["embeds"][0]["description"]
+        assert MUSIC not in description and "keri russell" in description
+        assert [g.question for g in await after.store.unanswered(GUILD, since=START_OF_TIME)] == [
+            "how tall is keri russell"
+        ]

@@ -17,6 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.cli import main
 from bot.client import FanBot
+from bot.core.curation import Draft
 from bot.settings import Settings
 from tests.conftest import REPO
 from tests.e2e.conftest import GUILD, content_of, fan, moderator
@@ -70,6 +71,10 @@ async def test_metrics_count_replies_by_command_and_outcome(
     add = await fake.slash("fact export", guild_id=GUILD, member=moderator())
     await add.callback()
     await bot.store.remove(GUILD, "s1-finale", 601)
+    proposal = await bot.proposals.file(GUILD, ids[0], "Who does the music?", "Mark Isham.", "")
+    await bot.proposals.approve(
+        GUILD, proposal, Draft("Who does the music?", "Mark Isham."), actor_id=601
+    )
 
     # the completion event is handled just after the reply went out: wait for the last one
     async with asyncio.timeout(10):
@@ -93,6 +98,7 @@ async def test_metrics_count_replies_by_command_and_outcome(
     assert found[("fanbot_guilds", ())] == 2.0
     assert found[("fanbot_store_write_seconds_count", (("operation", "remove"),))] == 1.0
     assert found[("fanbot_store_write_seconds_count", (("operation", "sync_pack"),))] == 1.0
+    assert found[("fanbot_store_write_seconds_count", (("operation", "add_approved"),))] == 1.0
     # nothing personal: no question text, no user, server or channel id
     lowered = text.lower()
     assert not any(question in lowered for question in questions)

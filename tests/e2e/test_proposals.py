@@ -8,7 +8,7 @@ from typing import Any
 from bot.checks import NOT_A_MODERATOR
 from bot.client import FanBot
 from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, moderator
-from tests.e2e.test_curation import ask, body_of, buttons, fact, inputs, said
+from tests.e2e.test_curation import NO_MENTIONS, ask, body_of, buttons, fact, inputs, said
 from tests.fakediscord import FakeDiscord, SentInteraction
 
 MUSIC = "Who does the music for the show?"
@@ -124,4 +124,26 @@ async def test_a_member_without_manage_messages_cannot_review(
     await said(await suggest(fake))
     data = await said(await fact(fake, "review", member=fan()))
     assert data["content"] == NOT_A_MODERATOR
+    assert MUSIC not in str(data)
+
+
+async def test_a_member_withdraws_their_proposal_from_its_confirmation(
+    fake: FakeDiscord, bot: FanBot
+) -> None:
+    sent = await suggest(fake)
+    filed = await said(sent)
+    assert sent.message is not None
+    withdraw = buttons(filed)["Withdraw"]["custom_id"]
+
+    other = await fake.click(sent.message, withdraw, guild_id=GUILD, member=fan(502, "otherfan"))
+    assert "no longer open" in (await said(other))["content"]
+    assert len(await bot.proposals.open(GUILD)) == 1
+
+    done = await (await fake.click(sent.message, withdraw, guild_id=GUILD, member=fan())).response()
+    assert done["type"] == 7, done
+    assert "withdrawn" in done["data"]["content"].lower()
+    assert done["data"]["components"] == []
+    assert done["data"]["allowed_mentions"] == NO_MENTIONS
+    assert await bot.proposals.open(GUILD) == []
+    _, data = await review(fake)
     assert MUSIC not in str(data)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest_asyncio
 
 from bot.client import FanBot
 from bot.settings import Settings
@@ -18,14 +15,6 @@ EPHEMERAL = 1 << 6
 NO_PINGS = {"parse": [], "replied_user": False}
 FAN = payloads.user(501, "fan")
 OTHER_FAN = payloads.user(502, "otherfan")
-
-
-@pytest_asyncio.fixture
-async def talk(fake: FakeDiscord, settings: Settings) -> AsyncIterator[FanBot]:
-    """The bot with mention answers on and no channel cooldown."""
-    quick = settings.model_copy(update={"mention_channel_cooldown_seconds": 0})
-    async with run_bot(FanBot(quick), fake) as running:
-        yield running
 
 
 def me(fake: FakeDiscord) -> str:

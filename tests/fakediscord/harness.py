@@ -52,6 +52,17 @@ async def _no_identify_delay(shard_id: int | None, *, initial: bool = False) -> 
     """Replacement ``before_identify_hook`` without the 5 s re-IDENTIFY delay."""
 
 
+async def _fake_ready(bot: discord.Client, fake: FakeDiscord) -> None:
+    """The fake has live connections for ``bot``'s shards: the ones it runs (an
+    :class:`~discord.AutoShardedClient` given ``shard_ids``; other processes may run the
+    rest), or else all of them."""
+    shard_ids = getattr(bot, "shard_ids", None)
+    if not shard_ids:
+        await fake.wait_until_ready()
+        return
+    await fake.wait_until(lambda: set(shard_ids) <= set(fake.live_shards) or None)
+
+
 @contextlib.asynccontextmanager
 async def run_bot(
     bot: ClientT,
@@ -84,7 +95,7 @@ async def run_bot(
         with fake.patched():
             task = asyncio.create_task(bot.start(token), name="fakediscord-bot")
             try:
-                await _race(asyncio.ensure_future(fake.wait_until_ready()), task, ready_timeout)
+                await _race(asyncio.ensure_future(_fake_ready(bot, fake)), task, ready_timeout)
                 await _race(asyncio.ensure_future(bot.wait_until_ready()), task, ready_timeout)
                 yield bot
             finally:

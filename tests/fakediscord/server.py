@@ -4,6 +4,12 @@ The real discord.py client talks to it over 127.0.0.1: run :meth:`FakeDiscord.pa
 harness) so ``Route.BASE`` and ``DiscordWebSocket.DEFAULT_GATEWAY`` point at it.  Every REST call
 is recorded as a :class:`RecordedRequest`; unknown routes answer a Discord-style 404 and are
 logged, so a missing route is obvious (see :attr:`FakeDiscord.unhandled_requests`).
+
+Sharding is modelled as Discord does it: ``GET /gateway/bot`` recommends ``shards`` connections;
+each IDENTIFY names its ``shard: [id, count]`` (none: ``[0, 1]``) and gets a session of its
+own; a guild belongs to shard ``(guild_id >> 22) % count``, and its events (GUILD_CREATE after
+READY, INTERACTION_CREATE, MESSAGE_CREATE, ...) go only to that shard's connection; direct
+messages go to shard 0. The connections may come from one process or several.
 """
 
 from __future__ import annotations
@@ -190,6 +196,7 @@ class _Connection:
     encoder: _Encoder
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     live: bool = False
+    shard: int = 0
     beat_waiters: list[asyncio.Future[None]] = field(default_factory=list)
     flushes: deque[float] = field(default_factory=lambda: deque(maxlen=100))
 
@@ -209,6 +216,7 @@ class _Session:
     id: str
     buffer: deque[Payload]
     seq: int = 0
+    shard: int = 0
 
 
 def _error(code: int, message: str) -> Payload:
@@ -234,7 +242,8 @@ class FakeDiscord:
     Use as ``async with FakeDiscord(...) as fake, ...`` or call :meth:`start`/:meth:`close`.
     ``guilds`` are sent as GUILD_CREATE after READY (ints are shorthand for ``GuildSpec(id)``).
     ``timeout`` (seconds, attribute :attr:`timeout`) bounds every ``wait_*`` helper; wrap a
-    call in ``asyncio.timeout()`` for a shorter one.
+    call in ``asyncio.timeout()`` for a shorter one. ``shards`` is the number of shards
+    ``GET /gateway/bot`` recommends; the clients choose theirs in IDENTIFY.
     """
 
     def __init__(
@@ -247,6 +256,7 @@ class FakeDiscord:
         heartbeat_interval_ms: int = 41250,
         replay_buffer: int = 256,
         timeout: float = 5.0,
+        shards: int = 1,
     ) -> None:
         self.application_id = application_id
         self.bot_user: Payload = payloads.user(bot_user_id or application_id, bot_name, bot=True)
@@ -256,6 +266,9 @@ class FakeDiscord:
         self.default_member: Payload = payloads.member(payloads.user(1300000000000000001, "tester"))
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.timeout = timeout
+        self.recommended_shards = shards
+        # The shard count the clients identified with (the last IDENTIFY's).
+        self.shard_count = 1
         self.allow_resume = True
         self.requests: list[RecordedRequest] = []
         # Called with each request as it is recorded (benchmarks use it instead of polling).
@@ -274,8 +287,8 @@ class FakeDiscord:
         self._replay_buffer = replay_buffer
         self._commands: dict[int | None, list[Payload]] = {}
         self._interactions: dict[str, _InteractionState] = {}
-        self._session: _Session | None = None
-        self._conn: _Connection | None = None
+        self._sessions: dict[int, _Session] = {}  # by shard id
+        self._conns: dict[int, _Connection] = {}  # the live connection of each shard
         self._connections: set[_Connection] = set()
         self._gw_lock = asyncio.Lock()
         self._changed = asyncio.Condition()
@@ -506,36 +519,71 @@ class FakeDiscord:
     # ------------------------------------------------------------------ gateway API
 
     async def wait_until_ready(self) -> None:
-        """Wait until a connection finished READY + all GUILD_CREATEs, or RESUMED."""
+        """Wait until every shard (of :attr:`shard_count`) has a connection that finished
+        READY + its GUILD_CREATEs, or RESUMED."""
         await asyncio.wait_for(self._ready.wait(), self.timeout)
+
+    async def wait_until_shard_ready(self, shard: int) -> None:
+        """Wait until ``shard`` has a connection that finished READY (or RESUMED)."""
+        await self.wait_until(lambda: shard in self.live_shards)
+
+    @property
+    def live_shards(self) -> list[int]:
+        """The shards with a live connection (READY or RESUMED), in order."""
+        return sorted(shard for shard, conn in self._conns.items() if conn.live)
+
+    def shard_of(self, guild_id: int | None) -> int:
+        """The shard that receives ``guild_id``'s events (direct messages: shard 0)."""
+        return 0 if guild_id is None else (guild_id >> 22) % self.shard_count
+
+    def guilds_of(self, shard: int) -> list[GuildSpec]:
+        """The configured guilds that ``shard`` owns (at the current :attr:`shard_count`)."""
+        return [g for g in self.guilds if self.shard_of(g.id) == shard]
+
+    def _update_ready(self) -> None:
+        if set(self.live_shards) >= set(range(self.shard_count)):
+            self._ready.set()
+        else:
+            self._ready.clear()
+
+    def _event_shard(self, data: Any) -> int:
+        """Which shard an event is for: its guild's, or 0 (direct messages, no guild)."""
+        guild_id = data.get("guild_id") if isinstance(data, dict) else None
+        return self.shard_of(int(guild_id) if guild_id is not None else None)
 
     @property
     def intents(self) -> int | None:
         """Intents of the last IDENTIFY."""
         return self.identify_payloads[-1].get("intents") if self.identify_payloads else None
 
-    async def dispatch(self, event: str, data: Any) -> int:
-        """Send a DISPATCH (op 0) event; returns its sequence number.
+    async def dispatch(self, event: str, data: Any, *, shard: int | None = None) -> int:
+        """Send a DISPATCH (op 0) event to the shard that owns it (its ``guild_id``'s, or
+        shard 0), or to ``shard``; returns its sequence number in that shard's session.
 
-        While the client is disconnected the event is only buffered and replayed on RESUME.
+        While that shard is disconnected the event is only buffered and replayed on RESUME.
         """
         if event == "INTERACTION_CREATE":
             self._interactions.setdefault(data["token"], _InteractionState(data))
+        target = self._event_shard(data) if shard is None else shard
         async with self._gw_lock:
-            if self._session is None:
-                raise RuntimeError("no gateway session: the client has not identified yet")
-            conn = self._conn if self._conn is not None and self._conn.live else None
-            return await self._emit(self._session, event, data, conn)
+            session = self._sessions.get(target)
+            if session is None:
+                raise RuntimeError(
+                    f"no gateway session for shard {target}: no client identified as it yet"
+                )
+            conn = self._conns.get(target)
+            return await self._emit(session, event, data, conn if conn and conn.live else None)
 
-    async def flush(self) -> None:
-        """Round-trip a server-requested heartbeat (op 1) through the client's gateway reader.
+    async def flush(self, shard: int = 0) -> None:
+        """Round-trip a server-requested heartbeat (op 1) through the client's gateway reader
+        of ``shard``.
 
         Once it returns, the client has parsed everything sent before, and HTTP responses the
         fake wrote earlier have had several event-loop turns to be consumed by the client.
         """
-        conn = self._conn
+        conn = self._conns.get(shard)
         if conn is None or not conn.live:
-            raise RuntimeError("no live gateway connection to flush")
+            raise RuntimeError(f"no live gateway connection of shard {shard} to flush")
         now = time.monotonic()
         if len(conn.flushes) == conn.flushes.maxlen and now - conn.flushes[0] < 60:
             # discord.py rate-limits its own sends to 110/min; don't get stuck behind it.
@@ -548,15 +596,16 @@ class FakeDiscord:
         await conn.send({"op": 1, "d": None, "s": None, "t": None})
         await asyncio.wait_for(fut, self.timeout)
 
-    async def drop_connection(self, code: int = 4000, *, abrupt: bool = False) -> None:
-        """Close the active gateway socket server-side (``abrupt``: no close frame)."""
+    async def drop_connection(
+        self, code: int = 4000, *, abrupt: bool = False, shard: int = 0
+    ) -> None:
+        """Close ``shard``'s gateway socket server-side (``abrupt``: no close frame)."""
         async with self._gw_lock:
-            conn = self._conn
+            conn = self._conns.pop(shard, None)
             if conn is None:
-                raise RuntimeError("no active gateway connection")
+                raise RuntimeError(f"no active gateway connection of shard {shard}")
             conn.live = False
-            self._conn = None
-            self._ready.clear()
+            self._update_ready()
         if abrupt and conn.request.transport is not None:
             conn.request.transport.abort()
         else:
@@ -603,9 +652,11 @@ class FakeDiscord:
         :meth:`flush` if connected, so views/modals the bot registered after its previous
         response exist.
         """
-        live = self._conn is not None and self._conn.live
+        shard = self._event_shard(payload)
+        conn = self._conns.get(shard)
+        live = conn is not None and conn.live
         if live and (flush if flush is not None else payload["type"] in (3, 5)):
-            await self.flush()
+            await self.flush(shard)
         await self.dispatch("INTERACTION_CREATE", payload)
         return SentInteraction(self, payload)
 
@@ -831,9 +882,9 @@ class FakeDiscord:
             conn.live = False
             for fut in conn.beat_waiters:
                 fut.cancel()
-            if self._conn is conn:
-                self._conn = None
-                self._ready.clear()
+            if self._conns.get(conn.shard) is conn:
+                del self._conns[conn.shard]
+                self._update_ready()
             log.debug("gateway connection closed (code=%s)", ws.close_code)
             await self._notify()
         return ws
@@ -856,9 +907,10 @@ class FakeDiscord:
             log.debug("ignoring gateway op %s: %s", op, data)
         await self._notify()
 
-    async def _take_over(self, conn: _Connection) -> None:
-        """Make ``conn`` the active connection, closing any other one."""
-        old, self._conn = self._conn, conn
+    async def _take_over(self, conn: _Connection, shard: int) -> None:
+        """Make ``conn`` the active connection of ``shard``, closing any other one."""
+        conn.shard = shard
+        old, self._conns[shard] = self._conns.get(shard), conn
         if old is not None and old is not conn:
             old.live = False
             await old.ws.close(code=4000, message=b"superseded")
@@ -866,11 +918,18 @@ class FakeDiscord:
     async def _identify(self, conn: _Connection, data: Payload) -> None:
         self.identify_payloads.append(data)
         self.identify_count += 1
-        session = _Session(secrets.token_hex(16), deque(maxlen=self._replay_buffer))
+        shard, count = data.get("shard") or (0, 1)
+        if not (isinstance(shard, int) and isinstance(count, int) and 0 <= shard < count):
+            log.warning("IDENTIFY with an invalid shard %r", data.get("shard"))
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
+        self.shard_count = count
+        session = _Session(secrets.token_hex(16), deque(maxlen=self._replay_buffer), shard=shard)
+        owned = self.guilds_of(shard)
         ready: Payload = {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in owned],
             "session_id": session.id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": 0},
@@ -883,10 +942,10 @@ class FakeDiscord:
         if "shard" in data:
             ready["shard"] = data["shard"]
         async with self._gw_lock:
-            await self._take_over(conn)
-            self._session = session
+            await self._take_over(conn, shard)
+            self._sessions[shard] = session
             await self._emit(session, "READY", ready, conn, replayable=False)
-            for spec in self.guilds:
+            for spec in owned:
                 guild = payloads.guild(
                     spec.id,
                     spec.name,
@@ -897,32 +956,34 @@ class FakeDiscord:
                 )
                 await self._emit(session, "GUILD_CREATE", guild, conn, replayable=False)
             conn.live = True
-            self._ready.set()
-        log.debug("identified: intents=%s, %d guilds sent", data.get("intents"), len(self.guilds))
+            self._update_ready()
+        log.debug(
+            "identified shard %d of %d: intents=%s, %d guilds sent",
+            shard,
+            count,
+            data.get("intents"),
+            len(owned),
+        )
 
     async def _resume(self, conn: _Connection, data: Payload) -> None:
         async with self._gw_lock:
-            session, seq = self._session, data.get("seq") or 0
+            session_id, seq = data.get("session_id"), data.get("seq") or 0
+            session = next((s for s in self._sessions.values() if s.id == session_id), None)
             replayable = session is not None and (
                 seq == session.seq or (session.buffer and session.buffer[0]["s"] <= seq + 1)
             )
-            if not (
-                self.allow_resume
-                and session
-                and data.get("session_id") == session.id
-                and replayable
-            ):
+            if not (self.allow_resume and session and replayable):
                 self.invalid_session_count += 1
                 await conn.send({"op": 9, "d": False, "s": None, "t": None})
                 return
-            await self._take_over(conn)
+            await self._take_over(conn, session.shard)
             missed = [f for f in session.buffer if f["s"] > seq]
             for frame in missed:
                 await conn.send(frame)
             await self._emit(session, "RESUMED", {}, conn)  # discord.py writes into d
             self.resume_count += 1
             conn.live = True
-            self._ready.set()
+            self._update_ready()
         log.debug("resumed session from seq %s, replayed %d events", seq, len(missed))
 
     async def _request_members(self, conn: _Connection, data: Payload) -> None:
@@ -1034,7 +1095,11 @@ class FakeDiscord:
 
     def _get_gateway(self, rec: RecordedRequest, m: re.Match[str]) -> tuple[int, Any]:
         limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-        return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+        return 200, {
+            "url": self.gateway_url,
+            "shards": self.recommended_shards,
+            "session_start_limit": limit,
+        }
 
     def _get_application(self, rec: RecordedRequest, m: re.Match[str]) -> tuple[int, Any]:
         return 200, {

@@ -5,6 +5,7 @@ server's facts as a pack file and back (:mod:`.packfile`), picking facts
 in one call (:class:`CurationService`, :mod:`.service`).
 """
 
+from bot.core.curation.actors import CLI_ACTOR_ID, actor_name
 from bot.core.curation.changes import describe_change
 from bot.core.curation.choices import fact_choices, fact_label
 from bot.core.curation.drafts import (
@@ -21,12 +22,14 @@ from bot.core.curation.packfile import ImportPlan, export_pack, read_import
 from bot.core.curation.service import CurationService, DuplicateQuestions
 
 __all__ = [
+    "CLI_ACTOR_ID",
     "CurationService",
     "Draft",
     "DraftError",
     "Duplicate",
     "DuplicateQuestions",
     "ImportPlan",
+    "actor_name",
     "describe_change",
     "edited_fact",
     "export_pack",

@@ -3,11 +3,13 @@ without Discord.
 
 A proposal is checked exactly as a fact is (:mod:`.drafts`: mentions, masked links, lengths,
 control characters) before it is filed; its source note as a fact's source. A member has at
-most :data:`OPEN_PER_MEMBER` open proposals in a server. Approving adds the fact through
-:meth:`CurationService.add` (audited under the approving moderator, its source naming the
-member's suggestion) and only then marks the proposal approved; rejecting keeps the
-moderator's reason, checked like a source. The proposer's id is kept only to tell them the
-outcome, once (:meth:`ProposalService.outcomes`).
+most :data:`OPEN_PER_MEMBER` open proposals in a server, and may withdraw an open one
+(nothing of it is kept). Approving checks the fact as :meth:`CurationService.add` does, then
+adds it (audited under the approving moderator, its source naming the member's suggestion)
+and marks the proposal approved in one store transaction: a proposal decided meanwhile gets
+no fact. Rejecting keeps the moderator's reason, checked like a source, and who rejected.
+The proposer's id is kept only to tell them the outcome, once
+(:meth:`ProposalService.outcomes`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable
 from bot.core.curation.drafts import Draft, DraftError, new_fact
 from bot.core.curation.service import CurationService
 from bot.core.models import Fact, Topic
-from bot.core.store import FactStore, Proposal, StoredFact
+from bot.core.store import FactStore, Proposal, ProposalNotOpen, StoredFact
 
 OPEN_PER_MEMBER = 5
 """A member's open proposals per server, at most."""
@@ -32,7 +34,8 @@ class TooManyOpen(Exception):
 
 
 class ProposalGone(Exception):
-    """The proposal is not open here (decided meanwhile, unknown, or another server's)."""
+    """The proposal is not open here (decided or withdrawn meanwhile, unknown, another
+    server's, or, to withdraw, another member's)."""
 
 
 class ProposalService:
@@ -87,33 +90,40 @@ class ProposalService:
         guild_name: str | None = None,
     ) -> StoredFact:
         """Add the fact as the moderator wrote it (from the proposal) and mark the proposal
-        approved. Raises :class:`ProposalGone`, or what :meth:`CurationService.add` raises
-        (the proposal then stays open)."""
+        approved, in one transaction. Raises :class:`ProposalGone` (nothing added), or what
+        :meth:`CurationService.add` raises (the proposal then stays open)."""
         if await self.get(guild_id, proposal_id) is None:
             raise ProposalGone(proposal_id)
-        stored = await self.curation.add(
+        fact = await self.curation.prepare(
             guild_id,
             draft,
             topic=Topic.GENERAL,
             season=None,
             spoiler=False,
-            actor_id=actor_id,
             guild_name=guild_name,
             verb=APPROVED_VERB,
         )
-        await self.store.decide_proposal(
-            guild_id, proposal_id, "approved", reason=None, now=self.clock()
-        )
-        return stored
+        try:
+            return await self.store.add_approved(
+                guild_id, fact, actor_id, proposal_id, now=self.clock()
+            )
+        except ProposalNotOpen:
+            raise ProposalGone(proposal_id) from None
 
     async def reject(self, guild_id: int, proposal_id: int, reason: str, *, actor_id: int) -> None:
         """Reject with ``reason`` (checked like a fact's source: :class:`DraftError`).
         Raises :class:`ProposalGone` if it is not open here."""
         checked = _reason(reason)
         done = await self.store.decide_proposal(
-            guild_id, proposal_id, "rejected", reason=checked, now=self.clock()
+            guild_id, proposal_id, "rejected", reason=checked, actor_id=actor_id, now=self.clock()
         )
         if not done:
+            raise ProposalGone(proposal_id)
+
+    async def withdraw(self, guild_id: int, proposal_id: int, *, proposer_id: int) -> None:
+        """The member ``proposer_id`` takes back their open proposal: it is deleted.
+        Raises :class:`ProposalGone` if it is not an open proposal of theirs here."""
+        if not await self.store.withdraw_proposal(guild_id, proposal_id, proposer_id):
             raise ProposalGone(proposal_id)
 
     async def outcomes(self, guild_id: int, proposer_id: int) -> list[Proposal]:

@@ -60,12 +60,35 @@ class CurationService:
         id and add it. Raises :class:`DraftError`, :class:`DuplicateQuestions` or (another
         add took the id meanwhile) :class:`~bot.core.store.DuplicateFactId`. The source
         says "<verb> by the moderators of <server>"."""
+        fact = await self.prepare(
+            guild_id,
+            draft,
+            topic=topic,
+            season=season,
+            spoiler=spoiler,
+            guild_name=guild_name,
+            verb=verb,
+        )
+        return await self.store.add(guild_id, fact, actor_id)
+
+    async def prepare(
+        self,
+        guild_id: int,
+        draft: Draft,
+        *,
+        topic: Topic,
+        season: int | None,
+        spoiler: bool,
+        guild_name: str | None = None,
+        verb: str = "Added",
+    ) -> Fact:
+        """The new fact :meth:`add` would add, checked and with a free id, not added yet
+        (for a caller that adds it in a transaction of its own). Raises as :meth:`add`."""
         source = moderator_source(guild_name, verb=verb)
         fact = new_fact(draft, topic=topic, season=season, spoiler=spoiler, source=source)
         await self._refuse_duplicates(guild_id, fact)
         stem = fact_stem(topic, season, fact.questions, spoiler=spoiler)
-        fact = with_id(fact, await self.store.new_fact_id(guild_id, stem))
-        return await self.store.add(guild_id, fact, actor_id)
+        return with_id(fact, await self.store.new_fact_id(guild_id, stem))
 
     async def edit(
         self,

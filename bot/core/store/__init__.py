@@ -44,6 +44,9 @@ How rows combine (see :mod:`bot.core.migrations` for the table):
   and the methods after it); never who asked. ``suggestion_picks`` counts the "did you mean"
   fact fans picked for such a question (:meth:`FactStore.record_suggestion_pick`); never who
   clicked.
+* ``answer_counts`` and ``decline_counts`` count, per server and day, the answers each fact
+  gave and the questions declined (:meth:`FactStore.count_answers`), kept and purged with
+  ``unanswered``; never who asked.
 * ``proposals`` holds the facts members proposed (:meth:`FactStore.file_proposal` and the
   methods after it), with the proposer's id only to tell them the outcome.
 * :meth:`FactStore.snapshot` copies the pack and some servers' rows into memory (an
@@ -67,18 +70,21 @@ import logging
 
 from bot.core.store.errors import (
     AlreadyRemoved,
+    Attempt,
     CorruptFact,
     DatabaseUnreachable,
     DatabaseUnusable,
     DuplicateFactId,
     FactError,
     NotRemoved,
+    ProposalNotOpen,
     SchemaTooNew,
     StaleRevision,
     StorageFailing,
     StorageFull,
     StorageUnwritable,
     StoreError,
+    Taken,
     UnknownFact,
     Unusable,
 )
@@ -87,8 +93,10 @@ from bot.core.store.ids import FACT_ID_MAX_CHARS, PACK_GUILD_ID, slugify
 from bot.core.store.ids import checked_guild as checked_guild
 from bot.core.store.ids import numbered as numbered
 from bot.core.store.records import (
+    AnswerCounts,
     AuditAction,
     AuditEntry,
+    FactCount,
     GuildFactRef,
     ImportReport,
     Origin,
@@ -112,12 +120,15 @@ __all__ = [
     "PACK_GUILD_ID",
     "PARSE_CACHE_SIZE",
     "AlreadyRemoved",
+    "AnswerCounts",
+    "Attempt",
     "AuditAction",
     "AuditEntry",
     "CorruptFact",
     "DatabaseUnreachable",
     "DatabaseUnusable",
     "DuplicateFactId",
+    "FactCount",
     "FactError",
     "FactStore",
     "GuildFactRef",
@@ -127,6 +138,7 @@ __all__ = [
     "PackSync",
     "PremiereEvent",
     "Proposal",
+    "ProposalNotOpen",
     "ProposalStatus",
     "SchemaTooNew",
     "StaleRevision",
@@ -136,6 +148,7 @@ __all__ = [
     "StoreError",
     "StoredFact",
     "SuggestionPick",
+    "Taken",
     "Unanswered",
     "UnknownFact",
     "Unusable",

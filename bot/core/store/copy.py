@@ -23,8 +23,7 @@ class TargetNotEmpty(StoreError):
     def __init__(self, where: str, counts: dict[str, int]) -> None:
         self.where = where
         self.counts = counts
-        held = ", ".join(f"{table} {count}" for table, count in counts.items())
-        super().__init__(f"{where} is not empty ({held})")
+        super().__init__(where, counts)
 
 
 class CopyMismatch(StoreError):
@@ -32,9 +31,10 @@ class CopyMismatch(StoreError):
     ever raise this; it is checked so that a copy that lost rows cannot pass silently)."""
 
     def __init__(self, where: str, copied: dict[str, int], found: dict[str, int]) -> None:
+        self.where = where
         self.copied = copied
         self.found = found
-        super().__init__(f"{where}: copied {copied} but found {found}")
+        super().__init__(where, copied, found)
 
 
 @dataclass(frozen=True)

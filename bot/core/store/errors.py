@@ -21,8 +21,6 @@ class StorageUnwritable(StoreError):
     caller can report an episode once rather than every refused write.
     """
 
-    problem = "cannot be written"
-
     def __init__(
         self, path: Path | str, free_bytes: int | None, detail: str, *, first_in_episode: bool
     ) -> None:
@@ -30,34 +28,29 @@ class StorageUnwritable(StoreError):
         self.free_bytes = free_bytes
         self.detail = detail
         self.first_in_episode = first_in_episode
-        free = "unknown" if free_bytes is None else f"{free_bytes} bytes"
-        super().__init__(f"{path} {self.problem} ({detail}); free space on its disk: {free}")
+        super().__init__(path, free_bytes, detail)
 
 
 class StorageFull(StorageUnwritable):
     """SQLITE_FULL (PostgreSQL: disk_full): the disk (or the database's size limit) is
     full."""
 
-    problem = "is full"
-
 
 class StorageFailing(StorageUnwritable):
     """SQLITE_IOERR (PostgreSQL: io_error, insufficient_resources): the operating system
     failed to write (or read) the database."""
 
-    problem = "cannot be written: I/O error"
-
 
 class Unusable(StrEnum):
-    """Why a file cannot be the bot's database."""
+    """Why a file cannot be the bot's database (worded by :func:`bot.cli.database_problem`)."""
 
-    DIRECTORY = "is a directory"
-    NO_FOLDER = "its folder cannot be created"
-    CANNOT_OPEN = "cannot be opened or created"
-    READ_ONLY = "is read-only"
-    NOT_A_DATABASE = "is not an SQLite database"
-    CORRUPT = "is corrupt"
-    FOREIGN = "holds another program's data"
+    DIRECTORY = "directory"
+    NO_FOLDER = "no-folder"
+    CANNOT_OPEN = "cannot-open"
+    READ_ONLY = "read-only"
+    NOT_A_DATABASE = "not-a-database"
+    CORRUPT = "corrupt"
+    FOREIGN = "foreign"
 
 
 class DatabaseUnusable(StoreError):
@@ -69,7 +62,7 @@ class DatabaseUnusable(StoreError):
         self.path = path
         self.problem = problem
         self.detail = detail
-        super().__init__(f"{path} {problem.value}" + (f" ({detail})" if detail else ""))
+        super().__init__(path, problem, detail)
 
 
 class DatabaseUnreachable(StoreError):
@@ -79,63 +72,93 @@ class DatabaseUnreachable(StoreError):
     def __init__(self, where: str, detail: str) -> None:
         self.where = where
         self.detail = detail
-        super().__init__(f"{where} cannot be reached ({detail})")
+        super().__init__(where, detail)
 
 
 class SchemaTooNew(StoreError):
-    """The database was written by a newer version of the bot."""
+    """The database at ``where`` has schema version ``found``, written by a newer version of
+    the bot, which knows versions up to ``known``."""
 
     def __init__(self, where: str, found: int, known: int) -> None:
+        self.where = where
         self.found = found
         self.known = known
-        super().__init__(
-            f"{where}: schema version {found} is newer than this bot knows (up to {known}); "
-            "upgrade the bot or restore a backup made by this version"
-        )
+        super().__init__(where, found, known)
+
+
+class ProposalNotOpen(StoreError):
+    """The proposal ``proposal_id`` is not open in this server (decided or withdrawn
+    meanwhile, unknown, or another server's)."""
+
+    def __init__(self, proposal_id: int) -> None:
+        self.proposal_id = proposal_id
+        super().__init__(proposal_id)
 
 
 class FactError(StoreError):
-    """An error about one fact; ``fact_id`` names it."""
+    """A refusal about one fact; ``fact_id`` names it. Subclasses carry what else there is
+    to say, as data; :func:`bot.errors.fact_problem` words them."""
 
-    def __init__(self, fact_id: str, message: str) -> None:
+    def __init__(self, fact_id: str, *data: object) -> None:
         self.fact_id = fact_id
-        super().__init__(message)
+        super().__init__(fact_id, *data)
+
+
+class Taken(StrEnum):
+    """Where a fact id is already used."""
+
+    PACK = "pack"  # by a pack fact (edit it to override it)
+    HERE = "here"  # by one of the server's facts
+    REMOVED_HERE = "removed-here"  # by one of the server's removed facts (restore it)
+    TWICE_IN_IMPORT = "twice-in-import"  # by another fact of the same import
 
 
 class DuplicateFactId(FactError):
-    """The id is already taken, in this server or by the pack."""
+    """The id is already taken (``taken`` says where)."""
+
+    def __init__(self, fact_id: str, taken: Taken) -> None:
+        self.taken = taken
+        super().__init__(fact_id, taken)
 
 
 class UnknownFact(FactError):
     """No such fact in this server or in the pack."""
 
-    def __init__(self, fact_id: str) -> None:
-        super().__init__(fact_id, f"no fact {fact_id!r} in this server or in the pack")
-
 
 class StaleRevision(FactError):
-    """The fact changed since the caller read it."""
+    """The fact changed since the caller read it: ``expected`` was read, it is at ``actual``."""
 
     def __init__(self, fact_id: str, expected: int, actual: int) -> None:
         self.expected = expected
         self.actual = actual
-        super().__init__(
-            fact_id,
-            f"fact {fact_id!r} changed meanwhile (you edited revision {expected}, it is now "
-            f"at {actual}); reload it and try again",
-        )
+        super().__init__(fact_id, expected, actual)
+
+
+class Attempt(StrEnum):
+    """What was asked of a fact that turned out removed."""
+
+    EDIT = "edit"
+    REMOVE = "remove"
+    IMPORT = "import"
 
 
 class AlreadyRemoved(FactError):
-    """The fact is removed (or hidden) in this server."""
+    """The fact is removed (or hidden) in this server; ``attempt`` was refused."""
+
+    def __init__(self, fact_id: str, attempt: Attempt) -> None:
+        self.attempt = attempt
+        super().__init__(fact_id, attempt)
 
 
 class NotRemoved(FactError):
     """Restore was asked for a fact that is visible."""
 
-    def __init__(self, fact_id: str) -> None:
-        super().__init__(fact_id, f"fact {fact_id!r} is not removed in this server")
-
 
 class CorruptFact(FactError):
-    """A stored row that no longer makes a valid :class:`Fact`."""
+    """A stored row (of ``guild_id``, 0 for the pack) that no longer makes a valid
+    :class:`Fact`; ``detail``: the validation error, or None for a row without a body."""
+
+    def __init__(self, fact_id: str, guild_id: int, detail: str | None) -> None:
+        self.guild_id = guild_id
+        self.detail = detail
+        super().__init__(fact_id, guild_id, detail)

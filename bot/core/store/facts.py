@@ -20,10 +20,13 @@ from bot.core.pack import Pack
 from bot.core.store.engine import Connection, Engine, Params, is_postgres, marks, parse_url
 from bot.core.store.errors import (
     AlreadyRemoved,
+    Attempt,
     DatabaseUnreachable,
     DuplicateFactId,
     NotRemoved,
+    ProposalNotOpen,
     StaleRevision,
+    Taken,
     UnknownFact,
 )
 from bot.core.store.ids import (
@@ -34,8 +37,10 @@ from bot.core.store.ids import (
     slugify,
 )
 from bot.core.store.records import (
+    AnswerCounts,
     AuditAction,
     AuditEntry,
+    FactCount,
     GuildFactRef,
     ImportReport,
     PackSync,
@@ -121,6 +126,13 @@ def _stamp(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
+def _day(when: dt.datetime | dt.date) -> str:
+    """The UTC day of ``when`` as stored in ``answer_counts`` (``YYYY-MM-DD``)."""
+    if isinstance(when, dt.datetime):
+        when = when.astimezone(dt.UTC).date()
+    return when.isoformat()
+
+
 def _unanswered(row: Sequence[Any]) -> Unanswered:
     gap_id, guild_id, key, question, asked, first_asked, last_asked = row
     return Unanswered(
@@ -150,11 +162,24 @@ def _pick(row: Sequence[Any]) -> SuggestionPick:
     )
 
 
-_PROPOSAL_COLUMNS = "id, guild_id, proposer_id, question, answer, note, status, reason, filed_at"
+_PROPOSAL_COLUMNS = (
+    "id, guild_id, proposer_id, question, answer, note, status, reason, filed_at, decided_by"
+)
 
 
 def _proposal(row: Sequence[Any]) -> Proposal:
-    proposal_id, guild_id, proposer_id, question, answer, note, status, reason, filed_at = row
+    (
+        proposal_id,
+        guild_id,
+        proposer_id,
+        question,
+        answer,
+        note,
+        status,
+        reason,
+        filed_at,
+        decided_by,
+    ) = row
     return Proposal(
         id=int(proposal_id),
         guild_id=int(guild_id),
@@ -165,6 +190,7 @@ def _proposal(row: Sequence[Any]) -> Proposal:
         status=status,
         reason=None if reason is None else str(reason),
         filed_at=dt.datetime.fromisoformat(filed_at),
+        decided_by=None if decided_by is None else int(decided_by),
     )
 
 
@@ -551,12 +577,9 @@ class FactStore:
     ) -> Row:
         """Insert ``fact`` as a new guild fact (``pair`` must be empty) and log it."""
         if pair.pack is not None:
-            raise DuplicateFactId(
-                fact.id, f"fact id {fact.id!r} belongs to the pack; edit it to override it here"
-            )
+            raise DuplicateFactId(fact.id, Taken.PACK)
         if pair.own is not None:
-            state = " (removed; restore it instead)" if pair.own.removed else ""
-            raise DuplicateFactId(fact.id, f"fact id {fact.id!r} already exists here{state}")
+            raise DuplicateFactId(fact.id, Taken.REMOVED_HERE if pair.own.removed else Taken.HERE)
         body = fact.model_dump_json()
         row = Row(
             guild_id, fact.id, fact.topic.value, "guild", body, 1, 0, utc_now_text(), actor_id
@@ -650,7 +673,7 @@ class FactStore:
                 raise UnknownFact(fact_id)
             _check_revision(shown, fact_id, expected_revision)
             if shown.removed:
-                raise AlreadyRemoved(fact_id, f"fact {fact_id!r} is already removed here")
+                raise AlreadyRemoved(fact_id, Attempt.REMOVE)
             row = removed_row(guild_id, pair, actor_id)
             await self._run(UPSERT, row)
             await self._audit(row, AuditAction.REMOVE, pair.body, None)
@@ -722,9 +745,7 @@ class FactStore:
             seen: set[str] = set()
             for fact_id in (*(fact.id for fact in facts), *hide):
                 if fact_id in seen:
-                    raise DuplicateFactId(
-                        fact_id, f"fact id {fact_id!r} appears twice in the import"
-                    )
+                    raise DuplicateFactId(fact_id, Taken.TWICE_IN_IMPORT)
                 seen.add(fact_id)
             for fact in facts:
                 outcome[await self._import_one(guild_id, fact, actor_id)].append(fact.id)
@@ -769,9 +790,7 @@ class FactStore:
             await self._insert_new(guild_id, pair, fact, actor_id, AuditAction.IMPORT)
             return "added"
         if shown.removed:
-            raise AlreadyRemoved(
-                fact.id, f"fact {fact.id!r} is removed here; restore it before importing it"
-            )
+            raise AlreadyRemoved(fact.id, Attempt.IMPORT)
         body = fact.model_dump_json()
         if body == pair.body:
             return "unchanged"
@@ -884,8 +903,68 @@ class FactStore:
 
     async def _purge_unanswered(self, before: dt.datetime) -> int:
         stamp = _stamp(before)
+        await self._run("DELETE FROM answer_counts WHERE day < ?", (_day(before),))
+        await self._run("DELETE FROM decline_counts WHERE day < ?", (_day(before),))
         await self._run("DELETE FROM suggestion_picks WHERE last_picked < ?", (stamp,))
         return await self._run("DELETE FROM unanswered WHERE last_asked < ?", (stamp,))
+
+    async def count_answers(
+        self,
+        guild_id: int,
+        fact_ids: Sequence[str],
+        *,
+        picked: bool = False,
+        declines: int = 0,
+        now: dt.datetime,
+        keep_since: dt.datetime,
+    ) -> bool:
+        """Count one answer by each of ``fact_ids`` (each also a fan's pick among "did you
+        mean" suggestions if ``picked``) and ``declines`` declined questions in ``guild_id``
+        on ``now``'s UTC day; False (writing nothing) if the server turned recording off.
+        Purges every server's counts of days before ``keep_since`` in the same transaction,
+        with the unanswered questions. Never who asked."""
+        guild_id = checked_guild(guild_id)
+        day = _day(now)
+        async with self._write(guild_id):
+            if not await self._recording(guild_id):
+                return False
+            await self._purge_unanswered(keep_since)
+            for fact_id in fact_ids:
+                await self._run(
+                    "INSERT INTO answer_counts (guild_id, fact_id, day, answers, picks)"
+                    " VALUES (?, ?, ?, 1, ?) ON CONFLICT (guild_id, fact_id, day) DO UPDATE SET"
+                    " answers = answer_counts.answers + excluded.answers,"
+                    " picks = answer_counts.picks + excluded.picks",
+                    (guild_id, fact_id, day, int(picked)),
+                )
+            if declines > 0:
+                await self._run(
+                    "INSERT INTO decline_counts (guild_id, day, declines) VALUES (?, ?, ?)"
+                    " ON CONFLICT (guild_id, day) DO UPDATE SET"
+                    " declines = decline_counts.declines + excluded.declines",
+                    (guild_id, day, declines),
+                )
+        return True
+
+    async def answer_counts(self, guild_id: int, *, since: dt.date) -> AnswerCounts:
+        """``guild_id``'s counts of the days from ``since`` on: per fact, the most answered
+        first, and the questions declined."""
+        guild_id = checked_guild(guild_id)
+        params = (guild_id, _day(since))
+        async with self._read(consistent=True):
+            rows = await self._fetch(
+                "SELECT fact_id, SUM(answers), SUM(picks) FROM answer_counts"
+                " WHERE guild_id = ? AND day >= ? GROUP BY fact_id"
+                " ORDER BY SUM(answers) DESC, fact_id",
+                params,
+            )
+            declined = await self._fetch(
+                "SELECT COALESCE(SUM(declines), 0) FROM decline_counts"
+                " WHERE guild_id = ? AND day >= ?",
+                params,
+            )
+        facts = tuple(FactCount(str(f), int(a), int(p)) for f, a, p in rows)
+        return AnswerCounts(facts, int(declined[0][0]))
 
     async def record_suggestion_pick(
         self, guild_id: int, gap_id: int, fact_id: str, *, now: dt.datetime
@@ -997,7 +1076,7 @@ class FactStore:
 
     async def set_gap_recording(self, guild_id: int, recording: bool, *, now: dt.datetime) -> int:
         """Turn recording on or off in ``guild_id``. Off also deletes the server's recorded
-        questions: returns how many."""
+        questions (returns how many) and its answer counts."""
         guild_id = checked_guild(guild_id)
         async with self._write(guild_id):
             await self._run(
@@ -1008,6 +1087,8 @@ class FactStore:
             )
             if recording:
                 return 0
+            await self._run("DELETE FROM answer_counts WHERE guild_id = ?", (guild_id,))
+            await self._run("DELETE FROM decline_counts WHERE guild_id = ?", (guild_id,))
             await self._run("DELETE FROM suggestion_picks WHERE guild_id = ?", (guild_id,))
             return await self._run("DELETE FROM unanswered WHERE guild_id = ?", (guild_id,))
 
@@ -1066,19 +1147,64 @@ class FactStore:
         status: ProposalStatus,
         *,
         reason: str | None,
+        actor_id: int,
         now: dt.datetime,
     ) -> bool:
-        """Mark one of ``guild_id``'s open proposals approved or rejected; False if it is
-        not open (decided meanwhile, unknown, or another server's)."""
+        """Mark one of ``guild_id``'s open proposals approved or rejected by the moderator
+        ``actor_id``; False if it is not open (decided meanwhile, unknown, or another
+        server's)."""
         guild_id = checked_guild(guild_id)
         if status == "open":
             raise ValueError("a decision approves or rejects")
         async with self._write(guild_id):
+            return await self._decide(guild_id, proposal_id, status, reason, actor_id, now)
+
+    async def _decide(
+        self,
+        guild_id: int,
+        proposal_id: int,
+        status: ProposalStatus,
+        reason: str | None,
+        actor_id: int,
+        now: dt.datetime,
+    ) -> bool:
+        return (
+            await self._run(
+                "UPDATE proposals SET status = ?, reason = ?, decided_at = ?, decided_by = ?"
+                " WHERE guild_id = ? AND id = ? AND status = 'open'",
+                (status, reason, _stamp(now), actor_id, guild_id, proposal_id),
+            )
+            > 0
+        )
+
+    async def add_approved(
+        self, guild_id: int, fact: Fact, actor_id: int, proposal_id: int, *, now: dt.datetime
+    ) -> StoredFact:
+        """:meth:`add` ``fact`` and mark the open proposal ``proposal_id`` approved by
+        ``actor_id``, in one transaction: both or neither. Raises :class:`ProposalNotOpen`
+        (nothing added) or what :meth:`add` raises (the proposal stays open)."""
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id) as changes:
+            if not await self._decide(guild_id, proposal_id, "approved", None, actor_id, now):
+                raise ProposalNotOpen(proposal_id)
+            pair = await self._pair(guild_id, fact.id)
+            row = await self._insert_new(guild_id, pair, fact, actor_id, AuditAction.ADD)
+            changes.guilds.add(guild_id)
+        logger.debug(
+            "guild %d: %s approved proposal %d as %r", guild_id, actor_id, proposal_id, fact.id
+        )
+        return stored_fact(row, fact)
+
+    async def withdraw_proposal(self, guild_id: int, proposal_id: int, proposer_id: int) -> bool:
+        """Delete ``proposer_id``'s open proposal ``proposal_id`` in ``guild_id`` (nothing
+        of it is kept); False if there is no such open proposal of theirs."""
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id):
             return (
                 await self._run(
-                    "UPDATE proposals SET status = ?, reason = ?, decided_at = ?"
-                    " WHERE guild_id = ? AND id = ? AND status = 'open'",
-                    (status, reason, _stamp(now), guild_id, proposal_id),
+                    "DELETE FROM proposals WHERE guild_id = ? AND id = ? AND proposer_id = ?"
+                    " AND status = 'open'",
+                    (guild_id, proposal_id, proposer_id),
                 )
                 > 0
             )

@@ -180,6 +180,7 @@ class Proposal:
     """A fact a member proposed with ``/suggest``, as typed (render it harmlessly).
 
     ``proposer_id`` is kept only to tell them the outcome; nothing else about them.
+    ``decided_by``: the moderator who approved or rejected it (None while open).
     """
 
     id: int
@@ -191,3 +192,23 @@ class Proposal:
     status: ProposalStatus
     reason: str | None
     filed_at: datetime
+    decided_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FactCount:
+    """How many answers the fact ``fact_id`` gave in a server over some days, and how many
+    of them were fans' picks among "did you mean" suggestions. Never who asked."""
+
+    fact_id: str
+    answers: int
+    picks: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCounts:
+    """A server's counts over some days: per fact (the most answered first) and the
+    questions it declined."""
+
+    facts: tuple[FactCount, ...]
+    declines: int

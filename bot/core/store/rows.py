@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from bot.core.gc_pause import collection_paused
 from bot.core.models import Fact
-from bot.core.store.errors import AlreadyRemoved, CorruptFact, StaleRevision, UnknownFact
+from bot.core.store.errors import AlreadyRemoved, Attempt, CorruptFact, StaleRevision, UnknownFact
 from bot.core.store.ids import PACK_GUILD_ID
 from bot.core.store.records import AuditAction, AuditEntry, Origin, StoredFact
 
@@ -147,7 +147,7 @@ def editable(pair: Pair, fact_id: str, expected_revision: int | None) -> Row:
     if expected_revision is not None and shown.revision != expected_revision:
         raise StaleRevision(fact_id, expected_revision, shown.revision)
     if shown.removed:
-        raise AlreadyRemoved(fact_id, f"fact {fact_id!r} is removed here; restore it to edit it")
+        raise AlreadyRemoved(fact_id, Attempt.EDIT)
     return shown
 
 
@@ -241,14 +241,11 @@ def spoiled_by_pack(own_body: str, pack_body: str) -> bool:
 
 def _fact_of(row: Row, body: str | None) -> Fact:
     if body is None:
-        raise CorruptFact(row.fact_id, f"fact {row.fact_id!r} (guild {row.guild_id}) has no body")
+        raise CorruptFact(row.fact_id, row.guild_id, None)
     try:
         return parse_fact(body)
     except ValidationError as error:
-        raise CorruptFact(
-            row.fact_id,
-            f"stored fact {row.fact_id!r} (guild {row.guild_id}) is no longer valid: {error}",
-        ) from None
+        raise CorruptFact(row.fact_id, row.guild_id, " ".join(str(error).split())) from None
 
 
 def resolve(pair: Pair) -> StoredFact | None:

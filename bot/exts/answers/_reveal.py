@@ -17,6 +17,7 @@ from bot.constants import BUTTON_LABEL_LIMIT
 from bot.core.answers import Suggestion
 from bot.core.catalog import ShownRecap
 from bot.core.policy import ShownFact
+from bot.interactions import LogTagged
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ SHOW_ME = "Show me"
 
 
 class RevealButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:reveal:(?P<fact_id>[a-z0-9-]+)",
 ):

@@ -4,7 +4,7 @@ When the declined question was recorded (:meth:`bot.core.gaps.GapService.note_su
 the custom id also carries its row's id (base 36), so that a click is counted as "fans who
 asked this picked that fact" (never who clicked); the question itself never goes in the
 custom id (100 characters at most). Buttons without it (sent before, or when nothing was
-recorded) answer the same and count nothing.
+recorded) answer the same and count only the answer (``/fact stats``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import discord
 from bot.constants import BUTTON_LABEL_LIMIT
 from bot.core.answers import Answer
 from bot.exts.answers._reveal import buttons_view, reveal_buttons, shown_view
-from bot.interactions import b36
+from bot.interactions import LogTagged, b36
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 class SuggestionButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:suggest:(?P<spoilers>[01]):(?P<fact_id>[a-z0-9-]+)(?::(?P<gap>[0-9a-z]+))?",
 ):
@@ -65,8 +66,9 @@ class SuggestionButton(
             await reply(interaction, content=shown.message())
         else:
             await reply(interaction, content=shown.message(), view=view)
-        if self.gap_id is not None:  # after the answer, never who clicked
-            bot.gaps.note_pick_later(interaction.guild_id, self.gap_id, self.fact_id)
+        # After the answer: counted for /fact stats, and under the question if recorded;
+        # never who clicked.
+        bot.gaps.note_pick_later(interaction.guild_id, self.gap_id, self.fact_id)
 
 
 def answer_view(

@@ -8,7 +8,7 @@ from bot.exts.curation._cog import CurationCog
 from bot.exts.curation._events import MoveEvent
 from bot.exts.curation._gaps import GapButton, GapsPage, PickButton
 from bot.exts.curation._modals import RetryButton
-from bot.exts.curation._proposals import ReviewButton, SuggestCog
+from bot.exts.curation._proposals import ReviewButton, SuggestCog, WithdrawButton
 from bot.exts.curation._views import CancelRemove, ConfirmRemove, PageButton
 
 if TYPE_CHECKING:
@@ -30,4 +30,5 @@ async def setup(bot: FanBot) -> None:
         GapsPage,
         PickButton,
         ReviewButton,
+        WithdrawButton,
     )

@@ -20,9 +20,10 @@ from bot.core.curation.packfile import check_upload_size
 from bot.core.models import Topic
 from bot.core.pack import PackError
 from bot.core.store import FactError, StoredFact
+from bot.errors import fact_problem
 from bot.exts.curation import _events, _gaps, _proposals, _render, _views
 from bot.exts.curation._modals import FactForm, NewFact, on_form_submit
-from bot.interactions import Interaction, SeasonOption, guild_id_of
+from bot.interactions import Interaction, SeasonOption, guild_id_of, tag_logs
 from bot.responses import in_time, in_time_or_none, reply
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class CurationCog(
     async def on_interaction(self, interaction: Interaction) -> None:
         """Fact, proposal and reason forms are saved from their custom id: one opened
         before a restart too."""
+        if interaction.type is discord.InteractionType.modal_submit:
+            tag_logs(interaction)  # what saving it logs names the server and the shard
         await on_form_submit(interaction)
         await _proposals.on_proposal_submit(interaction)
 
@@ -175,6 +178,15 @@ class CurationCog(
             self.bot, interaction, guild_id_of(interaction), recording.value if recording else None
         )
         await in_time(interaction, work, ephemeral=True)
+
+    @app_commands.command(
+        name="stats", description="What fans asked here in 30 days, and facts no one asked"
+    )
+    @moderator_only()
+    async def stats(self, interaction: Interaction) -> None:
+        work = self.bot.gaps.stats(guild_id_of(interaction))
+        counts = await in_time(interaction, work, ephemeral=True)
+        await reply(interaction, embed=_render.fact_stats(counts), ephemeral=True)
 
     @app_commands.command(name="review", description="Members' proposed facts: approve or reject")
     @moderator_only()
@@ -318,5 +330,4 @@ def _unknown(fact_id: str) -> str:
 
 
 def _sentence(error: FactError) -> str:
-    text = str(error)
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return fact_problem(error)

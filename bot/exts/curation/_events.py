@@ -25,7 +25,7 @@ from bot.core.store import StorageUnwritable, StoredFact
 from bot.errors import report_storage_trouble, storage_message
 from bot.exts.curation import _render
 from bot.exts.curation._views import allowed
-from bot.interactions import Interaction, b36
+from bot.interactions import Interaction, LogTagged, b36
 from bot.responses import in_time, reply
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ async def schedule(
 
 
 class MoveEvent(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:ev-move:(?P<owner>[0-9a-z]+):(?P<day>[0-9a-z]+):(?P<fact_id>[a-z0-9-]+)",
 ):

@@ -1,5 +1,6 @@
-"""``/fact gaps``: the questions fans asked that the bot could not answer well, with **Add a
-fact** (the fact form, filled in with the question) and **Dismiss** for each, and pages;
+"""``/fact gaps``: the questions fans asked that the bot could not answer well, those that
+mean the same thing grouped, with **Add a fact** (the fact form, filled in with the group's
+questions) and **Dismiss** (the whole group) for each, and pages;
 for a question fans picked a "did you mean" fact for, **Add as a question of** that fact.
 
 The buttons are dynamic items: the custom id carries the moderator who ran the command, the
@@ -26,7 +27,7 @@ from bot.errors import report_storage_trouble
 from bot.exts.curation import _render
 from bot.exts.curation._modals import FactForm, NewFact, refuse
 from bot.exts.curation._views import allowed
-from bot.interactions import Interaction, b36
+from bot.interactions import Interaction, LogTagged, b36
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ GONE = "That question is no longer listed (dismissed, or a fact answers it now).
 
 
 class GapButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:gap:(?P<action>add|rm):(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<gap>[0-9a-z]+)",
 ):
@@ -67,17 +69,16 @@ class GapButton(
             return
         bot: FanBot = interaction.client
         if self.action == "add":
-            gap = await bot.gaps.get(interaction.guild_id, self.gap_id)
-            if gap is None:
+            group = await bot.gaps.group(interaction.guild_id, self.gap_id)
+            if group is None:
                 await reply(interaction, content=GONE, ephemeral=True)
                 return
-            draft = Draft(gap.question[: constants.QUESTION_MAX_CHARS], "")
             await interaction.response.send_modal(
-                FactForm(NewFact(Topic.GENERAL, None, False), draft)
+                FactForm(NewFact(Topic.GENERAL, None, False), group.draft())
             )
             return
         try:
-            await bot.gaps.dismiss(interaction.guild_id, self.gap_id)
+            await bot.gaps.dismiss_group(interaction.guild_id, self.gap_id)
         except StorageUnwritable as error:
             await report_storage_trouble(interaction, error)
             return
@@ -87,6 +88,7 @@ class GapButton(
 
 
 class PickButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:gap:pick:(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<pick>[0-9a-z]+)",
 ):
@@ -147,6 +149,7 @@ class PickButton(
 
 
 class GapsPage(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:gaps:(?P<owner>[0-9a-z]+):(?P<page>\d+)",
 ):
@@ -183,11 +186,11 @@ async def gap_listing(
     bot: FanBot, guild_id: int, owner_id: int, page: int
 ) -> tuple[discord.Embed, discord.ui.View]:
     """Page ``page`` of the server's open gaps, with their buttons and Previous / Next."""
-    gaps = await bot.gaps.open_gaps(guild_id)
+    gaps = await bot.gaps.open_groups(guild_id)
     recording = await bot.gaps.recording(guild_id)
     page = min(max(page, 0), max(0, -(-len(gaps) // _render.GAPS_PAGE_SIZE) - 1))
     chunk = gaps[page * _render.GAPS_PAGE_SIZE : (page + 1) * _render.GAPS_PAGE_SIZE]
-    picks = await bot.gaps.picks(guild_id, chunk)
+    picks = await bot.gaps.group_picks(guild_id, chunk)
     embed, pages = _render.gap_list(gaps, page, recording=recording, days=LISTED_DAYS, picks=picks)
     owner = b36(owner_id)
     view = discord.ui.View(timeout=None)

@@ -31,7 +31,7 @@ from bot.core.store import FactError, StoredFact
 from bot.errors import report_storage_trouble
 from bot.exts.curation import _render, _typed
 from bot.exts.curation._views import allowed
-from bot.interactions import Interaction, b36, bot_of, guild_id_of
+from bot.interactions import Interaction, LogTagged, b36, bot_of, guild_id_of
 from bot.responses import in_time, reply
 
 log = logging.getLogger(__name__)
@@ -269,6 +269,7 @@ def _values(components: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 
 
 class RetryButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=rf"fanbot:retry:(?P<owner>[0-9a-z]+):(?P<purpose>{PURPOSE_PATTERN})",
 ):

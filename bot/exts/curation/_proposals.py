@@ -1,5 +1,6 @@
 """``/suggest`` (any member) and ``/fact review`` (moderators): members propose facts, and
-moderators approve them (the fact form, filled in) or reject them with a reason.
+moderators approve them (the fact form, filled in) or reject them with a reason. The
+member's confirmation has **Withdraw**, which takes the proposal back while it is open.
 
 Restart-safe like the rest of ``/fact``: the proposal form, the reason form and the review
 buttons carry everything in their custom ids (the moderator who ran ``/fact review``, the
@@ -30,8 +31,8 @@ from bot.errors import report_storage_trouble
 from bot.exts.curation._modals import FAILED, ApproveProposal, FactForm, _values
 from bot.exts.curation._render import quoted
 from bot.exts.curation._views import allowed
-from bot.interactions import Interaction, b36
-from bot.responses import reply
+from bot.interactions import Interaction, LogTagged, b36
+from bot.responses import NO_MENTIONS, reply
 
 if TYPE_CHECKING:
     from bot.client import FanBot
@@ -41,6 +42,11 @@ log = logging.getLogger(__name__)
 SUGGEST_FORM = "fanbot:suggest-form"
 REJECT_PREFIX = "fanbot:reject-form:"
 GONE = "That proposal is no longer open (another moderator decided it)."
+NOT_WITHDRAWN = (
+    "That proposal is no longer open: the moderators decided it, or it was withdrawn. "
+    "Only the member who proposed it can withdraw it."
+)
+WITHDRAWN = "Withdrawn: the moderators will not see this proposal, and nothing of it is kept."
 NOTE_MAX = constants.SOURCE_MAX_CHARS
 REASON_MAX = 200
 _MESSAGE_LIMIT = MESSAGE_CONTENT_LIMIT
@@ -94,6 +100,7 @@ class RejectForm(discord.ui.Modal):
 
 
 class ReviewButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:review:(?P<action>ok|no|go):(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<id>[0-9a-z]+)",
 ):
@@ -137,6 +144,51 @@ class ReviewButton(
             await interaction.response.send_modal(FactForm(ApproveProposal(proposal.id), draft))
         else:
             await interaction.response.send_modal(RejectForm(self.owner, proposal.id))
+
+
+class WithdrawButton(
+    LogTagged,
+    discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
+    template=r"fanbot:withdraw:(?P<id>[0-9a-z]+)",
+):
+    """**Withdraw** under a member's confirmation of ``/suggest``: takes the proposal back,
+    if it is still open and the one clicking proposed it (checked by the store)."""
+
+    def __init__(self, proposal_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Withdraw",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"fanbot:withdraw:{b36(proposal_id)}",
+            )
+        )
+        self.proposal_id = proposal_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> WithdrawButton:
+        return cls(int(match["id"], 36))
+
+    async def callback(self, interaction: Interaction) -> None:
+        if interaction.guild_id is None:
+            return
+        bot: FanBot = interaction.client
+        try:
+            await bot.proposals.withdraw(
+                interaction.guild_id, self.proposal_id, proposer_id=interaction.user.id
+            )
+        except ProposalGone:
+            await reply(interaction, content=NOT_WITHDRAWN, ephemeral=True)
+            return
+        except Exception as error:
+            if await report_storage_trouble(interaction, error):
+                return
+            raise
+        log.info("guild %s: a member withdrew a proposal", interaction.guild_id)
+        await interaction.response.edit_message(
+            content=WITHDRAWN, view=None, allowed_mentions=NO_MENTIONS
+        )
 
 
 def proposal_embed(proposal: Proposal, page: int, pages: int) -> discord.Embed:
@@ -217,7 +269,9 @@ async def _file(interaction: Interaction, guild_id: int, typed: Mapping[str, str
     bot: FanBot = interaction.client
     question, answer, note = (typed.get(k, "") for k in ("question", "answer", "note"))
     try:
-        await bot.proposals.file(guild_id, interaction.user.id, question, answer, note)
+        proposal_id = await bot.proposals.file(
+            guild_id, interaction.user.id, question, answer, note
+        )
     except TooManyOpen:
         text = (
             f"You already have {OPEN_PER_MEMBER} open proposals in this server: wait for the "
@@ -238,7 +292,9 @@ async def _file(interaction: Interaction, guild_id: int, typed: Mapping[str, str
         "Thanks! Your proposal is with this server's moderators. I'll tell you what they "
         "decide the next time you use `/ask` here."
     )
-    await reply(interaction, content=text, ephemeral=True)
+    view = discord.ui.View(timeout=None)
+    view.add_item(WithdrawButton(proposal_id))
+    await reply(interaction, content=text, view=view, ephemeral=True)
 
 
 async def _reject(interaction: Interaction, guild_id: int, custom_id: str, reason: str) -> None:

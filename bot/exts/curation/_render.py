@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import discord
 
@@ -15,23 +15,25 @@ from bot.core.curation import (
     Draft,
     DraftError,
     DuplicateQuestions,
+    actor_name,
     describe_change,
     fact_label,
 )
 from bot.core.events import EventPlan, NotEventable, Refusal
-from bot.core.gaps import Pick
+from bot.core.gaps import GapGroup, Pick
 from bot.core.models import PartialDate, Topic
 from bot.core.pack import PackError
 from bot.core.policy import clip, spoiler_tagged, suggestion_label
+from bot.core.stats import FactStat, FactStats
 from bot.core.store import (
     AuditAction,
     AuditEntry,
     FactError,
     ImportReport,
     StoredFact,
-    Unanswered,
 )
-from bot.embeds import add_field, embed
+from bot.embeds import add_field, embed, set_footer
+from bot.errors import fact_problem
 
 PAGE_SIZE = 10
 GAPS_PAGE_SIZE = 5  # each has two buttons: a row of "Add a fact" and one of "Dismiss"
@@ -95,7 +97,7 @@ def form_problems(error: DraftError | DuplicateQuestions | FactError) -> list[st
         return list(error.problems)
     if isinstance(error, DuplicateQuestions):
         return [str(duplicate) for duplicate in error.duplicates]
-    return [str(error)]
+    return [fact_problem(error)]
 
 
 def saved(
@@ -161,7 +163,7 @@ def fact_list(
 
 
 def gap_list(
-    gaps: Sequence[Unanswered],
+    gaps: Sequence[GapGroup],
     page: int,
     *,
     recording: bool,
@@ -169,8 +171,10 @@ def gap_list(
     picks: Mapping[int, Sequence[Pick]] | None = None,
 ) -> tuple[discord.Embed, int]:
     """One page of the server's unanswered questions (numbered from 1 on each page, as
-    the buttons are), and the number of pages. Questions are shown in code spans: whatever
-    a fan typed (``@everyone``, ``<@123>``, markdown) shows as typed and pings no one.
+    the buttons are), and the number of pages. A group is named by its most asked question,
+    with its summed count, and its other questions under it. Questions are shown in code
+    spans: whatever a fan typed (``@everyone``, ``<@123>``, markdown) shows as typed and
+    pings no one.
     Under a question, the "did you mean" facts fans who asked it picked (``picks``, by
     gap id), named by their safe labels."""
     pages = max(1, -(-len(gaps) // GAPS_PAGE_SIZE))
@@ -191,6 +195,11 @@ def gap_list(
             f"**{n}.** {code(clip(gap.question, 300))} \u00b7 asked {_times(gap.asked)}, "
             f"last {discord.utils.format_dt(gap.last_asked, 'R')}"
         )
+        similar = gap.questions[1:]
+        if similar:
+            also = ", ".join(code(clip(q, 100)) for q in similar[:SIMILAR_SHOWN])
+            more = len(similar) - SIMILAR_SHOWN
+            lines.append(f"-# also asked as {also}" + (f" and {more} more" if more > 0 else ""))
         picked = [
             f"**{discord.utils.escape_markdown(clip(p.label, 100))}** ({_times(p.picks)})"
             for p in (picks or {}).get(gap.id, [])[:PICKS_SHOWN]
@@ -208,6 +217,9 @@ def gap_list(
 PICKS_SHOWN = 3
 """At most this many picked facts are named under a question."""
 
+SIMILAR_SHOWN = 3
+"""At most this many other questions of a group are quoted under it."""
+
 
 def _times(count: int) -> str:
     return "once" if count == 1 else f"{count} times"
@@ -219,6 +231,87 @@ def pick_added(question: str, label: str) -> str:
         f"Added {code(clip(question, 300))} as a question of "
         f"**{discord.utils.escape_markdown(clip(label, 200))}**: fans who ask it get that answer."
     )
+
+
+STATS_LISTED = 10
+"""At most this many facts are listed as most answered, and as picked."""
+
+
+def fact_stats(stats: FactStats) -> discord.Embed:
+    """``/fact stats``: the server's counts of the last ``stats.days`` days. Facts are named
+    by id (in code spans) and by their safe label; whatever a list holds, the embed fits."""
+    days = stats.days
+    shown = embed(f"What fans asked here in the last {days} days")
+    total = sum(stat.answers for stat in stats.answered)
+    lines = [
+        f"**{total}** {_plural(total, 'answer')} from {len(stats.answered)} "
+        f"{_plural(len(stats.answered), 'fact')} · **{stats.declines}** declined "
+        "(the questions are in `/fact gaps`)"
+    ]
+    if not stats.recording:
+        lines.insert(
+            0,
+            "Recording is off in this server: nothing is counted. Turn it on with "
+            "`/fact gaps recording:on`.",
+        )
+    shown.description = "\n".join(lines)
+    if stats.answered:
+        add_field(
+            shown,
+            "Most answered",
+            _stat_lines(stats.answered, lambda stat: f"**{stat.answers}**"),
+            inline=False,
+        )
+    if stats.picked:
+        add_field(
+            shown,
+            'Picked among "did you mean"',
+            _stat_lines(
+                stats.picked, lambda stat: f"**{stat.picks}** {_plural(stat.picks, 'pick')}"
+            ),
+            inline=False,
+        )
+    if stats.stale:
+        add_field(
+            shown,
+            f"No answer in {days} days ({len(stats.stale)} {_plural(len(stats.stale), 'fact')})",
+            _fitting([code(stat.fact_id) for stat in stats.stale], ", ", EMBED_FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    set_footer(
+        shown,
+        "Counted per server and day, never who asked \u00b7 /ask, mentions and "
+        '"did you mean" clicks',
+    )
+    return shown
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
+
+
+def _stat_lines(stats: Sequence[FactStat], count: Callable[[FactStat], str]) -> str:
+    """The first :data:`STATS_LISTED` of ``stats``, one a line: the count, id and label."""
+    lines = [
+        f"{count(stat)} \u00b7 {code(stat.fact_id)} "
+        f"{discord.utils.escape_markdown(clip(stat.label, 100))}"
+        for stat in stats
+    ]
+    listed = lines[:STATS_LISTED]
+    if len(lines) > STATS_LISTED:
+        listed.append(f"\u2026and {len(lines) - STATS_LISTED} more")
+    return _fitting(listed, "\n", EMBED_FIELD_VALUE_LIMIT)
+
+
+def _fitting(items: Sequence[str], joiner: str, limit: int) -> str:
+    """``items`` joined, as many whole ones as fit in ``limit`` with "and N more"."""
+    for shown in range(len(items), 0, -1):
+        rest = len(items) - shown
+        more = f"{joiner}\u2026and {rest} more" if rest else ""
+        text = joiner.join(items[:shown]) + more
+        if len(text) <= limit:
+            return text
+    return clip(f"{len(items)} in all", limit)
 
 
 def fact_details(service: AnswerService, stored: StoredFact) -> discord.Embed:
@@ -241,8 +334,15 @@ def fact_details(service: AnswerService, stored: StoredFact) -> discord.Embed:
     add_field(details, "Status", status)
     if stored.updated_by is not None and stored.updated_at is not None:
         when = discord.utils.format_dt(stored.updated_at, "f")
-        add_field(details, "Last change", f"<@{stored.updated_by}>, {when}")
+        add_field(details, "Last change", f"{actor(stored.updated_by)}, {when}")
     return details
+
+
+def actor(actor_id: int) -> str:
+    """Who made a change: a mention of the moderator (shown as a name, pinging no one, as
+    every message uses no allowed mentions), or `cli` for a change made on the host."""
+    name = actor_name(actor_id)
+    return code(name) if name is not None else f"<@{actor_id}>"
 
 
 def fact_history(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
@@ -255,9 +355,8 @@ def fact_history(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
         return history
     lines = []
     for entry in entries[-HISTORY_MAX:]:
-        line = (
-            f"{discord.utils.format_dt(entry.at, 'f')} <@{entry.actor_id}> {_ACTIONS[entry.action]}"
-        )
+        when = discord.utils.format_dt(entry.at, "f")
+        line = f"{when} {actor(entry.actor_id)} {_ACTIONS[entry.action]}"
         change = describe_change(entry.before_fact, entry.after_fact)
         lines.append(f"{line}: {change}" if change else line)
     if len(entries) > HISTORY_MAX:

@@ -22,9 +22,9 @@ from bot.core.store import (
     StorageUnwritable,
     UnknownFact,
 )
-from bot.errors import report_storage_trouble
+from bot.errors import fact_problem, report_storage_trouble
 from bot.exts.curation import _render
-from bot.interactions import Interaction, b36
+from bot.interactions import Interaction, LogTagged, b36
 from bot.responses import reply
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ async def allowed(interaction: Interaction, owner: str) -> bool:
 
 
 class ConfirmRemove(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:rm:(?P<owner>[0-9a-z]+):(?P<revision>[0-9a-z]+):(?P<fact_id>[a-z0-9-]+)",
 ):
@@ -85,7 +86,7 @@ class ConfirmRemove(
             await interaction.response.edit_message(content=text, view=None)
             return
         except FactError as error:
-            await interaction.response.edit_message(content=str(error), view=None)
+            await interaction.response.edit_message(content=fact_problem(error), view=None)
             return
         except StorageUnwritable as error:
             await report_storage_trouble(interaction, error)
@@ -100,6 +101,7 @@ class ConfirmRemove(
 
 
 class CancelRemove(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:rm-cancel:(?P<owner>[0-9a-z]+)",
 ):
@@ -135,6 +137,7 @@ def removal_view(owner_id: int, revision: int, fact_id: str) -> discord.ui.View:
 
 
 class PageButton(
+    LogTagged,
     discord.ui.DynamicItem[discord.ui.Button["discord.ui.View"]],
     template=r"fanbot:facts:(?P<owner>[0-9a-z]+):(?P<page>\d+):(?P<topic>[a-z-]*)",
 ):

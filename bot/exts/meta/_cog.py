@@ -70,4 +70,14 @@ class MetaCog(commands.Cog, name="Meta"):
             ),
             inline=False,
         )
+        shard, count = self.bot.shard_for(interaction.guild_id)
+        embed.set_footer(text=shard_line(shard, count, here=interaction.guild_id is not None))
         await reply(interaction, embed=embed, ephemeral=True)
+
+
+def shard_line(shard: int, count: int, *, here: bool) -> str:
+    """Which of the bot's shards (its connections to Discord) answered, e.g. "Shard 1
+    answered this server (2 shards, ids 0-1)"."""
+    where = "this server" if here else "direct messages"
+    shards = "1 shard" if count == 1 else f"{count} shards, ids 0-{count - 1}"
+    return f"Shard {shard} answered {where} ({shards})"

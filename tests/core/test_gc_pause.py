@@ -1,0 +1,19 @@
+"""Large builds in worker threads: the GC is paused and the GIL is handed back often."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.core.gc_pause import LARGE, gil_handed_back_often
+
+
+def test_the_switch_interval_is_short_while_any_large_build_runs() -> None:
+    usual = sys.getswitchinterval()
+    with gil_handed_back_often(LARGE - 1):
+        assert sys.getswitchinterval() == usual  # a small build changes nothing
+    with gil_handed_back_often(LARGE):
+        assert sys.getswitchinterval() < usual
+        with gil_handed_back_often(LARGE):  # two builds at once
+            pass
+        assert sys.getswitchinterval() < usual  # the first is still running
+    assert sys.getswitchinterval() == usual
