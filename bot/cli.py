@@ -1,5 +1,6 @@
 """``python -m bot``: run the bot, sync its commands, ask offline, check fact packs, import
-one into a server, back up and restore the database, check the running bot's health."""
+one into a server, back up, restore, copy and check the database, check the running bot's
+health."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from bot.core.answers import Answer, AnswerService
 from bot.core.pack import Pack, PackError, load_pack
 from bot.core.store import (
+    DatabaseUnreachable,
     DatabaseUnusable,
     FactStore,
     ImportReport,
@@ -26,6 +28,8 @@ from bot.core.store import (
     Unusable,
 )
 from bot.core.store.backup import BackupError, Copied
+from bot.core.store.copy import CopyMismatch, TargetNotEmpty
+from bot.core.store.engine import BadDatabaseUrl, described, is_postgres, parse_url
 from bot.logs import setup_logging
 from bot.metrics import MetricsError, check_available
 from bot.settings import Settings
@@ -52,8 +56,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"The fact pack has problems:\n{error}")
     except DatabaseUnusable as error:
         return _fail(database_problem(error))
+    except DatabaseUnreachable as error:
+        return _fail(unreachable_problem(error, settings))
+    except TargetNotEmpty as error:
+        held = ", ".join(f"{table} {count}" for table, count in error.counts.items())
+        return _fail(
+            f"{error.where} is not empty ({held}): db copy only fills an empty database "
+            "(it never merges); point TARGET_URL at a new database"
+        )
+    except CopyMismatch as error:
+        return _fail(
+            f"{error.where}: the copy wrote {error.copied} rows per table but "
+            f"{error.found} are there; do not use it, and report this"
+        )
     except SchemaTooNew as error:
-        return _fail(schema_problem(error))
+        return _fail(schema_problem(error, settings.database_setting))
     except StoreError as error:
         return _fail(f"Database error: {error}")
     except (BackupError, MetricsError) as error:
@@ -94,10 +111,21 @@ def database_problem(error: DatabaseUnusable) -> str:
             return f"{where} {_UNUSABLE[error.problem]}{detail}; {_UNTOUCHED}"
 
 
-def schema_problem(error: SchemaTooNew) -> str:
+def unreachable_problem(error: DatabaseUnreachable, settings: Settings) -> str:
+    """One line for the host: which database cannot be reached (no password), the driver's
+    words, what to check."""
+    named = error.where == described(settings.database)
+    where = f"{settings.database_setting} {error.where}" if named else error.where
+    return (
+        f"{where} cannot be reached ({error.detail}): check that the server runs and the "
+        "user, password and database name"
+    )
+
+
+def schema_problem(error: SchemaTooNew, setting: str = "DATABASE_PATH") -> str:
     """One line for the host: the database is newer than this bot, and what to do."""
     return (
-        f"DATABASE_PATH {error.where}: schema version {error.found} is newer than this bot "
+        f"{setting} {error.where}: schema version {error.found} is newer than this bot "
         f"knows (up to {error.known}); upgrade the bot or restore a backup made by this version"
     )
 
@@ -158,7 +186,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.set_defaults(handler=_ask)
 
-    db = commands.add_parser("db", help="back up or restore the database (DATABASE_PATH)")
+    db = commands.add_parser(
+        "db", help="back up, restore, copy or check the database (DATABASE_URL or DATABASE_PATH)"
+    )
     db_commands = db.add_subparsers(required=True, metavar="COMMAND")
     backup = db_commands.add_parser(
         "backup", help="copy the database to a new file PATH; safe while the bot runs"
@@ -170,6 +200,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("path", type=Path, metavar="PATH")
     restore.set_defaults(handler=_restore)
+    copy = db_commands.add_parser(
+        "copy",
+        help="copy everything from SOURCE_URL into the empty TARGET_URL (e.g. SQLite to "
+        "PostgreSQL); stop the bot first",
+    )
+    copy.add_argument("source", type=database_url, metavar="SOURCE_URL")
+    copy.add_argument("target", type=database_url, metavar="TARGET_URL")
+    copy.set_defaults(handler=_copy)
+    check_db = db_commands.add_parser(
+        "check", help="print the schema version, rows per table and integrity (exit 1: problems)"
+    )
+    check_db.add_argument(
+        "url", nargs="?", type=database_url, metavar="URL", help="default: the bot's database"
+    )
+    check_db.set_defaults(handler=_check_database)
 
     invite = commands.add_parser(
         "invite", help="print the link that adds the bot to a server, with its permissions"
@@ -222,6 +267,17 @@ def guild_id(text: str) -> int:
     return value
 
 
+def database_url(text: str) -> Path | str:
+    """A database on the command line: ``sqlite:///path.db``, ``postgresql://...``, or a
+    file path (SQLite)."""
+    if "://" not in text:
+        return Path(text)
+    try:
+        return parse_url(text)
+    except BadDatabaseUrl as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def application_id(text: str) -> int:
     """``--client-id``: an application id (a snowflake, like a server id)."""
     try:
@@ -236,7 +292,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import run_bot  # imports discord; the offline commands do not need it
 
     pack_file(settings.fact_pack)
-    writable_database(settings.database_path)
+    _writable_store(settings)
     if settings.metrics_port is not None:
         check_available()
     return run_bot(settings)
@@ -246,13 +302,28 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import sync_commands
 
     pack_file(settings.fact_pack)
-    writable_database(settings.database_path)
+    _writable_store(settings)
     return sync_commands(settings, guild_id=args.guild)
+
+
+def _writable_store(settings: Settings) -> None:
+    """The SQLite file's folder must be writable (PostgreSQL: the server's business)."""
+    if not is_postgres(settings.database):
+        writable_database(settings.database_path, settings.database_setting)
+
+
+def _sqlite_only(settings: Settings, verb: str) -> None:
+    if is_postgres(settings.database):
+        raise PathProblem(
+            f"db {verb} works on an SQLite file, and DATABASE_URL names a PostgreSQL "
+            "database: use pg_dump / pg_restore there (or db copy to an SQLite file)"
+        )
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.store.backup import backup
 
+    _sqlite_only(settings, "backup")
     copied = backup(settings.database_path, args.path)
     print(f"Backed up DATABASE_PATH {settings.database_path} to {_described(copied)}")
     return 0
@@ -262,6 +333,7 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.store.backup import restore
     from bot.health import STALE_AFTER_SECONDS, heartbeat_paths, read_heartbeat
 
+    _sqlite_only(settings, "restore")
     target = settings.database_path
     ages = []
     for path in heartbeat_paths(target):  # of every process on it (shards: one each)
@@ -280,6 +352,39 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
     before = f"; the database it replaced is in {kept}" if kept else ""
     print(f"Restored {args.path} to DATABASE_PATH {_described(copied)}{before}")
     return 0
+
+
+def _copy(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.store.copy import copy_database
+
+    _existing(args.source, "SOURCE_URL")
+    report = asyncio.run(copy_database(args.source, args.target))
+    total = sum(report.rows.values())
+    print(f"Copied {total} rows from {report.source} to {report.target} (schema {report.schema}):")
+    for table, count in sorted(report.rows.items()):
+        print(f"  {table:<18} {count:>9}")
+    return 0
+
+
+def _check_database(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.store.copy import check_database
+
+    target = args.url if args.url is not None else settings.database
+    _existing(target, "URL" if args.url is not None else settings.database_setting)
+    report = asyncio.run(check_database(target))
+    verdict = "integrity ok" if not report.problems else f"{len(report.problems)} problems"
+    print(f"{report.where}: {report.engine}, schema {report.schema}, {verdict}")
+    for table, count in sorted(report.rows.items()):
+        print(f"  {table:<18} {count:>9}")
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    return 0 if not report.problems else 1
+
+
+def _existing(target: Path | str, setting: str) -> None:
+    """An SQLite file to read from must exist (opening would create an empty one)."""
+    if isinstance(target, Path) and not target.is_file():
+        raise PathProblem(f"{setting} {described(target)} does not exist")
 
 
 def _described(copied: Copied) -> str:
@@ -328,7 +433,9 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data = _import_file(path, name)
         pack = load_pack(pack_file(settings.fact_pack))
-        database = existing_database(settings.database_path)
+        database = settings.database
+        if isinstance(database, Path):  # a PostgreSQL database is the server's business
+            existing_database(database)
         report = asyncio.run(_apply_import(database, pack, args.guild, data, name))
     except PackError as error:
         return _fail(f"Could not import {path}, nothing was changed:\n{error}")
@@ -379,7 +486,9 @@ def existing_database(path: Path) -> Path:
     return writable_database(path)
 
 
-async def _apply_import(path: Path, pack: Pack, guild: int, data: bytes, name: str) -> ImportReport:
+async def _apply_import(
+    path: Path | str, pack: Pack, guild: int, data: bytes, name: str
+) -> ImportReport:
     """``/fact import``'s own step (:meth:`CurationService.import_pack`), with the author
     :data:`~bot.core.curation.CLI_ACTOR_ID`."""
     from bot.core.curation import CLI_ACTOR_ID, CurationService
@@ -402,12 +511,12 @@ async def _answer_all(
     settings: Settings, questions: Sequence[str], guild_id: int | None, spoilers: bool
 ) -> list[Answer]:
     pack = load_pack(pack_file(settings.fact_pack))
-    path = settings.database_path
-    if guild_id is not None and not path.exists():
-        log.warning("DATABASE_PATH %s does not exist: no server's own facts to include", path)
+    database = settings.database
+    if guild_id is not None and isinstance(database, Path) and not database.exists():
+        log.warning("DATABASE_PATH %s does not exist: no server's own facts to include", database)
     # A copy in memory: answering never writes the database, whatever pack is loaded.
     guilds = [] if guild_id is None else [guild_id]
-    async with await FactStore.snapshot(path, guild_ids=guilds) as store:
+    async with await FactStore.snapshot(database, guild_ids=guilds) as store:
         await store.sync_pack(pack)  # the copy only: stored servers' rows meet this pack
         service = AnswerService(store, pack)
         return [await service.answer(guild_id, q, spoilers=spoilers) for q in questions]

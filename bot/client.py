@@ -155,7 +155,7 @@ class FanBot(commands.AutoShardedBot):
         """
         if self._store is not None:
             return
-        store = await FactStore.open(self.settings.database_path)
+        store = await FactStore.open(self.settings.database)
         if self.metrics is not None:
             self.metrics.watch_store(store)
         try:

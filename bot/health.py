@@ -63,6 +63,7 @@ class Heartbeat:
 
 def write_heartbeat(path: Path, beat: Heartbeat) -> None:
     """Replace the file at ``path`` atomically: a reader never sees half a heartbeat."""
+    path.parent.mkdir(parents=True, exist_ok=True)  # on PostgreSQL, no database file made it
     partial = path.with_name(path.name + ".tmp")
     partial.write_text(json.dumps(asdict(beat)), encoding="utf-8")
     os.replace(partial, path)

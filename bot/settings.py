@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.store.engine import BadDatabaseUrl, parse_url, redacted
+
 
 class Settings(BaseSettings):
     """How this bot instance runs."""
@@ -16,6 +18,7 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     database_path: Path = Path("data/fanbot.db")
+    database_url: str | None = None
     fact_pack: Path = Path("facts/the-diplomat.toml")
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -43,6 +46,46 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             raise ValueError("is empty; point it at a file such as data/fanbot.db")
         return value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _known_engine(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            try:
+                parse_url(value.strip())
+            except BadDatabaseUrl as error:
+                raise ValueError(str(error)) from None
+            return value.strip()
+        return value
+
+    @model_validator(mode="after")
+    def _one_database(self) -> Settings:
+        """An SQLite ``DATABASE_URL`` names the file: ``DATABASE_PATH``, if also set, must
+        be the same file. With a PostgreSQL URL, ``DATABASE_PATH`` only places the health
+        heartbeat (``<DATABASE_PATH>.health.json``)."""
+        if self.database_url is None:
+            return self
+        target = parse_url(self.database_url)
+        if isinstance(target, Path):
+            if "database_path" in self.model_fields_set and target != self.database_path:
+                raise ValueError(
+                    f"DATABASE_URL {redacted(self.database_url)} and DATABASE_PATH "
+                    f"{self.database_path} name different databases; set one of them"
+                )
+            self.database_path = target
+        return self
+
+    @property
+    def database(self) -> Path | str:
+        """The store to open: an SQLite file, or a PostgreSQL URL."""
+        return self.database_path if self.database_url is None else parse_url(self.database_url)
+
+    @property
+    def database_setting(self) -> str:
+        """The setting that names the store, for messages."""
+        return "DATABASE_PATH" if self.database_url is None else "DATABASE_URL"
 
     @field_validator("fact_pack", mode="before")
     @classmethod

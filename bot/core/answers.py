@@ -210,7 +210,7 @@ class AnswerService:
         return ShownCatalog(catalog, lambda fact: self.show(fact, spoilers=spoilers))
 
     async def _view(self, guild_id: int | None) -> _GuildView:
-        generation = self.store.generation(guild_id)
+        generation = await self.store.fresh_generation(guild_id)
         view = self._views.get(guild_id)
         if view is not None and view.generation == generation:
             self._views.move_to_end(guild_id)

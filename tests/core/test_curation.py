@@ -32,8 +32,10 @@ from bot.core.matcher import FactIndex, pack_index
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack, PackError, parse_pack
 from bot.core.store import DuplicateFactId, FactStore, StoredFact, UnknownFact
-from tests.conftest import REPO
+from tests.conftest import BOTH_ENGINES, REPO
 from tests.core.factories import make_fact
+
+ENGINES = BOTH_ENGINES
 
 SOURCE = "Added by the moderators of Diplomat Fans"
 WHEN = dt.datetime(2025, 3, 4, 12, 30, tzinfo=dt.UTC)

@@ -25,7 +25,10 @@ from bot.core.store import (
     StoredFact,
     UnknownFact,
 )
+from tests.conftest import BOTH_ENGINES
 from tests.core.factories import make_fact
+
+ENGINES = BOTH_ENGINES
 
 GUILD = 1_400_000_000_000_000_001
 OTHER_GUILD = 1_400_000_000_000_000_002

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
-from contextlib import closing
 
 import pytest
 
@@ -16,7 +14,10 @@ from bot.core.gaps import LOW_CONFIDENCE, GapService, is_gap
 from bot.core.models import Topic
 from bot.core.pack import Pack
 from bot.core.store import FactStore, StorageFull
+from tests.conftest import BOTH_ENGINES
 from tests.core.factories import make_fact
+
+ENGINES = BOTH_ENGINES
 
 GUILD = 1_400_000_000_000_000_001
 OTHER_GUILD = 1_400_000_000_000_000_002
@@ -74,9 +75,8 @@ async def test_no_one_who_asked_is_stored(
     gaps: GapService, service: AnswerService, store: FactStore
 ) -> None:
     await asked(gaps, service, "@everyone <@123> who does the music")
-    with closing(sqlite3.connect(store.path)) as db:
-        columns = [row[1] for row in db.execute("PRAGMA table_info(unanswered)")]
-        rows = db.execute("SELECT * FROM unanswered").fetchall()
+    columns = await store.columns("unanswered")
+    rows = await store.table_rows("unanswered")
     assert columns == ["id", "guild_id", "key", "question", "asked", "first_asked", "last_asked"]
     [row] = rows
     assert row[1] == GUILD

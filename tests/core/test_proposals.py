@@ -14,6 +14,9 @@ from bot.core.curation.proposals import (
 )
 from bot.core.pack import Pack
 from bot.core.store import FactStore
+from tests.conftest import BOTH_ENGINES
+
+ENGINES = BOTH_ENGINES
 
 GUILD = 1_400_000_000_000_000_001
 OTHER_GUILD = 1_400_000_000_000_000_002

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
-from contextlib import closing
 
 import pytest
 
 from bot.core.answers import AnswerService
 from bot.core.gaps import GapService
 from bot.core.store import FactStore, StorageFull
+from tests.conftest import BOTH_ENGINES
 from tests.core.test_gaps import GUILD, OTHER_GUILD, SOUNDTRACK, Clock
+
+ENGINES = BOTH_ENGINES
 
 SEASON_2 = "When does Season 2 come out?"
 KATE = "What about Kate?"
@@ -134,15 +135,13 @@ async def test_counts_are_purged_with_the_unanswered_questions_retention(
     await ask(gaps, service, SOUNDTRACK)
     clock.now += dt.timedelta(days=91)
     await ask(gaps, service, SEASON_2, guild=OTHER_GUILD)  # any write purges every server
-    with closing(sqlite3.connect(store.path)) as db:
-        kept = db.execute("SELECT guild_id FROM answer_counts").fetchall()
-        declines = db.execute("SELECT guild_id FROM decline_counts").fetchall()
-    assert kept == [(OTHER_GUILD,)]
+    kept = await store._fetch("SELECT guild_id FROM answer_counts")
+    declines = await store._fetch("SELECT guild_id FROM decline_counts")
+    assert [tuple(row) for row in kept] == [(OTHER_GUILD,)]
     assert declines == []
     clock.now += dt.timedelta(days=91)
     await gaps.purge()
-    with closing(sqlite3.connect(store.path)) as db:
-        assert db.execute("SELECT count(*) FROM answer_counts").fetchone() == (0,)
+    assert await store.table_rows("answer_counts") == []
 
 
 async def test_no_one_who_asked_is_counted(
@@ -150,9 +149,8 @@ async def test_no_one_who_asked_is_counted(
 ) -> None:
     await ask(gaps, service, SEASON_2)
     await ask(gaps, service, SOUNDTRACK)
-    with closing(sqlite3.connect(store.path)) as db:
-        answers = [row[1] for row in db.execute("PRAGMA table_info(answer_counts)")]
-        declines = [row[1] for row in db.execute("PRAGMA table_info(decline_counts)")]
+    answers = await store.columns("answer_counts")
+    declines = await store.columns("decline_counts")
     assert answers == ["guild_id", "fact_id", "day", "answers", "picks"]
     assert declines == ["guild_id", "day", "declines"]
 

@@ -1,8 +1,12 @@
-"""Tests for the SQLite fact store: schema, pack sync, per-guild writes, audit, concurrency."""
+"""Tests for the fact store: schema, pack sync, per-guild writes, audit, concurrency.
+
+The tests that use ``store`` run on both engines (SQLite and PostgreSQL); those about the
+SQLite file itself are marked ``sqlite_only``."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import sqlite3
@@ -38,6 +42,7 @@ from bot.core.store import (
     apply_migrations,
     slugify,
 )
+from tests.conftest import BOTH_ENGINES
 from tests.core.factories import make_pack, pack_fact
 
 GUILD_A = 111_111_111_111_111_111
@@ -52,6 +57,11 @@ def dump(path: Path) -> tuple[list[Any], list[Any]]:
         facts = db.execute("SELECT * FROM facts ORDER BY guild_id, fact_id").fetchall()
         audit = db.execute("SELECT * FROM audit ORDER BY id").fetchall()
     return facts, audit
+
+
+async def table_dump(store: FactStore) -> tuple[list[Any], list[Any]]:
+    """Every committed row of ``facts`` and ``audit``, on either engine."""
+    return await store.table_rows("facts"), await store.table_rows("audit")
 
 
 def file_bytes(path: Path) -> bytes:
@@ -72,14 +82,17 @@ def answers(stored_facts: list[store_module.StoredFact]) -> dict[str, str]:
     return {stored.fact_id: stored.fact.answer for stored in stored_facts}
 
 
+ENGINES = BOTH_ENGINES
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "nested" / "dir" / "facts.db"
 
 
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[FactStore]:
-    async with await FactStore.open(db_path) as opened:
+async def store(database: Path | str) -> AsyncIterator[FactStore]:
+    async with await FactStore.open(database) as opened:
         yield opened
 
 
@@ -115,14 +128,30 @@ async def test_open_creates_schema_and_data_survives_reopen(db_path: Path) -> No
         assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
 
 
+@pytest.mark.sqlite_only  # SQLite's own connection settings
 async def test_connection_pragmas(store: FactStore) -> None:
-    db = store._db
-    assert list(await db.execute_fetchall("PRAGMA journal_mode")) == [("wal",)]
-    assert list(await db.execute_fetchall("PRAGMA synchronous")) == [(1,)]  # NORMAL
-    assert list(await db.execute_fetchall("PRAGMA foreign_keys")) == [(1,)]
-    assert list(await db.execute_fetchall("PRAGMA busy_timeout")) == [
-        (store_module.BUSY_TIMEOUT_MS,)
-    ]
+    assert await store._fetch("PRAGMA journal_mode") == [("wal",)]
+    assert await store._fetch("PRAGMA synchronous") == [(1,)]  # NORMAL
+    assert await store._fetch("PRAGMA foreign_keys") == [(1,)]
+    assert await store._fetch("PRAGMA busy_timeout") == [(store_module.BUSY_TIMEOUT_MS,)]
+
+
+@pytest.mark.sqlite_only  # SQLite's switch to WAL
+async def test_opening_waits_for_another_process_to_let_go_of_the_file(db_path: Path) -> None:
+    """Processes starting together on one file: the switch to WAL needs the file to itself,
+    and while another holds its write lock SQLite refuses it at once ("database is locked")
+    instead of waiting."""
+    await (await FactStore.open(db_path)).close()
+    other = sqlite3.connect(db_path, isolation_level=None)  # another process, writing
+    other.execute("PRAGMA journal_mode = DELETE")  # as a file is before anyone opened it
+    other.execute("BEGIN IMMEDIATE")  # e.g. migrating it
+    other.execute("SELECT * FROM facts").fetchall()
+    opening = asyncio.create_task(FactStore.open(db_path))
+    await asyncio.sleep(0.3)
+    other.execute("COMMIT")
+    other.close()
+    async with await opening as opened:
+        assert await opened._fetch("PRAGMA journal_mode") == [("wal",)]
 
 
 async def test_newer_schema_is_refused(db_path: Path) -> None:
@@ -183,7 +212,7 @@ async def test_migrations_are_idempotent(tmp_path: Path) -> None:
 
 def test_guild_id_zero_is_reserved_for_the_pack() -> None:
     with pytest.raises(ValueError, match="positive"):
-        store_module._checked_guild(0)
+        store_module.checked_guild(0)
 
 
 # --- pack sync ------------------------------------------------------------------------
@@ -193,12 +222,12 @@ async def test_sync_pack_counts_and_idempotence(store: FactStore) -> None:
     first = await store.sync_pack(make_pack(pack_fact("a"), pack_fact("b"), pack_fact("c")))
     assert (first.added, first.updated, first.removed, first.unchanged) == (3, 0, 0, 0)
     generation = store.generation(None)
-    before = dump(store.path)
+    before = await table_dump(store)
 
     again = await store.sync_pack(make_pack(pack_fact("a"), pack_fact("b"), pack_fact("c")))
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 3)
     assert not again.changed
-    assert dump(store.path) == before
+    assert await table_dump(store) == before
     assert store.generation(None) == generation
 
     changed = await store.sync_pack(
@@ -251,13 +280,13 @@ async def test_the_full_pack_again_restores_every_servers_state_exactly(
     await packed.add(GUILD_B, pack_fact("own"), MOD)
     views = {g: await packed.effective_facts(g) for g in (GUILD_A, GUILD_B)}
     managed = {g: await packed.guild_facts(g, include_removed=True) for g in (GUILD_A, GUILD_B)}
-    guild_rows = [row for row in dump(packed.path)[0] if row[0] != 0]
+    guild_rows = [row for row in (await table_dump(packed))[0] if row[0] != 0]
 
     await packed.sync_pack(make_pack(pack_fact("gamma")))
     again = await packed.sync_pack(full)
 
     assert (again.added, again.claimed, again.dropped) == (2, (), ())
-    assert [row for row in dump(packed.path)[0] if row[0] != 0] == guild_rows
+    assert [row for row in (await table_dump(packed))[0] if row[0] != 0] == guild_rows
     for guild in (GUILD_A, GUILD_B):
         assert answers(await packed.effective_facts(guild)) == answers(views[guild])
         assert [(s.fact, s.origin, s.removed, s.revision) for s in managed[guild]] == [
@@ -461,11 +490,11 @@ async def test_hiding_a_corrected_pack_fact_keeps_the_correction(packed: FactSto
 
 
 async def test_edit_to_same_content_writes_nothing(packed: FactStore) -> None:
-    before = dump(packed.path)
+    before = await table_dump(packed)
     generation = packed.generation(GUILD_A)
     unchanged = await packed.edit(GUILD_A, pack_fact("alpha", "Pack alpha."), MOD)
     assert (unchanged.origin, unchanged.revision) == ("pack", 1)
-    assert dump(packed.path) == before
+    assert await table_dump(packed) == before
     assert packed.generation(GUILD_A) == generation
 
 
@@ -501,7 +530,7 @@ async def test_refused_write_leaves_store_unchanged(
     await packed.add(GUILD_A, pack_fact("gone"), MOD)
     await packed.remove(GUILD_A, "gone", MOD)
     await packed.remove(GUILD_A, "beta", MOD)
-    before = dump(packed.path)
+    before = await table_dump(packed)
     view = await packed.effective_facts(GUILD_A)
     generations = (packed.generation(GUILD_A), packed.generation(GUILD_B))
 
@@ -510,7 +539,7 @@ async def test_refused_write_leaves_store_unchanged(
 
     assert isinstance(raised.value, FactError)
     assert raised.value.fact_id in str(raised.value)  # the data: no sentence (see errors.py)
-    assert dump(packed.path) == before
+    assert await table_dump(packed) == before
     assert await packed.effective_facts(GUILD_A) == view
     assert (packed.generation(GUILD_A), packed.generation(GUILD_B)) == generations
 
@@ -592,7 +621,7 @@ async def test_import_is_all_or_nothing(packed: FactStore, failing: str) -> None
     await packed.add(GUILD_A, pack_fact("own", "Old."), MOD)
     await packed.add(GUILD_A, pack_fact("gone"), MOD)
     await packed.remove(GUILD_A, "gone", MOD)
-    before = dump(packed.path)
+    before = await table_dump(packed)
     generation = packed.generation(GUILD_A)
     bad = pack_fact("first", "Again.") if failing == "duplicate" else pack_fact("gone", "Back?")
     batch = [
@@ -606,7 +635,7 @@ async def test_import_is_all_or_nothing(packed: FactStore, failing: str) -> None
     with pytest.raises(DuplicateFactId if failing == "duplicate" else AlreadyRemoved, match=bad.id):
         await packed.import_facts(GUILD_A, batch, MOD)
 
-    assert dump(packed.path) == before
+    assert await table_dump(packed) == before
     assert await packed.get(GUILD_A, "first") is None
     own = await packed.get(GUILD_A, "own")
     assert own is not None
@@ -658,7 +687,7 @@ async def test_concurrent_adds_lose_nothing(store: FactStore) -> None:
 
     assert sorted(ids(list(results))) == sorted(fact.id for fact in facts)
     assert sorted(ids(await store.effective_facts(GUILD_A))) == sorted(fact.id for fact in facts)
-    _, audit = dump(store.path)
+    _, audit = await table_dump(store)
     assert len(audit) == 100
     histories = await asyncio.gather(*(store.history(GUILD_A, fact.id) for fact in facts))
     assert all(len(history) == 1 for history in histories)
@@ -703,7 +732,7 @@ async def test_reads_never_see_an_uncommitted_import(packed: FactStore) -> None:
 
 
 async def test_cancelled_import_writes_nothing_and_store_stays_usable(packed: FactStore) -> None:
-    before = dump(packed.path)
+    before = await table_dump(packed)
     batch = [pack_fact(f"bulk-{n}") for n in range(2_000)]
     for delay in range(0, 40, 3):  # cancel at various points, BEGIN included
         importing = asyncio.create_task(packed.import_facts(GUILD_A, batch, MOD))
@@ -712,7 +741,7 @@ async def test_cancelled_import_writes_nothing_and_store_stays_usable(packed: Fa
         importing.cancel()
         with pytest.raises(asyncio.CancelledError):
             await importing
-        assert dump(packed.path) == before
+        assert await table_dump(packed) == before
     assert (await packed.add(GUILD_A, pack_fact("after"), MOD)).revision == 1
     assert ids(await packed.effective_facts(GUILD_A)) == ["after", "alpha", "beta"]
 
@@ -744,7 +773,7 @@ async def test_new_fact_id_for_a_long_stem_fits_the_pattern(store: FactStore) ->
 
 @given(st.text(max_size=120), st.integers(min_value=1, max_value=10_000))
 def test_any_stem_makes_a_valid_id(stem: str, number: int) -> None:
-    candidate = store_module._numbered(slugify(stem), number)
+    candidate = store_module.numbered(slugify(stem), number)
     assert re.fullmatch(FACT_ID_PATTERN, candidate)
     pack_fact(candidate)
 
@@ -752,9 +781,10 @@ def test_any_stem_makes_a_valid_id(stem: str, number: int) -> None:
 # --- reads at scale and robustness ----------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 async def test_effective_facts_reads_only_that_guilds_rows(packed: FactStore) -> None:
-    plan = await packed._db.execute_fetchall(
-        "EXPLAIN QUERY PLAN " + store_module._EFFECTIVE_SQL, {"guild": GUILD_A}
+    plan = await packed._fetch(
+        "EXPLAIN QUERY PLAN " + store_module.EFFECTIVE_SQL, (GUILD_A, GUILD_A)
     )
     details = [str(row[-1]) for row in plan]
     assert not [d for d in details if d.startswith("SCAN")], details
@@ -784,9 +814,8 @@ async def test_invalid_stored_row_is_skipped_not_fatal(
 ) -> None:
     await packed.add(GUILD_A, pack_fact("fine"), MOD)
     await packed.add(GUILD_A, pack_fact("broken"), MOD)
-    await packed._db.execute(
-        "UPDATE facts SET body = json_set(body, '$.answer', '') WHERE fact_id = 'broken'"
-    )
+    broken = json.loads(pack_fact("broken").model_dump_json()) | {"answer": ""}
+    await packed._run("UPDATE facts SET body = ? WHERE fact_id = 'broken'", (json.dumps(broken),))
 
     with caplog.at_level(logging.ERROR, logger="bot.core.store"):
         view = await packed.effective_facts(GUILD_A)
@@ -798,6 +827,7 @@ async def test_invalid_stored_row_is_skipped_not_fatal(
 # --- read-only snapshots ------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # the file's bytes; PostgreSQL snapshots: test_store_engines.py
 async def test_snapshot_copies_the_pack_and_the_asked_guilds_and_never_writes(
     packed: FactStore, db_path: Path
 ) -> None:

@@ -1,4 +1,8 @@
-"""A store killed with SIGKILL mid-burst keeps every add it acknowledged, uncorrupted."""
+"""A store killed with SIGKILL mid-burst keeps every add it acknowledged, uncorrupted.
+
+SQLite only: it is about the file (WAL, synchronous=NORMAL); a PostgreSQL server keeps
+what it acknowledged whoever dies on the client side.
+"""
 
 from __future__ import annotations
 

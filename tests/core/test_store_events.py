@@ -12,6 +12,9 @@ import pytest
 
 from bot.core.migrations import LATEST_VERSION, MIGRATIONS
 from bot.core.store import FactStore, PremiereEvent
+from tests.conftest import BOTH_ENGINES
+
+ENGINES = BOTH_ENGINES
 
 GUILD_A = 111_111_111_111_111_111
 GUILD_B = 222_222_222_222_222_222
@@ -23,8 +26,8 @@ DAY = dt.date(2031, 5, 2)
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[FactStore]:
-    async with await FactStore.open(tmp_path / "facts.db") as opened:
+async def store(database: Path | str) -> AsyncIterator[FactStore]:
+    async with await FactStore.open(database) as opened:
         yield opened
 
 

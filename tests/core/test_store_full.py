@@ -2,6 +2,10 @@
 
 SQLite's ``PRAGMA max_page_count`` makes the database full deterministically: a write that
 needs one more page fails with SQLITE_FULL ("database or disk is full"), as on a full disk.
+
+SQLite only: the disk under the file (and the WAL space given back) is the SQLite engine's;
+PostgreSQL's disk_full and io_error map to the same errors (:mod:`bot.core.store.postgres`)
+but cannot be caused on demand in a test.
 """
 
 from __future__ import annotations
@@ -29,12 +33,12 @@ def big_facts(count: int, prefix: str = "big") -> list[Fact]:
 
 async def fill_up(store: FactStore) -> None:
     """Make the database full: it may not grow by a single page."""
-    rows = list(await store._db.execute_fetchall("PRAGMA page_count"))
-    await store._db.execute(f"PRAGMA max_page_count = {rows[0][0]}")
+    rows = await store._fetch("PRAGMA page_count")
+    await store._run(f"PRAGMA max_page_count = {rows[0][0]}")
 
 
 async def make_room(store: FactStore) -> None:
-    await store._db.execute("PRAGMA max_page_count = 1073741823")
+    await store._run("PRAGMA max_page_count = 1073741823")
 
 
 def wal_size(path: Path) -> int:

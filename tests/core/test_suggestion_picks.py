@@ -5,8 +5,6 @@ new phrasing of that fact; on a real SQLite file, with an injected clock."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from contextlib import closing
 
 import pytest
 
@@ -15,7 +13,10 @@ from bot.core.curation import CurationService, DuplicateQuestions
 from bot.core.gaps import GapService
 from bot.core.pack import Pack
 from bot.core.store import AuditAction, FactStore
+from tests.conftest import BOTH_ENGINES
 from tests.core.test_gaps import GUILD, MOD, OTHER_GUILD, START, Clock
+
+ENGINES = BOTH_ENGINES
 
 KATE = "What about Kate?"
 
@@ -75,15 +76,13 @@ async def test_picks_keep_no_user_and_go_with_their_question(
 ) -> None:
     gap_id = await suggested(gaps, service)
     await gaps.note_pick(GUILD, gap_id, "premise")
-    with closing(sqlite3.connect(store.path)) as db:
-        columns = {row[1] for row in db.execute("PRAGMA table_info(suggestion_picks)")}
+    columns = set(await store.columns("suggestion_picks"))
     assert not {c for c in columns if "user" in c or "actor" in c or "member" in c}
     assert columns == {"id", "guild_id", "key", "question", "fact_id", "picks", "last_picked"}
 
     clock.now = START + dt.timedelta(days=91)
     assert await gaps.purge() == 1
-    with closing(sqlite3.connect(store.path)) as db:
-        assert db.execute("SELECT count(*) FROM suggestion_picks").fetchone() == (0,)
+    assert await store.table_rows("suggestion_picks") == []
 
 
 async def test_a_pick_becomes_a_question_of_its_fact_in_this_server_only(

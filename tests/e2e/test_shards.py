@@ -32,6 +32,7 @@ from tests.core.factories import make_fact
 from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, guild_spec, moderator
 from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
 from tests.fakediscord.processes import BotProcess, bot_process, run_cli
+from tests.pg import Cluster
 
 SHARD_OF = {OTHER_GUILD: 0, GUILD: 1}  # (guild_id >> 22) % 2
 
@@ -134,13 +135,20 @@ class Database:
     open: Callable[[], Awaitable[FactStore]]
 
 
-@pytest.fixture(params=["sqlite"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
-    """One database for every process of a test: the SQLite file (a PostgreSQL
-    ``DATABASE_URL`` is another parameter)."""
-    assert request.param == "sqlite"
-    path = tmp_path / "data" / "fanbot.db"
-    return Database({"DATABASE_PATH": str(path)}, lambda: FactStore.open(path))
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """One database for every process of a test: an SQLite file, or a new database on the
+    session's throwaway PostgreSQL (``DATABASE_URL``)."""
+    if request.param == "sqlite":
+        path = tmp_path / "data" / "fanbot.db"
+        yield Database({"DATABASE_PATH": str(path)}, lambda: FactStore.open(path))
+        return
+    cluster: Cluster = request.getfixturevalue("postgres")
+    url = await cluster.create_database()
+    try:
+        yield Database({"DATABASE_URL": url}, lambda: FactStore.open(url))
+    finally:
+        await cluster.drop_database(url)
 
 
 def shard_process(
@@ -275,7 +283,6 @@ def pack_file_text(facts: Sequence[Fact]) -> str:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="needs cross-process invalidation (feat/postgres)")
 async def test_a_change_from_a_third_process_is_answered_by_the_owning_shard_within_1_s(
     fake: FakeDiscord, database: Database, tmp_path: Path
 ) -> None:

@@ -87,7 +87,7 @@ async def test_a_full_database_is_one_sentence_for_users_and_one_log_line(
     assert not [r for r in caplog.records if "Something went wrong" in r.getMessage()]
 
     # Room again: writes work, and the next time the disk fills up is a new episode.
-    await bot.store._db.execute("PRAGMA max_page_count = 1073741823")
+    await bot.store._run("PRAGMA max_page_count = 1073741823")
     assert (await add_by_form(fake, "Is there a Season 3 trailer?")).startswith("Added fact")
     await fill_up(bot.store)
     with caplog.at_level(logging.INFO):

@@ -1,10 +1,27 @@
-"""The fact store: pack facts and each server's own facts in one SQLite file.
+"""The fact store: pack facts and each server's own facts, on SQLite (one file, the
+default) or PostgreSQL (shared by several bot processes); ``DATABASE_URL`` chooses.
 
-Everything goes through ONE :mod:`aiosqlite` connection. Every public call, reads
-included, holds one :class:`asyncio.Lock`, and every write runs in a ``BEGIN IMMEDIATE``
-transaction that commits before the lock is released and rolls back on any exception.
-So interleaved calls never see or undo each other's half-done work, and a call that
-raises leaves the store as it was.
+:class:`FactStore` holds all the SQL, written once with ``?`` placeholders and SQL both
+engines run, on a few primitives an engine provides (:mod:`.engine`):
+
+* :mod:`.sqlite`: ONE :mod:`aiosqlite` connection; every call holds one
+  :class:`asyncio.Lock`, and every write runs in a ``BEGIN IMMEDIATE`` transaction (which
+  also holds SQLite's write lock against other processes) that commits before the lock is
+  released and rolls back on any exception.
+* :mod:`.postgres`: an :mod:`asyncpg` pool; every write is one ``READ COMMITTED``
+  transaction that first takes transaction-scoped advisory locks on the servers it writes
+  (and, shared, on the whole store; a pack sync takes that one exclusively), so a
+  read-then-write of one server runs alone, in whatever process.
+
+Either way interleaved calls never see or undo each other's half-done work, and a call
+that raises leaves the store as it was.
+
+Caches across processes: each write bumps, in its own transaction, a persisted counter
+per server it changed (``generations``; server 0 is the pack).
+:meth:`FactStore.fresh_generation`, which the answer path checks before each answer,
+counts other processes' commits too: SQLite by reading ``PRAGMA data_version`` (re-reading
+the counters when it moved), PostgreSQL through ``NOTIFY`` sent at commit and a ``LISTEN``
+connection that updates them (re-reading them all after a reconnect).
 
 How rows combine (see :mod:`bot.core.migrations` for the table):
 
@@ -32,18 +49,21 @@ How rows combine (see :mod:`bot.core.migrations` for the table):
   ``unanswered``; never who asked.
 * ``proposals`` holds the facts members proposed (:meth:`FactStore.file_proposal` and the
   methods after it), with the proposer's id only to tell them the outcome.
-* :meth:`FactStore.snapshot` copies the pack and some servers' rows into memory through
-  a read-only connection, for answering without ever writing the file.
+* :meth:`FactStore.snapshot` copies the pack and some servers' rows into memory (an
+  SQLite file through a read-only connection; a PostgreSQL database by reading), for
+  answering without ever writing the database.
 
-Durability: WAL with ``synchronous = NORMAL``. A commit is appended to the WAL with
+Durability (SQLite): WAL with ``synchronous = NORMAL``. A commit is appended to the WAL with
 ``write()`` before :meth:`commit` returns, so it survives the bot process being killed;
 only a power loss or OS crash may lose the last few commits (never corrupting the file).
 That trade buys much cheaper commits than ``FULL`` and is the setting SQLite recommends
 for WAL.
 
 The code, by module: :mod:`.facts` (:class:`FactStore`), :mod:`.records` (the values it
-hands out), :mod:`.errors`, :mod:`.rows` (the ``facts`` rows and their SQL), :mod:`.ids`
-and :mod:`.schema` (connection settings, running the migrations).
+hands out), :mod:`.errors`, :mod:`.rows` (the ``facts`` rows and their SQL), :mod:`.ids`,
+:mod:`.engine` (the engine interface, ``DATABASE_URL``), :mod:`.sqlite` and
+:mod:`.schema` (SQLite: connection settings, migrations), :mod:`.postgres`, :mod:`.copy`
+(``db copy``, ``db check``) and :mod:`.backup` (``db backup``, ``db restore``: SQLite).
 """
 
 import logging
@@ -52,6 +72,7 @@ from bot.core.store.errors import (
     AlreadyRemoved,
     Attempt,
     CorruptFact,
+    DatabaseUnreachable,
     DatabaseUnusable,
     DuplicateFactId,
     FactError,
@@ -69,8 +90,8 @@ from bot.core.store.errors import (
 )
 from bot.core.store.facts import FactStore
 from bot.core.store.ids import FACT_ID_MAX_CHARS, PACK_GUILD_ID, slugify
-from bot.core.store.ids import _checked_guild as _checked_guild
-from bot.core.store.ids import _numbered as _numbered
+from bot.core.store.ids import checked_guild as checked_guild
+from bot.core.store.ids import numbered as numbered
 from bot.core.store.records import (
     AnswerCounts,
     AuditAction,
@@ -87,7 +108,7 @@ from bot.core.store.records import (
     SuggestionPick,
     Unanswered,
 )
-from bot.core.store.rows import _EFFECTIVE_SQL as _EFFECTIVE_SQL
+from bot.core.store.rows import EFFECTIVE_SQL as EFFECTIVE_SQL
 from bot.core.store.rows import PARSE_CACHE_SIZE
 from bot.core.store.schema import BUSY_TIMEOUT_MS, apply_migrations
 
@@ -104,6 +125,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "CorruptFact",
+    "DatabaseUnreachable",
     "DatabaseUnusable",
     "DuplicateFactId",
     "FactCount",

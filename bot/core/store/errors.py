@@ -14,14 +14,15 @@ class StorageUnwritable(StoreError):
     """A write failed because of the storage under the database; it was rolled back
     whole: nothing changed.
 
-    ``path``: the database file. ``free_bytes``: free space on its disk when the write
-    failed (None if unknown). ``detail``: SQLite's words. ``first_in_episode``: no write
+    ``path``: the database file (PostgreSQL: its URL without the password).
+    ``free_bytes``: free space on its disk when the write failed (None if unknown).
+    ``detail``: the engine's words. ``first_in_episode``: no write
     failed like this since the last one that worked (or since the store opened), so a
     caller can report an episode once rather than every refused write.
     """
 
     def __init__(
-        self, path: Path, free_bytes: int | None, detail: str, *, first_in_episode: bool
+        self, path: Path | str, free_bytes: int | None, detail: str, *, first_in_episode: bool
     ) -> None:
         self.path = path
         self.free_bytes = free_bytes
@@ -31,11 +32,13 @@ class StorageUnwritable(StoreError):
 
 
 class StorageFull(StorageUnwritable):
-    """SQLITE_FULL: the disk (or the database's size limit) is full."""
+    """SQLITE_FULL (PostgreSQL: disk_full): the disk (or the database's size limit) is
+    full."""
 
 
 class StorageFailing(StorageUnwritable):
-    """SQLITE_IOERR: the operating system failed to write (or read) the database."""
+    """SQLITE_IOERR (PostgreSQL: io_error, insufficient_resources): the operating system
+    failed to write (or read) the database."""
 
 
 class Unusable(StrEnum):
@@ -60,6 +63,16 @@ class DatabaseUnusable(StoreError):
         self.problem = problem
         self.detail = detail
         super().__init__(path, problem, detail)
+
+
+class DatabaseUnreachable(StoreError):
+    """The PostgreSQL database ``where`` (its URL without the password) cannot be reached
+    or logged into; ``detail`` is the driver's or server's own words."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        self.where = where
+        self.detail = detail
+        super().__init__(where, detail)
 
 
 class SchemaTooNew(StoreError):

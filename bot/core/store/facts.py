@@ -4,42 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
-import shutil
-import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-import aiosqlite
 from pydantic import ValidationError
 
-from bot.core.migrations import MIGRATIONS
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
+from bot.core.store.engine import Connection, Engine, Params, is_postgres, marks, parse_url
 from bot.core.store.errors import (
     AlreadyRemoved,
     Attempt,
+    DatabaseUnreachable,
     DuplicateFactId,
     NotRemoved,
     ProposalNotOpen,
-    SchemaTooNew,
     StaleRevision,
-    StorageFailing,
-    StorageFull,
-    StorageUnwritable,
     Taken,
     UnknownFact,
 )
 from bot.core.store.ids import (
-    _ID_CANDIDATES_PER_QUERY,
+    ID_CANDIDATES_PER_QUERY,
     PACK_GUILD_ID,
-    _checked_guild,
-    _numbered,
+    checked_guild,
+    numbered,
     slugify,
 )
 from bot.core.store.records import (
@@ -58,40 +52,26 @@ from bot.core.store.records import (
     Unanswered,
 )
 from bot.core.store.rows import (
-    _COLUMNS,
-    _EFFECTIVE_SQL,
-    _GUILD_SQL,
-    _PACK_SQL,
-    _UPSERT,
-    _audit_entry,
-    _dormant,
-    _editable,
-    _now,
-    _Pair,
-    _parse_fact,
-    _removed_row,
-    _resolve,
-    _Row,
-    _spoiled_by_pack,
-    _stored,
-    _stored_all,
-    _stored_raw,
+    COLUMNS,
+    EFFECTIVE_SQL,
+    GUILD_SQL,
+    PACK_SQL,
+    UPSERT,
+    Pair,
+    Row,
+    audit_entry,
+    dormant,
+    editable,
+    parse_fact,
+    removed_row,
+    resolve,
+    spoiled_by_pack,
+    stored_fact,
+    stored_facts_of,
+    stored_from_raw,
+    utc_now_text,
 )
-from bot.core.store.schema import (
-    BUSY_TIMEOUT_MS,
-    SQLITE_FULL,
-    SQLITE_IOERR,
-    _configure,
-    _rollback,
-    apply_migrations,
-    check_folder,
-    check_openable,
-    check_usable,
-    copy_read_only,
-    primary_code,
-    read_only_uri,
-    unusable,
-)
+from bot.core.store.sqlite import SqliteEngine
 
 # The package's name, so records keep the logger name they had before the split.
 logger = logging.getLogger(__package__)
@@ -106,50 +86,18 @@ def _some(refs: Sequence[GuildFactRef]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-_STORAGE_ERRORS: dict[int, type[StorageUnwritable]] = {
-    SQLITE_FULL: StorageFull,
-    SQLITE_IOERR: StorageFailing,
-}
-
-
-def _free_bytes(path: Path) -> int | None:
-    """Free space on the disk holding ``path``, if it can be known."""
-    try:
-        return shutil.disk_usage(path.parent).free
-    except OSError:
-        return None
-
-
-def _newly_spoiler(body: str, old: _Row | None) -> bool:
+def _newly_spoiler(body: str, old: Row | None) -> bool:
     """Whether the spoiler pack fact ``body`` was not this very spoiler in ``old``."""
     if old is None or old.body is None:
         return True
     try:
-        was = _parse_fact(old.body)
+        was = parse_fact(old.body)
     except ValidationError:  # an old row this version no longer reads: report to be safe
         return True
-    return not was.spoiler or was.spoils != _parse_fact(body).spoils
+    return not was.spoiler or was.spoils != parse_fact(body).spoils
 
 
-@asynccontextmanager
-async def _closed_if_unusable(db: aiosqlite.Connection, path: Path) -> AsyncIterator[None]:
-    """Close ``db`` if getting it ready fails; SQLite's own errors become the store's."""
-    try:
-        yield
-    except sqlite3.Error as error:
-        await db.close()
-        raise _opening_error(path, error) from None
-    except BaseException:
-        await db.close()
-        raise
-
-
-def _opening_error(path: Path, error: sqlite3.Error) -> Exception:
-    """What to raise for ``error`` met while opening ``path``."""
-    return unusable(path, error) or error
-
-
-def _check_revision(shown: _Row, fact_id: str, expected_revision: int | None) -> None:
+def _check_revision(shown: Row, fact_id: str, expected_revision: int | None) -> None:
     """Raise :class:`StaleRevision` unless ``shown`` is at ``expected_revision`` (if given)."""
     if expected_revision is not None and shown.revision != expected_revision:
         raise StaleRevision(fact_id, expected_revision, shown.revision)
@@ -246,71 +194,117 @@ def _proposal(row: Sequence[Any]) -> Proposal:
     )
 
 
+def _database(target: Path | str) -> Path | str:
+    """``target`` as :meth:`FactStore.open` takes it: a path, or a URL of either engine."""
+    return parse_url(target) if isinstance(target, str) and "://" in target else target
+
+
 @dataclass
 class _Changes:
-    """Whose generation to bump once the current transaction has committed."""
+    """Whose generation to bump in the current transaction (a server's id; the pack)."""
 
     guilds: set[int] = field(default_factory=set)
     pack: bool = False
 
+    def scopes(self) -> list[int]:
+        """The ``generations`` rows to bump (``0``: the pack), in order."""
+        return sorted(self.guilds | ({PACK_GUILD_ID} if self.pack else set()))
+
+
+_BUMP = (
+    "INSERT INTO generations (scope, generation) VALUES (?, 1) ON CONFLICT (scope)"
+    " DO UPDATE SET generation = generations.generation + 1 RETURNING generation"
+)
+
+IN_LIST_MAX = 500
+"""Values per ``IN (?, ...)`` list; longer lists are read in parts."""
+
 
 class FactStore:
-    """Async SQLite store of pack facts, per-server facts, overrides and their audit log."""
+    """Async store of pack facts, per-server facts, overrides and their audit log, on
+    SQLite (:mod:`.sqlite`) or PostgreSQL (:mod:`.postgres`).
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
-        """Wrap an open, migrated connection; use :meth:`open` instead."""
-        self.path = path
-        self._db = db
-        self._lock = asyncio.Lock()
-        self._pack_generation = 0
-        self._guild_generations: dict[int, int] = {}
-        self._failing_since_write = False  # a write failed for storage since the last success
+    Every method's SQL is written once (``?`` placeholders, SQL both engines run) on the
+    primitives :meth:`_fetch`, :meth:`_rows`, :meth:`_run`, :meth:`_run_many`, inside
+    :meth:`_write` (one transaction, serialised per server) or :meth:`_read` (several
+    reads on one connection), or alone (each statement then takes a connection itself).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        """Wrap an open engine on a migrated database; use :meth:`open` instead."""
+        self._engine = engine
+        self.where = engine.where
+        self.path: Path | None = engine.path if isinstance(engine, SqliteEngine) else None
+        self._connection: ContextVar[Connection | None] = ContextVar(
+            f"fact_store_{id(self)}", default=None
+        )
+        self._generations: dict[int, int] = {}  # scope (0: the pack) -> persisted counter
+        self._reload_generations = False
+
+    @property
+    def engine(self) -> Engine:
+        """The database engine under this store."""
+        return self._engine
 
     @classmethod
-    async def open(cls, path: Path) -> FactStore:
-        """Open (creating if needed) and migrate the database at ``path``.
+    async def open(cls, target: Path | str) -> FactStore:
+        """Open (creating if needed) and migrate the database ``target``: an SQLite file
+        (a path) or a PostgreSQL URL (see :func:`bot.core.store.engine.parse_url`).
 
-        Raises :class:`DatabaseUnusable`, having changed nothing, if ``path`` is a
-        directory, cannot be created or opened, or is not this bot's database (another
-        program's, not a database at all, or corrupt), and :class:`SchemaTooNew`.
+        SQLite: raises :class:`DatabaseUnusable`, having changed nothing, if ``target`` is
+        a directory, cannot be created or opened, or is not this bot's database (another
+        program's, not a database at all, or corrupt). PostgreSQL: raises
+        :class:`DatabaseUnreachable`. Both: :class:`SchemaTooNew`.
         """
-        check_folder(path)
-        await asyncio.to_thread(check_openable, path)
-        db = await aiosqlite.connect(path, isolation_level=None)
-        async with _closed_if_unusable(db, path):
-            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            # Read only until the file is known to be ours: a refused one stays as it was.
-            found = await check_usable(db, path)
-            if found > len(MIGRATIONS):
-                raise SchemaTooNew(str(path), found, len(MIGRATIONS))
-            await _configure(db, str(path))
-            await apply_migrations(db, where=str(path))
-        return cls(db, path)
+        target = _database(target)
+        engine: Engine
+        if is_postgres(target):
+            from bot.core.store.postgres import PostgresEngine  # asyncpg only when used
+
+            engine = await PostgresEngine.open(str(target))
+        else:
+            engine = await SqliteEngine.open(Path(target))
+        return await cls._started(engine)
 
     @classmethod
-    async def snapshot(cls, path: Path, *, guild_ids: Iterable[int] = ()) -> FactStore:
-        """A private in-memory copy of the pack rows and ``guild_ids``' rows of the
-        database at ``path``, for reading without writing.
+    async def _started(cls, engine: Engine) -> FactStore:
+        store = cls(engine)
+        try:
+            await engine.listen(store._heard, store._load_generations)
+            await engine.others_committed()  # the point from which others' commits count
+            await store._load_generations()
+        except BaseException:
+            await engine.close()
+            raise
+        return store
 
-        The file is only ever opened read-only (SQLite ``mode=ro``), so nothing at
-        ``path`` changes; a missing file reads as an empty database. Writes to the
-        returned store (e.g. :meth:`sync_pack` of a newer pack) change the copy only.
+    @classmethod
+    async def snapshot(cls, target: Path | str, *, guild_ids: Iterable[int] = ()) -> FactStore:
+        """A private in-memory (SQLite) copy of the pack rows and ``guild_ids``' rows of
+        the database ``target``, for reading without writing.
+
+        An SQLite file is only ever opened read-only (SQLite ``mode=ro``), so nothing at
+        ``target`` changes; a missing file reads as an empty database. A PostgreSQL
+        database is only read (it is migrated first, like :meth:`open` does). Writes to
+        the returned store (e.g. :meth:`sync_pack` of a newer pack) change the copy only.
         Raises what :meth:`open` raises.
         """
-        guilds = [_checked_guild(guild_id) for guild_id in guild_ids]
-        source = read_only_uri(path)
-        db = await aiosqlite.connect(":memory:", isolation_level=None, uri=True)
-        async with _closed_if_unusable(db, path):
-            await db.execute("PRAGMA foreign_keys = ON")
-            if source is not None:
-                await copy_read_only(db, source, str(path), guilds)
-            await apply_migrations(db, where=str(path))
-        return cls(db, path)
+        guilds = [checked_guild(guild_id) for guild_id in guild_ids]
+        target = _database(target)
+        if not is_postgres(target):
+            return await cls._started(await SqliteEngine.snapshot(Path(target), guilds))
+        copy = await cls._started(await SqliteEngine.memory(str(target)))
+        try:
+            async with await cls.open(target) as source:
+                await copy.copy_rows_from(source, guild_ids=guilds)
+        except BaseException:
+            await copy.close()
+            raise
+        return copy
 
     async def close(self) -> None:
-        """Close the connection, after any call in progress has finished."""
-        async with self._lock:
-            await self._db.close()
+        """Close the connections, after any call in progress has finished."""
+        await self._engine.close()
 
     async def __aenter__(self) -> Self:
         return self
@@ -328,107 +322,139 @@ class FactStore:
     def generation(self, guild_id: int | None) -> int:
         """A number that changes whenever ``guild_id``'s effective facts may have changed.
 
-        ``None`` is the pack-only view. In memory, per store object; O(1).
+        ``None`` is the pack-only view. In memory: this process's own commits count at
+        once; other processes' once :meth:`fresh_generation` has looked. O(1).
         """
+        pack = self._generations.get(PACK_GUILD_ID, 0)
         if guild_id is None:
-            return self._pack_generation
-        return self._pack_generation + self._guild_generations.get(guild_id, 0)
+            return pack
+        return pack + self._generations.get(guild_id, 0)
 
-    def _bump(self, changes: _Changes) -> None:
-        if changes.pack:
-            self._pack_generation += 1
-        for guild_id in changes.guilds:
-            self._guild_generations[guild_id] = self._guild_generations.get(guild_id, 0) + 1
+    async def fresh_generation(self, guild_id: int | None) -> int:
+        """:meth:`generation`, counting every change committed before this call by any
+        process on the same database (what a cache should be checked against before an
+        answer).
+
+        Cheap: SQLite reads ``PRAGMA data_version`` (re-reading the persisted counters only
+        when another connection committed); PostgreSQL reads nothing while its ``LISTEN``
+        connection is up (``NOTIFY`` keeps the counters current).
+        """
+        if self._reload_generations or await self._engine.others_committed():
+            await self._load_generations()
+        return self.generation(guild_id)
+
+    def _heard(self, scope: int, generation: int) -> None:
+        """Another (or this) process committed ``scope`` at ``generation``."""
+        if generation > self._generations.get(scope, 0):
+            self._generations[scope] = generation
+
+    async def _load_generations(self) -> None:
+        """Re-read every persisted counter (they only ever grow)."""
+        self._reload_generations = False
+        for scope, generation in await self._fetch("SELECT scope, generation FROM generations"):
+            self._heard(int(scope), int(generation))
 
     # --- transactions and queries ---
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[_Changes]:
-        """Hold the lock around one ``BEGIN IMMEDIATE`` transaction; commit or roll back.
+    async def _write(self, *guild_ids: int, everything: bool = False) -> AsyncIterator[_Changes]:
+        """One write transaction, serialised against any other naming one of
+        ``guild_ids`` (``everything``: against all; see each engine for how), committed
+        when the block ends and rolled back on any exception.
 
-        Generations are bumped once committed, and also when the COMMIT itself was
-        interrupted (e.g. cancelled), since it may have gone through: a needless bump
-        only costs a cache reload.
+        The block records in the yielded :class:`_Changes` whose answers it changed;
+        their persisted generations are bumped (and, on PostgreSQL, announced) in the
+        same transaction, and this process's in-memory ones once committed. If the
+        COMMIT itself was interrupted (e.g. cancelled) it may have gone through: the
+        counters are re-read before the next answer.
 
-        A full disk (SQLITE_FULL) or an I/O error is raised as :class:`StorageFull` or
-        :class:`StorageFailing`, after the rollback.
+        Storage failures are raised as :class:`StorageFull` or :class:`StorageFailing`,
+        after the rollback.
         """
-        async with self._lock:
-            changes = _Changes()
-            committing = False
-            try:  # BEGIN inside: if cancelled while queued, it still runs and needs undoing
-                await self._db.execute("BEGIN IMMEDIATE")
-                yield changes
-                committing = True
-                await self._db.execute("COMMIT")
-            except BaseException as error:
-                await _rollback(self._db)
-                if committing:
-                    self._bump(changes)
-                trouble = await self._storage_trouble(error)
-                if trouble is not None:
-                    raise trouble from error
-                raise
-            self._bump(changes)
-            if self._failing_since_write and (changes.pack or changes.guilds):
-                self._failing_since_write = False
-                logger.info("%s: writes work again", self.path)
-
-    async def _storage_trouble(self, error: BaseException) -> StorageUnwritable | None:
-        """``error`` as a storage failure, or None if it is none.
-
-        Also gives the WAL's disk space back if it can: after a failed write the WAL
-        holds nothing uncommitted, so checkpointing it into the database and truncating
-        it loses nothing (if the checkpoint fails too, nothing changes). Failed writes do
-        not grow the WAL (the next write reuses the frames a rolled-back one wrote); this
-        keeps committed frames from holding space while the disk is full.
-        """
-        if not isinstance(error, sqlite3.Error):
-            return None
-        kind = _STORAGE_ERRORS.get(primary_code(error) or 0)
-        if kind is None:
-            return None
-        first = not self._failing_since_write
-        self._failing_since_write = True
-        await self._give_back_wal()
-        return kind(self.path, _free_bytes(self.path), str(error), first_in_episode=first)
-
-    async def _give_back_wal(self) -> None:
-        """Checkpoint the WAL and truncate it, without waiting for other connections."""
+        changes = _Changes()
+        bumped: dict[int, int] | None = None
         try:
-            await self._db.execute("PRAGMA busy_timeout = 0")
+            async with self._engine.transaction(guild_ids, everything=everything) as connection:
+                token = self._connection.set(connection)
+                try:
+                    yield changes
+                    bumped = {}
+                    for scope in changes.scopes():
+                        [(generation,)] = await connection.fetch(_BUMP, (scope,))
+                        bumped[scope] = int(generation)
+                        await self._engine.publish(connection, scope, int(generation))
+                finally:
+                    self._connection.reset(token)
+        except BaseException:
+            if bumped:
+                self._reload_generations = True
+            raise
+        for scope, generation in bumped.items():
+            self._heard(scope, generation)
+
+    @asynccontextmanager
+    async def _read(self, *, consistent: bool = False) -> AsyncIterator[Connection]:
+        """One connection for several reads (``consistent``: one snapshot for all); the
+        current transaction's inside :meth:`_write`.
+
+        Inside, query only through :meth:`_fetch` and its siblings: on SQLite the block
+        holds the engine's one lock, so a direct engine call would wait for itself."""
+        current = self._connection.get()
+        if current is not None:
+            yield current
+            return
+        async with self._engine.read(consistent=consistent) as connection:
+            token = self._connection.set(connection)
             try:
-                await self._db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+                yield connection
             finally:
-                await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        except sqlite3.Error as error:
-            logger.debug("%s: no WAL checkpoint after a failed write: %s", self.path, error)
+                self._connection.reset(token)
 
-    async def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[_Row]:
-        """Fact rows for ``sql``; callers hold the lock."""
-        return [_Row(*row) for row in await self._db.execute_fetchall(sql, params)]
+    async def _fetch(self, sql: str, params: Params = ()) -> list[Sequence[Any]]:
+        """The rows of one query (``?`` placeholders), on the current connection if any.
 
-    async def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        Alone, a query that met a lost connection (:class:`DatabaseUnreachable`: the
+        server restarted or cut an idle pooled connection) is tried once more on another:
+        it only reads."""
+        if self._connection.get() is not None:
+            return await self._current().fetch(sql, params)
+        try:
+            async with self._read() as connection:
+                return await connection.fetch(sql, params)
+        except DatabaseUnreachable:
+            async with self._read() as connection:
+                return await connection.fetch(sql, params)
+
+    async def _rows(self, sql: str, params: Params = ()) -> list[Row]:
+        """``facts`` rows for ``sql``."""
+        return [Row(*row) for row in await self._fetch(sql, params)]
+
+    async def _run(self, sql: str, params: Params = ()) -> int:
         """Execute one statement; return the number of rows it changed."""
-        async with self._db.execute(sql, params) as cursor:
-            return cursor.rowcount
+        async with self._read() as connection:
+            return await connection.run(sql, params)
 
-    async def _pair(self, guild_id: int | None, fact_id: str) -> _Pair:
-        """The pack row and the server's row for ``fact_id``; callers hold the lock."""
+    async def _run_many(self, sql: str, rows: Iterable[Params]) -> int:
+        """Execute ``sql`` once per row of parameters; return how many rows were given."""
+        async with self._read() as connection:
+            return await connection.run_many(sql, rows)
+
+    async def _pair(self, guild_id: int | None, fact_id: str) -> Pair:
+        """The pack row and the server's row for ``fact_id``."""
         owners = (PACK_GUILD_ID, PACK_GUILD_ID if guild_id is None else guild_id)
         rows = await self._rows(
-            f"SELECT {_COLUMNS} FROM facts WHERE guild_id IN (?, ?) AND fact_id = ?",
+            f"SELECT {COLUMNS} FROM facts WHERE guild_id IN (?, ?) AND fact_id = ?",
             (*owners, fact_id),
         )
         pack = next((row for row in rows if row.guild_id == PACK_GUILD_ID), None)
         own = next((row for row in rows if row.guild_id != PACK_GUILD_ID), None)
-        if own is not None and _dormant(own, pack):
+        if own is not None and dormant(own, pack):
             own = None  # nothing to show or act on until the fact returns to the pack
-        return _Pair(pack, own)
+        return Pair(pack, own)
 
     async def _audit(
         self,
-        row: _Row,
+        row: Row,
         action: AuditAction,
         before: str | None,
         after: str | None,
@@ -457,13 +483,12 @@ class FactStore:
         whole server.
         """
         if guild_id is None:
-            sql, params = _PACK_SQL, {}
+            raw = await self._fetch(PACK_SQL)
         else:
-            sql, params = _EFFECTIVE_SQL, {"guild": _checked_guild(guild_id)}
-        async with self._lock:
-            raw = list(await self._db.execute_fetchall(sql, params))
+            guild_id = checked_guild(guild_id)
+            raw = await self._fetch(EFFECTIVE_SQL, (guild_id, guild_id))
         # Validating a large server's facts takes a while: off the event loop.
-        return await asyncio.to_thread(_stored_all, raw)
+        return await asyncio.to_thread(stored_facts_of, raw)
 
     async def get(
         self, guild_id: int | None, fact_id: str, *, include_removed: bool = False
@@ -473,10 +498,9 @@ class FactStore:
         Raises :class:`CorruptFact` if its stored row no longer validates.
         """
         if guild_id is not None:
-            _checked_guild(guild_id)
-        async with self._lock:
-            pair = await self._pair(guild_id, fact_id)
-        stored = _resolve(pair)
+            checked_guild(guild_id)
+        pair = await self._pair(guild_id, fact_id)
+        stored = resolve(pair)
         if stored is None or (stored.removed and not include_removed):
             return None
         return stored
@@ -489,52 +513,50 @@ class FactStore:
         Hidden pack facts show with the pack's content. Raises :class:`CorruptFact` if a
         stored row no longer validates.
         """
-        params: dict[str, Any] = {"guild": _checked_guild(guild_id)}
+        params: list[Any] = [checked_guild(guild_id)]
         filters = ""
         if topic is not None:
-            filters += " AND g.topic = :topic"
-            params["topic"] = Topic(topic).value
+            filters += " AND g.topic = ?"
+            params.append(Topic(topic).value)
         if not include_removed:
             filters += " AND g.removed = 0"
-        async with self._lock:
-            raw = await self._db.execute_fetchall(_GUILD_SQL.format(filters=filters), params)
-        return [_stored_raw(row) for row in raw]
+        raw = await self._fetch(GUILD_SQL.format(filters=filters), params)
+        return [stored_from_raw(row) for row in raw]
 
     async def history(self, guild_id: int, fact_id: str) -> list[AuditEntry]:
         """Every logged change to ``fact_id`` in ``guild_id``, oldest first."""
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
-                "SELECT id, guild_id, fact_id, action, actor_id, at, before, after FROM audit"
-                " WHERE guild_id = ? AND fact_id = ? ORDER BY id",
-                (_checked_guild(guild_id), fact_id),
-            )
-        return [_audit_entry(row) for row in rows]
+        rows = await self._fetch(
+            "SELECT id, guild_id, fact_id, action, actor_id, at, before, after FROM audit"
+            " WHERE guild_id = ? AND fact_id = ? ORDER BY id",
+            (checked_guild(guild_id), fact_id),
+        )
+        return [audit_entry(row) for row in rows]
 
     async def new_fact_id(self, guild_id: int, stem: str) -> str:
         """A free id for ``guild_id`` made from ``stem``: ``trailer``, ``trailer-2``, ...
 
         Advisory: a concurrent :meth:`add` may still take it (``add`` then raises).
         """
-        _checked_guild(guild_id)
+        checked_guild(guild_id)
         base = slugify(stem)
         start = 1
-        async with self._lock:
+        async with self._read():
             while True:
                 candidates = [
-                    _numbered(base, n) for n in range(start, start + _ID_CANDIDATES_PER_QUERY)
+                    numbered(base, n) for n in range(start, start + ID_CANDIDATES_PER_QUERY)
                 ]
                 taken = await self._taken_ids(guild_id, candidates)
                 free = next((c for c in candidates if c not in taken), None)
                 if free is not None:
                     return free
-                start += _ID_CANDIDATES_PER_QUERY
+                start += ID_CANDIDATES_PER_QUERY
 
     async def _taken_ids(self, guild_id: int, candidates: list[str]) -> set[str]:
         """Which of ``candidates`` the pack or ``guild_id`` already uses."""
-        rows = await self._db.execute_fetchall(
-            "SELECT fact_id FROM facts WHERE guild_id IN (0, ?)"
-            " AND fact_id IN (SELECT value FROM json_each(?))",
-            (guild_id, json.dumps(candidates)),
+        rows = await self._fetch(
+            f"SELECT fact_id FROM facts WHERE guild_id IN (0, ?)"
+            f" AND fact_id IN ({marks(len(candidates))})",
+            (guild_id, *candidates),
         )
         return {str(row[0]) for row in rows}
 
@@ -542,25 +564,27 @@ class FactStore:
 
     async def add(self, guild_id: int, fact: Fact, actor_id: int) -> StoredFact:
         """Add a new fact to ``guild_id``; :class:`DuplicateFactId` if the id is taken."""
-        guild_id = _checked_guild(guild_id)
-        async with self._write() as changes:
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id) as changes:
             pair = await self._pair(guild_id, fact.id)
             row = await self._insert_new(guild_id, pair, fact, actor_id, AuditAction.ADD)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s added %r", guild_id, actor_id, fact.id)
-        return _stored(row, fact)
+        return stored_fact(row, fact)
 
     async def _insert_new(
-        self, guild_id: int, pair: _Pair, fact: Fact, actor_id: int, action: AuditAction
-    ) -> _Row:
+        self, guild_id: int, pair: Pair, fact: Fact, actor_id: int, action: AuditAction
+    ) -> Row:
         """Insert ``fact`` as a new guild fact (``pair`` must be empty) and log it."""
         if pair.pack is not None:
             raise DuplicateFactId(fact.id, Taken.PACK)
         if pair.own is not None:
             raise DuplicateFactId(fact.id, Taken.REMOVED_HERE if pair.own.removed else Taken.HERE)
         body = fact.model_dump_json()
-        row = _Row(guild_id, fact.id, fact.topic.value, "guild", body, 1, 0, _now(), actor_id)
-        await self._run(_UPSERT, row)
+        row = Row(
+            guild_id, fact.id, fact.topic.value, "guild", body, 1, 0, utc_now_text(), actor_id
+        )
+        await self._run(UPSERT, row)
         await self._audit(row, action, None, body)
         return row
 
@@ -578,29 +602,29 @@ class FactStore:
         is given and is not the current one) or :class:`AlreadyRemoved`. Saving the
         content already shown writes nothing and returns the current fact.
         """
-        guild_id = _checked_guild(guild_id)
-        async with self._write() as changes:
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id) as changes:
             pair = await self._pair(guild_id, fact.id)
-            shown = _editable(pair, fact.id, expected_revision)
+            shown = editable(pair, fact.id, expected_revision)
             body = fact.model_dump_json()
             if body == pair.body:
-                return _stored(shown, fact, pack_body=pair.pack_body)
+                return stored_fact(shown, fact, pack_body=pair.pack_body)
             row = await self._save_version(guild_id, pair, fact, body, actor_id, AuditAction.EDIT)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s edited %r", guild_id, actor_id, fact.id)
-        return _stored(row, fact, pack_body=pair.pack_body)
+        return stored_fact(row, fact, pack_body=pair.pack_body)
 
     async def _save_version(
         self,
         guild_id: int,
-        pair: _Pair,
+        pair: Pair,
         fact: Fact,
         body: str,
         actor_id: int,
         action: AuditAction,
-    ) -> _Row:
+    ) -> Row:
         """Store ``body`` as the server's version of an existing fact and log it."""
-        now = _now()
+        now = utc_now_text()
         if pair.own is not None:
             row = pair.own._replace(
                 topic=fact.topic.value,
@@ -611,7 +635,7 @@ class FactStore:
             )
         else:
             assert pair.pack is not None
-            row = _Row(
+            row = Row(
                 guild_id,
                 fact.id,
                 fact.topic.value,
@@ -622,9 +646,9 @@ class FactStore:
                 now,
                 actor_id,
             )
-        await self._run(_UPSERT, row)
+        await self._run(UPSERT, row)
         await self._audit(row, action, pair.body, body)
-        if pair.pack_body is not None and _spoiled_by_pack(body, pair.pack_body):
+        if pair.pack_body is not None and spoiled_by_pack(body, pair.pack_body):
             logger.info(
                 "guild %d: its correction of %r is served as a spoiler, as the pack marks the fact",
                 guild_id,
@@ -641,8 +665,8 @@ class FactStore:
         given and is not the current one; checked in the same transaction) or
         :class:`AlreadyRemoved`.
         """
-        guild_id = _checked_guild(guild_id)
-        async with self._write() as changes:
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id) as changes:
             pair = await self._pair(guild_id, fact_id)
             shown = pair.shown
             if shown is None:
@@ -650,12 +674,12 @@ class FactStore:
             _check_revision(shown, fact_id, expected_revision)
             if shown.removed:
                 raise AlreadyRemoved(fact_id, Attempt.REMOVE)
-            row = _removed_row(guild_id, pair, actor_id)
-            await self._run(_UPSERT, row)
+            row = removed_row(guild_id, pair, actor_id)
+            await self._run(UPSERT, row)
             await self._audit(row, AuditAction.REMOVE, pair.body, None)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s removed %r", guild_id, actor_id, fact_id)
-        return _stored(row, pack_body=pair.pack_body)
+        return stored_fact(row, pack_body=pair.pack_body)
 
     async def restore(
         self, guild_id: int, fact_id: str, actor_id: int, *, expected_revision: int | None = None
@@ -665,8 +689,8 @@ class FactStore:
         Raises :class:`UnknownFact`, :class:`StaleRevision` (as :meth:`remove`) or
         :class:`NotRemoved`.
         """
-        guild_id = _checked_guild(guild_id)
-        async with self._write() as changes:
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id) as changes:
             pair = await self._pair(guild_id, fact_id)
             shown = pair.shown
             if shown is None:
@@ -674,7 +698,7 @@ class FactStore:
             _check_revision(shown, fact_id, expected_revision)
             if pair.own is None or not shown.removed:
                 raise NotRemoved(fact_id)
-            now = _now()
+            now = utc_now_text()
             if pair.own.body is None:  # a bare hide marker: drop it, follow the pack again
                 await self._run(
                     "DELETE FROM facts WHERE guild_id = ? AND fact_id = ?", (guild_id, fact_id)
@@ -685,12 +709,12 @@ class FactStore:
                 row = pair.own._replace(
                     removed=0, revision=pair.own.revision + 1, updated_at=now, updated_by=actor_id
                 )
-                await self._run(_UPSERT, row)
+                await self._run(UPSERT, row)
             logged = pair.own._replace(updated_at=now, updated_by=actor_id)
             await self._audit(logged, AuditAction.RESTORE, None, pair.body)
             changes.guilds.add(guild_id)
         logger.debug("guild %d: %s restored %r", guild_id, actor_id, fact_id)
-        return _stored(row, pack_body=pair.pack_body)
+        return stored_fact(row, pack_body=pair.pack_body)
 
     async def import_facts(
         self,
@@ -710,14 +734,14 @@ class FactStore:
         not know (:class:`UnknownFact`; with ``skip_unknown``, it is reported as skipped
         instead).
         """
-        guild_id = _checked_guild(guild_id)
+        guild_id = checked_guild(guild_id)
         added: list[str] = []
         changed: list[str] = []
         unchanged: list[str] = []
         hidden: list[str] = []
         skipped: list[str] = []
         outcome = {"added": added, "changed": changed, "unchanged": unchanged, "hidden": hidden}
-        async with self._write() as changes:
+        async with self._write(guild_id) as changes:
             seen: set[str] = set()
             for fact_id in (*(fact.id for fact in facts), *hide):
                 if fact_id in seen:
@@ -753,8 +777,8 @@ class FactStore:
             raise UnknownFact(fact_id)
         if shown.removed:
             return "unchanged"
-        row = _removed_row(guild_id, pair, actor_id)
-        await self._run(_UPSERT, row)
+        row = removed_row(guild_id, pair, actor_id)
+        await self._run(UPSERT, row)
         await self._audit(row, AuditAction.REMOVE, pair.body, None)
         return "hidden"
 
@@ -779,17 +803,16 @@ class FactStore:
         Trusted input: no audit rows, no check against pack ids (an id already in this
         server fails the whole batch with :class:`sqlite3.IntegrityError`).
         """
-        guild_id = _checked_guild(guild_id)
-        now = _now()
-        rows = (
+        guild_id = checked_guild(guild_id)
+        now = utc_now_text()
+        rows = [
             (guild_id, f.id, f.topic.value, "guild", f.model_dump_json(), 1, 0, now, None)
             for f in facts
-        )
-        async with self._write() as changes:
-            async with self._db.executemany(
-                f"INSERT INTO facts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-            ) as cursor:
-                count = cursor.rowcount
+        ]
+        async with self._write(guild_id) as changes:
+            count = await self._run_many(
+                f"INSERT INTO facts ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
             changes.guilds.add(guild_id)
         return count
 
@@ -797,14 +820,10 @@ class FactStore:
 
     async def premiere_event(self, guild_id: int, fact_id: str) -> PremiereEvent | None:
         """The Discord event made for ``fact_id`` in ``guild_id``, if one is remembered."""
-        async with self._lock:
-            rows = list(
-                await self._db.execute_fetchall(
-                    f"SELECT {_EVENT_COLUMNS} FROM premiere_events"
-                    " WHERE guild_id = ? AND fact_id = ?",
-                    (_checked_guild(guild_id), fact_id),
-                )
-            )
+        rows = await self._fetch(
+            f"SELECT {_EVENT_COLUMNS} FROM premiere_events WHERE guild_id = ? AND fact_id = ?",
+            (checked_guild(guild_id), fact_id),
+        )
         return _premiere_event(rows[0]) if rows else None
 
     async def remember_premiere_event(
@@ -812,12 +831,14 @@ class FactStore:
     ) -> PremiereEvent:
         """Remember ``event_id``, scheduled for ``premiere``, as ``fact_id``'s event in
         ``guild_id``, replacing any event remembered before (one found deleted)."""
-        guild_id = _checked_guild(guild_id)
-        row = (guild_id, fact_id, event_id, premiere.isoformat(), actor_id, _now())
-        async with self._write():
+        guild_id = checked_guild(guild_id)
+        row = (guild_id, fact_id, event_id, premiere.isoformat(), actor_id, utc_now_text())
+        async with self._write(guild_id):
             await self._run(
-                f"INSERT OR REPLACE INTO premiere_events ({_EVENT_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO premiere_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (guild_id, fact_id) DO UPDATE SET event_id = excluded.event_id,"
+                " premiere = excluded.premiere, updated_by = excluded.updated_by,"
+                " updated_at = excluded.updated_at",
                 row,
             )
         logger.info("guild %d: %s made event %d for %r", guild_id, actor_id, event_id, fact_id)
@@ -828,9 +849,9 @@ class FactStore:
     ) -> PremiereEvent | None:
         """Record that ``event_id`` now starts on ``premiere``; None (writing nothing) if
         ``fact_id``'s remembered event is no longer ``event_id``."""
-        guild_id = _checked_guild(guild_id)
-        row = (guild_id, fact_id, event_id, premiere.isoformat(), actor_id, _now())
-        async with self._write():
+        guild_id = checked_guild(guild_id)
+        row = (guild_id, fact_id, event_id, premiere.isoformat(), actor_id, utc_now_text())
+        async with self._write(guild_id):
             changed = await self._run(
                 "UPDATE premiere_events SET premiere = ?, updated_by = ?, updated_at = ?"
                 " WHERE guild_id = ? AND fact_id = ? AND event_id = ?",
@@ -844,8 +865,8 @@ class FactStore:
     async def forget_premiere_event(self, guild_id: int, fact_id: str, event_id: int) -> bool:
         """Forget ``event_id`` as ``fact_id``'s event (it was deleted in Discord); False if
         that is not the event remembered."""
-        guild_id = _checked_guild(guild_id)
-        async with self._write():
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id):
             forgotten = await self._run(
                 "DELETE FROM premiere_events WHERE guild_id = ? AND fact_id = ? AND event_id = ?",
                 (guild_id, fact_id, event_id),
@@ -862,19 +883,20 @@ class FactStore:
         writing nothing). Purges every server's rows last asked before ``keep_since`` (and
         their picks) in the same transaction.
         """
-        guild_id = _checked_guild(guild_id)
+        guild_id = checked_guild(guild_id)
         if not key:
             raise ValueError("an unanswered question needs a non-empty key")
         stamp = _stamp(now)
-        async with self._write():
+        async with self._write(guild_id):
             if not await self._recording(guild_id):
                 return None
             await self._purge_unanswered(keep_since)
-            rows = await self._db.execute_fetchall(
+            rows = await self._fetch(
                 "INSERT INTO unanswered (guild_id, key, question, asked, first_asked, last_asked)"
                 " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id, key) DO UPDATE SET"
-                " asked = asked + 1, question = excluded.question,"
-                " last_asked = max(last_asked, excluded.last_asked) RETURNING id",
+                " asked = unanswered.asked + 1, question = excluded.question,"
+                " last_asked = CASE WHEN excluded.last_asked > unanswered.last_asked"
+                " THEN excluded.last_asked ELSE unanswered.last_asked END RETURNING id",
                 (guild_id, key, question, stamp, stamp),
             )
         return int(next(iter(rows))[0])
@@ -901,9 +923,9 @@ class FactStore:
         on ``now``'s UTC day; False (writing nothing) if the server turned recording off.
         Purges every server's counts of days before ``keep_since`` in the same transaction,
         with the unanswered questions. Never who asked."""
-        guild_id = _checked_guild(guild_id)
+        guild_id = checked_guild(guild_id)
         day = _day(now)
-        async with self._write():
+        async with self._write(guild_id):
             if not await self._recording(guild_id):
                 return False
             await self._purge_unanswered(keep_since)
@@ -927,21 +949,19 @@ class FactStore:
     async def answer_counts(self, guild_id: int, *, since: dt.date) -> AnswerCounts:
         """``guild_id``'s counts of the days from ``since`` on: per fact, the most answered
         first, and the questions declined."""
-        guild_id = _checked_guild(guild_id)
+        guild_id = checked_guild(guild_id)
         params = (guild_id, _day(since))
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
+        async with self._read(consistent=True):
+            rows = await self._fetch(
                 "SELECT fact_id, SUM(answers), SUM(picks) FROM answer_counts"
                 " WHERE guild_id = ? AND day >= ? GROUP BY fact_id"
                 " ORDER BY SUM(answers) DESC, fact_id",
                 params,
             )
-            declined = list(
-                await self._db.execute_fetchall(
-                    "SELECT COALESCE(SUM(declines), 0) FROM decline_counts"
-                    " WHERE guild_id = ? AND day >= ?",
-                    params,
-                )
+            declined = await self._fetch(
+                "SELECT COALESCE(SUM(declines), 0) FROM decline_counts"
+                " WHERE guild_id = ? AND day >= ?",
+                params,
             )
         facts = tuple(FactCount(str(f), int(a), int(p)) for f, a, p in rows)
         return AnswerCounts(facts, int(declined[0][0]))
@@ -952,9 +972,9 @@ class FactStore:
         """Count a pick of the suggested fact ``fact_id`` by a fan who asked ``guild_id``'s
         recorded question ``gap_id``; False (writing nothing) if that question is gone or
         the server does not record. Never who clicked."""
-        guild_id = _checked_guild(guild_id)
+        guild_id = checked_guild(guild_id)
         stamp = _stamp(now)
-        async with self._write():
+        async with self._write(guild_id):
             if not await self._recording(guild_id):
                 return False
             return (
@@ -963,8 +983,10 @@ class FactStore:
                     " (guild_id, key, question, fact_id, picks, last_picked)"
                     " SELECT guild_id, key, question, ?, 1, ? FROM unanswered"
                     " WHERE guild_id = ? AND id = ? ON CONFLICT (guild_id, key, fact_id)"
-                    " DO UPDATE SET picks = picks + 1, question = excluded.question,"
-                    " last_picked = max(last_picked, excluded.last_picked)",
+                    " DO UPDATE SET picks = suggestion_picks.picks + 1,"
+                    " question = excluded.question, last_picked = CASE"
+                    " WHEN excluded.last_picked > suggestion_picks.last_picked"
+                    " THEN excluded.last_picked ELSE suggestion_picks.last_picked END",
                     (fact_id, stamp, guild_id, gap_id),
                 )
                 > 0
@@ -972,24 +994,26 @@ class FactStore:
 
     async def suggestion_picks(self, guild_id: int, keys: Iterable[str]) -> list[SuggestionPick]:
         """``guild_id``'s picks for the questions folded as ``keys``, the most picked first."""
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
+        guild_id = checked_guild(guild_id)
+        wanted = list(dict.fromkeys(keys))
+        rows: list[Sequence[Any]] = []
+        for start in range(0, len(wanted), IN_LIST_MAX):
+            part = wanted[start : start + IN_LIST_MAX]
+            rows += await self._fetch(
                 f"SELECT {_PICK_COLUMNS} FROM suggestion_picks"
-                " WHERE guild_id = ? AND key IN (SELECT value FROM json_each(?))"
-                " ORDER BY picks DESC, last_picked DESC, id",
-                (_checked_guild(guild_id), json.dumps(list(keys))),
+                f" WHERE guild_id = ? AND key IN ({marks(len(part))})",
+                (guild_id, *part),
             )
-        return [_pick(row) for row in rows]
+        picks = [_pick(row) for row in rows]
+        picks.sort(key=lambda pick: (-pick.picks, -pick.last_picked.timestamp(), pick.id))
+        return picks
 
     async def suggestion_pick(self, guild_id: int, pick_id: int) -> SuggestionPick | None:
         """One of ``guild_id``'s picks by id (None if gone, or another server's)."""
-        async with self._lock:
-            rows = list(
-                await self._db.execute_fetchall(
-                    f"SELECT {_PICK_COLUMNS} FROM suggestion_picks WHERE guild_id = ? AND id = ?",
-                    (_checked_guild(guild_id), pick_id),
-                )
-            )
+        rows = await self._fetch(
+            f"SELECT {_PICK_COLUMNS} FROM suggestion_picks WHERE guild_id = ? AND id = ?",
+            (checked_guild(guild_id), pick_id),
+        )
         return _pick(rows[0]) if rows else None
 
     async def unanswered(
@@ -997,43 +1021,42 @@ class FactStore:
     ) -> list[Unanswered]:
         """``guild_id``'s unanswered questions last asked at or after ``since``, the most
         asked first (then the most recent)."""
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
-                f"SELECT {_UNANSWERED_COLUMNS} FROM unanswered"
-                " WHERE guild_id = ? AND last_asked >= ?"
-                " ORDER BY asked DESC, last_asked DESC, id LIMIT ?",
-                (_checked_guild(guild_id), _stamp(since), limit),
-            )
+        rows = await self._fetch(
+            f"SELECT {_UNANSWERED_COLUMNS} FROM unanswered"
+            " WHERE guild_id = ? AND last_asked >= ?"
+            " ORDER BY asked DESC, last_asked DESC, id LIMIT ?",
+            (checked_guild(guild_id), _stamp(since), limit),
+        )
         return [_unanswered(row) for row in rows]
 
     async def unanswered_question(self, guild_id: int, gap_id: int) -> Unanswered | None:
         """One of ``guild_id``'s unanswered questions by id (None if gone, or another
         server's)."""
-        async with self._lock:
-            rows = list(
-                await self._db.execute_fetchall(
-                    f"SELECT {_UNANSWERED_COLUMNS} FROM unanswered WHERE guild_id = ? AND id = ?",
-                    (_checked_guild(guild_id), gap_id),
-                )
-            )
+        rows = await self._fetch(
+            f"SELECT {_UNANSWERED_COLUMNS} FROM unanswered WHERE guild_id = ? AND id = ?",
+            (checked_guild(guild_id), gap_id),
+        )
         return _unanswered(rows[0]) if rows else None
 
     async def forget_unanswered(self, guild_id: int, gap_ids: Iterable[int]) -> int:
         """Delete these of ``guild_id``'s unanswered questions (and their picks); return how
         many were there."""
-        guild_id = _checked_guild(guild_id)
-        ids = json.dumps([int(gap_id) for gap_id in gap_ids])
-        async with self._write():
-            await self._run(
-                "DELETE FROM suggestion_picks WHERE guild_id = ? AND key IN (SELECT key FROM"
-                " unanswered WHERE guild_id = ? AND id IN (SELECT value FROM json_each(?)))",
-                (guild_id, guild_id, ids),
-            )
-            return await self._run(
-                "DELETE FROM unanswered WHERE guild_id = ?"
-                " AND id IN (SELECT value FROM json_each(?))",
-                (guild_id, ids),
-            )
+        guild_id = checked_guild(guild_id)
+        ids = list(dict.fromkeys(int(gap_id) for gap_id in gap_ids))
+        forgotten = 0
+        async with self._write(guild_id):
+            for start in range(0, len(ids), IN_LIST_MAX):
+                part = ids[start : start + IN_LIST_MAX]
+                await self._run(
+                    "DELETE FROM suggestion_picks WHERE guild_id = ? AND key IN (SELECT key FROM"
+                    f" unanswered WHERE guild_id = ? AND id IN ({marks(len(part))}))",
+                    (guild_id, guild_id, *part),
+                )
+                forgotten += await self._run(
+                    f"DELETE FROM unanswered WHERE guild_id = ? AND id IN ({marks(len(part))})",
+                    (guild_id, *part),
+                )
+        return forgotten
 
     async def purge_unanswered(self, before: dt.datetime) -> int:
         """Delete every server's unanswered questions last asked before ``before``, and picks
@@ -1043,26 +1066,23 @@ class FactStore:
 
     async def gap_recording(self, guild_id: int) -> bool:
         """Whether ``guild_id`` records unanswered questions (yes unless turned off)."""
-        guild_id = _checked_guild(guild_id)
-        async with self._lock:
-            return await self._recording(guild_id)
+        return await self._recording(checked_guild(guild_id))
 
     async def _recording(self, guild_id: int) -> bool:
-        rows = list(
-            await self._db.execute_fetchall(
-                "SELECT recording FROM gap_settings WHERE guild_id = ?", (guild_id,)
-            )
+        rows = await self._fetch(
+            "SELECT recording FROM gap_settings WHERE guild_id = ?", (guild_id,)
         )
         return not rows or bool(rows[0][0])
 
     async def set_gap_recording(self, guild_id: int, recording: bool, *, now: dt.datetime) -> int:
         """Turn recording on or off in ``guild_id``. Off also deletes the server's recorded
         questions (returns how many) and its answer counts."""
-        guild_id = _checked_guild(guild_id)
-        async with self._write():
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id):
             await self._run(
-                "INSERT OR REPLACE INTO gap_settings (guild_id, recording, updated_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO gap_settings (guild_id, recording, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (guild_id) DO UPDATE SET recording = excluded.recording,"
+                " updated_at = excluded.updated_at",
                 (guild_id, int(recording), _stamp(now)),
             )
             if recording:
@@ -1087,18 +1107,16 @@ class FactStore:
     ) -> int | None:
         """File an open proposal and return its id; None (writing nothing) if the proposer
         already has ``max_open`` open ones here (counted in the same transaction)."""
-        guild_id = _checked_guild(guild_id)
-        async with self._write():
-            [(count,)] = list(
-                await self._db.execute_fetchall(
-                    "SELECT count(*) FROM proposals"
-                    " WHERE guild_id = ? AND status = 'open' AND proposer_id = ?",
-                    (guild_id, proposer_id),
-                )
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id):
+            [(count,)] = await self._fetch(
+                "SELECT count(*) FROM proposals"
+                " WHERE guild_id = ? AND status = 'open' AND proposer_id = ?",
+                (guild_id, proposer_id),
             )
             if int(count) >= max_open:
                 return None
-            rows = await self._db.execute_fetchall(
+            rows = await self._fetch(
                 "INSERT INTO proposals (guild_id, proposer_id, question, answer, note, filed_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (guild_id, proposer_id, question, answer, note, _stamp(now)),
@@ -1107,23 +1125,19 @@ class FactStore:
 
     async def open_proposals(self, guild_id: int) -> list[Proposal]:
         """``guild_id``'s open proposals, the oldest first."""
-        async with self._lock:
-            rows = await self._db.execute_fetchall(
-                f"SELECT {_PROPOSAL_COLUMNS} FROM proposals"
-                " WHERE guild_id = ? AND status = 'open' ORDER BY id",
-                (_checked_guild(guild_id),),
-            )
+        rows = await self._fetch(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals"
+            " WHERE guild_id = ? AND status = 'open' ORDER BY id",
+            (checked_guild(guild_id),),
+        )
         return [_proposal(row) for row in rows]
 
     async def proposal(self, guild_id: int, proposal_id: int) -> Proposal | None:
         """One of ``guild_id``'s proposals by id (None if unknown, or another server's)."""
-        async with self._lock:
-            rows = list(
-                await self._db.execute_fetchall(
-                    f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE guild_id = ? AND id = ?",
-                    (_checked_guild(guild_id), proposal_id),
-                )
-            )
+        rows = await self._fetch(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE guild_id = ? AND id = ?",
+            (checked_guild(guild_id), proposal_id),
+        )
         return _proposal(rows[0]) if rows else None
 
     async def decide_proposal(
@@ -1139,10 +1153,10 @@ class FactStore:
         """Mark one of ``guild_id``'s open proposals approved or rejected by the moderator
         ``actor_id``; False if it is not open (decided meanwhile, unknown, or another
         server's)."""
-        guild_id = _checked_guild(guild_id)
+        guild_id = checked_guild(guild_id)
         if status == "open":
             raise ValueError("a decision approves or rejects")
-        async with self._write():
+        async with self._write(guild_id):
             return await self._decide(guild_id, proposal_id, status, reason, actor_id, now)
 
     async def _decide(
@@ -1169,8 +1183,8 @@ class FactStore:
         """:meth:`add` ``fact`` and mark the open proposal ``proposal_id`` approved by
         ``actor_id``, in one transaction: both or neither. Raises :class:`ProposalNotOpen`
         (nothing added) or what :meth:`add` raises (the proposal stays open)."""
-        guild_id = _checked_guild(guild_id)
-        async with self._write() as changes:
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id) as changes:
             if not await self._decide(guild_id, proposal_id, "approved", None, actor_id, now):
                 raise ProposalNotOpen(proposal_id)
             pair = await self._pair(guild_id, fact.id)
@@ -1179,13 +1193,13 @@ class FactStore:
         logger.debug(
             "guild %d: %s approved proposal %d as %r", guild_id, actor_id, proposal_id, fact.id
         )
-        return _stored(row, fact)
+        return stored_fact(row, fact)
 
     async def withdraw_proposal(self, guild_id: int, proposal_id: int, proposer_id: int) -> bool:
         """Delete ``proposer_id``'s open proposal ``proposal_id`` in ``guild_id`` (nothing
         of it is kept); False if there is no such open proposal of theirs."""
-        guild_id = _checked_guild(guild_id)
-        async with self._write():
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id):
             return (
                 await self._run(
                     "DELETE FROM proposals WHERE guild_id = ? AND id = ? AND proposer_id = ?"
@@ -1198,9 +1212,9 @@ class FactStore:
     async def take_proposal_outcomes(self, guild_id: int, proposer_id: int) -> list[Proposal]:
         """``proposer_id``'s decided proposals here not yet told, marked told in the same
         transaction (so each is told once), the oldest first."""
-        guild_id = _checked_guild(guild_id)
-        async with self._write():
-            rows = await self._db.execute_fetchall(
+        guild_id = checked_guild(guild_id)
+        async with self._write(guild_id):
+            rows = await self._fetch(
                 f"UPDATE proposals SET told = 1 WHERE guild_id = ? AND proposer_id = ?"
                 f" AND status <> 'open' AND told = 0 RETURNING {_PROPOSAL_COLUMNS}",
                 (guild_id, proposer_id),
@@ -1214,7 +1228,7 @@ class FactStore:
 
         Idempotent: a second run with the same pack writes nothing.
         """
-        async with self._write() as changes:
+        async with self._write(everything=True) as changes:
             result = await self._sync(pack)
             changes.pack = result.changed
         logger.info(
@@ -1245,16 +1259,16 @@ class FactStore:
         return result
 
     async def _sync(self, pack: Pack) -> PackSync:
-        existing = {row.fact_id: row for row in await self._rows(_PACK_SQL)}
-        now = _now()
-        added: list[_Row] = []
-        updated: list[_Row] = []
+        existing = {row.fact_id: row for row in await self._rows(PACK_SQL)}
+        now = utc_now_text()
+        added: list[Row] = []
+        updated: list[Row] = []
         for fact in pack.facts:
             body = fact.model_dump_json()
             old = existing.get(fact.id)
             if old is None:
                 added.append(
-                    _Row(PACK_GUILD_ID, fact.id, fact.topic.value, "pack", body, 1, 0, now, None)
+                    Row(PACK_GUILD_ID, fact.id, fact.topic.value, "pack", body, 1, 0, now, None)
                 )
             elif old.body != body:
                 updated.append(
@@ -1262,9 +1276,9 @@ class FactStore:
                         topic=fact.topic.value, body=body, revision=old.revision + 1, updated_at=now
                     )
                 )
-        await self._db.executemany(_UPSERT, [*added, *updated])
+        await self._run_many(UPSERT, [*added, *updated])
         gone = sorted(set(existing) - {fact.id for fact in pack.facts})
-        await self._db.executemany(
+        await self._run_many(
             "DELETE FROM facts WHERE guild_id = 0 AND fact_id = ?", [(i,) for i in gone]
         )
         kept = await self._guild_rows_with_ids(gone)
@@ -1282,7 +1296,7 @@ class FactStore:
         )
 
     async def _corrections_of_spoilers(
-        self, changed: list[_Row], before: dict[str, _Row]
+        self, changed: list[Row], before: dict[str, Row]
     ) -> tuple[GuildFactRef, ...]:
         """Servers' corrections that the changed pack rows ``changed`` newly make spoilers
         (the fact is new to the pack, became a spoiler, or spoils something else now).
@@ -1295,25 +1309,27 @@ class FactStore:
         spoilers = [
             fact_id
             for fact_id, body in bodies.items()
-            if _parse_fact(body).spoiler and _newly_spoiler(body, before.get(fact_id))
+            if parse_fact(body).spoiler and _newly_spoiler(body, before.get(fact_id))
         ]
         return tuple(
             (row.guild_id, row.fact_id)
             for row in await self._guild_rows_with_ids(spoilers)
             if row.origin == "override"
             and row.body is not None
-            and _spoiled_by_pack(row.body, bodies[row.fact_id])
+            and spoiled_by_pack(row.body, bodies[row.fact_id])
         )
 
-    async def _guild_rows_with_ids(self, fact_ids: list[str]) -> list[_Row]:
+    async def _guild_rows_with_ids(self, fact_ids: list[str]) -> list[Row]:
         """Every server's rows for ``fact_ids`` (via the ``facts_by_id`` index)."""
-        if not fact_ids:
-            return []
-        return await self._rows(
-            f"SELECT {_COLUMNS} FROM facts WHERE guild_id > 0"
-            " AND fact_id IN (SELECT value FROM json_each(?)) ORDER BY guild_id, fact_id",
-            (json.dumps(fact_ids),),
-        )
+        rows: list[Row] = []
+        for start in range(0, len(fact_ids), IN_LIST_MAX):
+            part = fact_ids[start : start + IN_LIST_MAX]
+            rows += await self._rows(
+                f"SELECT {COLUMNS} FROM facts WHERE guild_id > 0"
+                f" AND fact_id IN ({marks(len(part))})",
+                part,
+            )
+        return sorted(rows, key=lambda row: (row.guild_id, row.fact_id))
 
     async def _claim_guild_facts(
         self, new_ids: list[str]
@@ -1336,3 +1352,74 @@ class FactStore:
                 )
                 claimed.append(ref)
         return tuple(claimed), tuple(dropped)
+
+    # --- the whole database (python -m bot db copy / check) ---
+
+    async def tables(self) -> list[str]:
+        """The store's tables, by name."""
+        return [str(row[0]) for row in await self._fetch(self._engine.tables_sql)]
+
+    async def columns(self, table: str) -> list[str]:
+        """``table``'s columns, in order."""
+        return [str(row[0]) for row in await self._fetch(self._engine.columns_sql, (table,))]
+
+    async def table_counts(self) -> dict[str, int]:
+        """How many rows each of the store's tables holds, by table name."""
+        counts = {}
+        for table in await self.tables():
+            [(count,)] = await self._fetch(f"SELECT count(*) FROM {table}")
+            counts[table] = int(count)
+        return counts
+
+    async def table_rows(self, table: str) -> list[tuple[Any, ...]]:
+        """Every row of ``table`` (columns in :meth:`columns` order), sorted."""
+        columns = ", ".join(await self.columns(table))
+        return sorted(tuple(row) for row in await self._fetch(f"SELECT {columns} FROM {table}"))
+
+    async def corrupt_facts(self) -> list[GuildFactRef]:
+        """The ``facts`` rows whose body no longer makes a valid fact."""
+        corrupt = []
+        for guild_id, fact_id, body in await self._fetch(
+            "SELECT guild_id, fact_id, body FROM facts WHERE body IS NOT NULL"
+        ):
+            try:
+                parse_fact(body)
+            except ValidationError:
+                corrupt.append((int(guild_id), str(fact_id)))
+        return corrupt
+
+    async def copy_rows_from(
+        self, source: FactStore, *, guild_ids: Sequence[int] | None = None
+    ) -> dict[str, int]:
+        """Copy every row of every table of ``source`` (ids, timestamps and authors as
+        they are) into this store, in one transaction, read from one snapshot of
+        ``source``; returns how many rows per table. With ``guild_ids``, only the pack's
+        and those servers' ``facts`` rows (for :meth:`snapshot`).
+
+        Both stores must be at the same schema version (both were migrated on opening).
+        Rows that clash with rows here fail the whole copy (nothing is written).
+        """
+        copied: dict[str, int] = {}
+        async with self._write(everything=True) as _, source._read(consistent=True):
+            tables = ["facts"] if guild_ids is not None else await source.tables()
+            for table in tables:
+                names = await source.columns(table)
+                columns = ", ".join(names)
+                sql = f"SELECT {columns} FROM {table}"
+                params: list[int] = []
+                if guild_ids is not None:
+                    sql += f" WHERE guild_id = 0 OR guild_id IN ({marks(len(guild_ids) or 1)})"
+                    params = list(guild_ids) or [PACK_GUILD_ID]
+                rows = await source._fetch(sql, params)
+                copied[table] = await self._run_many(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks(len(names))})", rows
+                )
+            await self._engine.after_copy(self._current())
+        self._reload_generations = True
+        return copied
+
+    def _current(self) -> Connection:
+        connection = self._connection.get()
+        if connection is None:
+            raise RuntimeError("no transaction or read in progress")
+        return connection

@@ -10,7 +10,7 @@ from bot.core.models import FACT_ID_PATTERN
 PACK_GUILD_ID = 0
 """``guild_id`` of pack rows; Discord snowflakes are never 0."""
 FACT_ID_MAX_CHARS = 64
-_ID_CANDIDATES_PER_QUERY = 50
+ID_CANDIDATES_PER_QUERY = 50
 
 
 def slugify(stem: str) -> str:
@@ -20,7 +20,7 @@ def slugify(stem: str) -> str:
     return slug[:FACT_ID_MAX_CHARS].rstrip("-") or "fact"
 
 
-def _numbered(base: str, n: int) -> str:
+def numbered(base: str, n: int) -> str:
     """``base`` for n = 1, else ``base-n``, shortened to stay a valid id."""
     if n == 1:
         candidate = base
@@ -32,7 +32,7 @@ def _numbered(base: str, n: int) -> str:
     return candidate
 
 
-def _checked_guild(guild_id: int) -> int:
+def checked_guild(guild_id: int) -> int:
     """``guild_id`` if it can name a server (0 is reserved for the pack)."""
     if isinstance(guild_id, bool) or not isinstance(guild_id, int) or guild_id <= 0:
         raise ValueError(f"guild_id must be a positive int, not {guild_id!r}")

@@ -23,10 +23,10 @@ logger = logging.getLogger(__package__)
 PARSE_CACHE_SIZE = 200_000
 """Parsed facts kept per stored JSON text, so reloading a guild re-validates only changes."""
 
-_COLUMNS = "guild_id, fact_id, topic, origin, body, revision, removed, updated_at, updated_by"
+COLUMNS = "guild_id, fact_id, topic, origin, body, revision, removed, updated_at, updated_by"
 
 
-class _Row(NamedTuple):
+class Row(NamedTuple):
     """One ``facts`` row, as stored."""
 
     guild_id: int
@@ -40,14 +40,14 @@ class _Row(NamedTuple):
     updated_by: int | None
 
 
-class _Pair(NamedTuple):
+class Pair(NamedTuple):
     """A fact id's pack row and this server's row, either possibly missing.
 
     A dormant hide marker (the pack no longer has the fact) counts as no row.
     """
 
-    pack: _Row | None
-    own: _Row | None
+    pack: Row | None
+    own: Row | None
 
     @property
     def pack_body(self) -> str | None:
@@ -55,7 +55,7 @@ class _Pair(NamedTuple):
         return self.pack.body if self.pack is not None else None
 
     @property
-    def shown(self) -> _Row | None:
+    def shown(self) -> Row | None:
         """The row that decides what the server sees: its own, else the pack's."""
         return self.own if self.own is not None else self.pack
 
@@ -67,43 +67,45 @@ class _Pair(NamedTuple):
         return self.pack.body if self.pack is not None else None
 
 
-_UPSERT = f"""
-INSERT INTO facts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+UPSERT = f"""
+INSERT INTO facts ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (guild_id, fact_id) DO UPDATE SET
     topic = excluded.topic, origin = excluded.origin, body = excluded.body,
     revision = excluded.revision, removed = excluded.removed,
     updated_at = excluded.updated_at, updated_by = excluded.updated_by
 """
 
-_G_COLUMNS = ", ".join(f"g.{column}" for column in _COLUMNS.split(", "))
+_G_COLUMNS = ", ".join(f"g.{column}" for column in COLUMNS.split(", "))
 
 # Pack facts the server has no row for, plus the server's visible rows, each override
 # with its pack fact's body (NULL if the pack no longer has it). Every part is a search
-# on the primary key (guild_id, fact_id): no other guild is read.
-_EFFECTIVE_SQL = f"""
-SELECT {_COLUMNS}, NULL FROM facts AS p
+# on the primary key (guild_id, fact_id): no other guild is read. Parameters: the
+# server's id, twice.
+EFFECTIVE_SQL = f"""
+SELECT {COLUMNS}, NULL FROM facts AS p
 WHERE p.guild_id = 0 AND NOT EXISTS (
-    SELECT 1 FROM facts AS g WHERE g.guild_id = :guild AND g.fact_id = p.fact_id)
+    SELECT 1 FROM facts AS g WHERE g.guild_id = ? AND g.fact_id = p.fact_id)
 UNION ALL
 SELECT {_G_COLUMNS}, p.body FROM facts AS g
 LEFT JOIN facts AS p ON g.origin = 'override' AND p.guild_id = 0 AND p.fact_id = g.fact_id
-WHERE g.guild_id = :guild AND g.removed = 0
+WHERE g.guild_id = ? AND g.removed = 0
 ORDER BY fact_id
 """
 
-_PACK_SQL = f"SELECT {_COLUMNS} FROM facts WHERE guild_id = 0 ORDER BY fact_id"
+PACK_SQL = f"SELECT {COLUMNS} FROM facts WHERE guild_id = 0 ORDER BY fact_id"
 
 # A server's own rows, each with its pack fact's body (hide markers show it). A hide
 # marker of a fact the pack no longer has is dormant: nothing to show, so left out.
-_GUILD_SQL = f"""
+# Parameters: the server's id, then those of ``filters``.
+GUILD_SQL = f"""
 SELECT {_G_COLUMNS}, p.body
 FROM facts AS g LEFT JOIN facts AS p ON p.guild_id = 0 AND p.fact_id = g.fact_id
-WHERE g.guild_id = :guild AND (g.body IS NOT NULL OR p.body IS NOT NULL) {{filters}}
+WHERE g.guild_id = ? AND (g.body IS NOT NULL OR p.body IS NOT NULL) {{filters}}
 ORDER BY g.fact_id
 """
 
 
-def _now() -> str:
+def utc_now_text() -> str:
     """The current UTC time as stored (ISO 8601 with offset)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -112,32 +114,32 @@ def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _stored_all(raw_rows: Sequence[Sequence[Any]]) -> list[StoredFact]:
+def stored_facts_of(raw_rows: Sequence[Sequence[Any]]) -> list[StoredFact]:
     """Rows (each optionally followed by its pack fact's body) as stored facts; a row that
     no longer validates is logged and left out."""
     facts = []
     with collection_paused(len(raw_rows)):
         for raw in raw_rows:
             try:
-                facts.append(_stored_raw(raw))
+                facts.append(stored_from_raw(raw))
             except CorruptFact as error:
                 logger.error("skipping a stored fact: %s", error)
     return facts
 
 
-def _stored_raw(raw: Sequence[Any]) -> StoredFact:
-    """A row of :data:`_EFFECTIVE_SQL`, :data:`_GUILD_SQL` or :data:`_PACK_SQL` as a
+def stored_from_raw(raw: Sequence[Any]) -> StoredFact:
+    """A row of :data:`EFFECTIVE_SQL`, :data:`GUILD_SQL` or :data:`PACK_SQL` as a
     stored fact."""
-    return _stored(_Row(*raw[:9]), pack_body=raw[9] if len(raw) > 9 else None)
+    return stored_fact(Row(*raw[:9]), pack_body=raw[9] if len(raw) > 9 else None)
 
 
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
-def _parse_fact(body: str) -> Fact:
+def parse_fact(body: str) -> Fact:
     """Validate stored JSON into a :class:`Fact`; cached, since facts are immutable."""
     return Fact.model_validate_json(body)
 
 
-def _editable(pair: _Pair, fact_id: str, expected_revision: int | None) -> _Row:
+def editable(pair: Pair, fact_id: str, expected_revision: int | None) -> Row:
     """The shown row of a fact that may be edited now, or the reason it may not."""
     shown = pair.shown
     if shown is None:
@@ -149,10 +151,10 @@ def _editable(pair: _Pair, fact_id: str, expected_revision: int | None) -> _Row:
     return shown
 
 
-def _removed_row(guild_id: int, pair: _Pair, actor_id: int) -> _Row:
+def removed_row(guild_id: int, pair: Pair, actor_id: int) -> Row:
     """The server's row after removing ``pair``'s fact: its own row flagged, or a new
     bare hide marker over the pack fact."""
-    now = _now()
+    now = utc_now_text()
     if pair.own is not None:
         own = pair.own
         return own._replace(
@@ -160,12 +162,12 @@ def _removed_row(guild_id: int, pair: _Pair, actor_id: int) -> _Row:
         )
     assert pair.pack is not None
     pack = pair.pack
-    return _Row(
+    return Row(
         guild_id, pack.fact_id, pack.topic, "override", None, pack.revision + 1, 1, now, actor_id
     )
 
 
-def _stored(row: _Row, fact: Fact | None = None, *, pack_body: str | None = None) -> StoredFact:
+def stored_fact(row: Row, fact: Fact | None = None, *, pack_body: str | None = None) -> StoredFact:
     """``row`` as a :class:`StoredFact`; ``fact`` if already known, else parsed from the
     row's body (or, for a bare hide marker, ``pack_body``: the pack fact's JSON).
 
@@ -191,7 +193,7 @@ def _stored(row: _Row, fact: Fact | None = None, *, pack_body: str | None = None
     )
 
 
-def _pack_spoiler_wins(row: _Row, fact: Fact, pack_body: str) -> Fact:
+def _pack_spoiler_wins(row: Row, fact: Fact, pack_body: str) -> Fact:
     """The server's correction ``fact`` as served: a spoiler, spoiling what the pack fact
     spoils, whenever the pack fact is a spoiler.
 
@@ -200,7 +202,7 @@ def _pack_spoiler_wins(row: _Row, fact: Fact, pack_body: str) -> Fact:
     Spoiler tags in the correction's answer are removed (a spoiler answer may not hold
     them); if what is left is no valid spoiler fact, the pack's own fact is served.
     """
-    pack = _parse_fact(pack_body)
+    pack = parse_fact(pack_body)
     if not pack.spoiler or (fact.spoiler and fact.spoils == pack.spoils):
         return fact
     try:
@@ -224,40 +226,40 @@ def _as_spoiler(fact: Fact, spoils: str | None) -> Fact:
     return Fact.model_validate(data)
 
 
-def _spoiled_by_pack(own_body: str, pack_body: str) -> bool:
+def spoiled_by_pack(own_body: str, pack_body: str) -> bool:
     """Whether the correction ``own_body`` is served differently because the pack fact
     ``pack_body`` is a spoiler (it was not already that spoiler itself)."""
-    pack = _parse_fact(pack_body)
+    pack = parse_fact(pack_body)
     if not pack.spoiler:
         return False
     try:
-        own = _parse_fact(own_body)
+        own = parse_fact(own_body)
     except ValidationError:
         return True  # a row that no longer validates is left out when read, anyway
     return not (own.spoiler and own.spoils == pack.spoils)
 
 
-def _fact_of(row: _Row, body: str | None) -> Fact:
+def _fact_of(row: Row, body: str | None) -> Fact:
     if body is None:
         raise CorruptFact(row.fact_id, row.guild_id, None)
     try:
-        return _parse_fact(body)
+        return parse_fact(body)
     except ValidationError as error:
         raise CorruptFact(row.fact_id, row.guild_id, " ".join(str(error).split())) from None
 
 
-def _resolve(pair: _Pair) -> StoredFact | None:
+def resolve(pair: Pair) -> StoredFact | None:
     """What the server sees for ``pair``, hidden or not."""
     shown = pair.shown
-    return None if shown is None else _stored(shown, pack_body=pair.pack_body)
+    return None if shown is None else stored_fact(shown, pack_body=pair.pack_body)
 
 
-def _dormant(row: _Row, pack: _Row | None) -> bool:
+def dormant(row: Row, pack: Row | None) -> bool:
     """Whether ``row`` is a hide marker of a fact the pack no longer has."""
     return pack is None and row.body is None
 
 
-def _audit_entry(row: Any) -> AuditEntry:
+def audit_entry(row: Any) -> AuditEntry:
     entry_id, guild_id, fact_id, action, actor_id, at, before, after = row
     return AuditEntry(
         id=entry_id,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -85,7 +88,7 @@ async def check_usable(db: aiosqlite.Connection, path: Path, schema: str = "main
     Runs before anything writes (``PRAGMA journal_mode`` included). SQLite's own refusals
     (not a database, cannot open) surface here as :class:`sqlite3.Error`.
     """
-    version = await _user_version(db, schema)
+    version = await user_version(db, schema)
     if version == 0:
         tables = [
             str(row[0])
@@ -115,19 +118,19 @@ async def apply_migrations(
     """
     if [step.version for step in steps] != list(range(1, len(steps) + 1)):
         raise ValueError("migration steps must be numbered 1, 2, 3, ... in order")
-    found = await _user_version(db)
+    found = await user_version(db)
     if found > len(steps):
         raise SchemaTooNew(where, found, len(steps))
     for step in steps[found:]:
         await _apply_step(db, step, where, len(steps))
-    return await _user_version(db)
+    return await user_version(db)
 
 
 async def _apply_step(db: aiosqlite.Connection, step: Migration, where: str, known: int) -> None:
     """Apply ``step`` and set ``user_version`` in one transaction, unless already done."""
     try:
         await db.execute("BEGIN IMMEDIATE")
-        current = await _user_version(db)  # another process may have migrated meanwhile
+        current = await user_version(db)  # another process may have migrated meanwhile
         if current > known:
             raise SchemaTooNew(where, current, known)
         if current == step.version - 1:
@@ -136,16 +139,16 @@ async def _apply_step(db: aiosqlite.Connection, step: Migration, where: str, kno
             await db.execute(f"PRAGMA user_version = {int(step.version)}")
         await db.execute("COMMIT")
     except BaseException:
-        await _rollback(db)
+        await rollback(db)
         raise
 
 
-async def _user_version(db: aiosqlite.Connection, schema: str = "main") -> int:
+async def user_version(db: aiosqlite.Connection, schema: str = "main") -> int:
     rows = list(await db.execute_fetchall(f"PRAGMA {schema}.user_version"))
     return int(rows[0][0])
 
 
-async def _rollback(db: aiosqlite.Connection) -> None:
+async def rollback(db: aiosqlite.Connection) -> None:
     """Roll back the open transaction, if any (a failed COMMIT may already have ended it)."""
     try:
         await db.execute("ROLLBACK")
@@ -154,10 +157,24 @@ async def _rollback(db: aiosqlite.Connection) -> None:
             logger.exception("rollback failed")
 
 
-async def _configure(db: aiosqlite.Connection, where: str) -> None:
+async def _wal_mode(db: aiosqlite.Connection) -> list[Any]:
+    """Switch to WAL (it stays in the file). The switch needs the file to itself and SQLite
+    does not wait for that as it waits for a write lock: when processes start together on
+    one file, it is tried again until :data:`BUSY_TIMEOUT_MS` has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return list(await db.execute_fetchall("PRAGMA journal_mode = WAL"))
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.05)
+
+
+async def configure(db: aiosqlite.Connection, where: str) -> None:
     """Set the connection's pragmas (see :mod:`bot.core.store` for ``synchronous``)."""
     await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    rows = list(await db.execute_fetchall("PRAGMA journal_mode = WAL"))
+    rows = await _wal_mode(db)
     if str(rows[0][0]).lower() != "wal":
         logger.warning("%s: journal_mode is %s, not WAL", where, rows[0][0])
     await db.execute("PRAGMA synchronous = NORMAL")
@@ -199,7 +216,7 @@ async def copy_read_only(
             )
             await db.execute("COMMIT")
         except BaseException:
-            await _rollback(db)
+            await rollback(db)
             raise
     finally:
         await db.execute("DETACH DATABASE source")
