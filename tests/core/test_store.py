@@ -43,7 +43,7 @@ from bot.core.store import (
     slugify,
 )
 from tests.conftest import BOTH_ENGINES
-from tests.core.factories import make_pack, pack_fact
+from tests.core.factories import make_fact, make_pack, pack_fact
 
 GUILD_A = 111_111_111_111_111_111
 GUILD_B = 222_222_222_222_222_222
@@ -968,3 +968,16 @@ async def test_a_database_of_the_first_schema_is_migrated_keeping_everything(
         tables = {row[0] for row in await db.execute_fetchall("SELECT name FROM sqlite_master")}
     assert version == LATEST_VERSION
     assert {"premiere_events", "unanswered", "gap_settings", "suggestion_picks"} <= tables
+
+
+async def test_a_server_larger_than_one_read_batch_is_read_whole(store: FactStore) -> None:
+    """A large server's facts are read a batch at a time (the event loop runs between):
+    every fact comes back once, in order, at and across the batch edges."""
+    from bot.core.store import facts as facts_module
+
+    count = 2 * facts_module._READ_BATCH + 1
+    await store.bulk_insert_guild_facts(
+        GUILD_A, [make_fact(f"bulk-{n:05d}", answer=f"Answer {n}.") for n in range(count)]
+    )
+    ids = [s.fact_id for s in await store.effective_facts(GUILD_A) if s.fact_id.startswith("bulk-")]
+    assert ids == [f"bulk-{n:05d}" for n in range(count)]

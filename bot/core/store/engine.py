@@ -36,8 +36,10 @@ GENERATIONS_CHANNEL = "fanbot_generations"
 class Connection(Protocol):
     """One engine connection, as the store's SQL uses it (``?`` placeholders)."""
 
-    async def fetch(self, sql: str, params: Params = ()) -> list[Sequence[Any]]:
-        """The rows ``sql`` returns."""
+    async def fetch(self, sql: str, params: Params = (), *, batch: int = 0) -> list[Sequence[Any]]:
+        """The rows ``sql`` returns; with ``batch``, read that many at a time, letting other
+        tasks run in between (a large server's facts would hold the event loop for tens of
+        milliseconds: the drivers build all the rows of one read at once)."""
 
     async def run(self, sql: str, params: Params = ()) -> int:
         """Execute one statement; the number of rows it changed."""

@@ -77,6 +77,8 @@ from bot.core.store.sqlite import SqliteEngine
 logger = logging.getLogger(__package__)
 
 _LOGGED_REFS_MAX = 20
+# Rows of a server's facts read at a time: the event loop runs between batches.
+_READ_BATCH = 500
 
 
 def _some(refs: Sequence[GuildFactRef]) -> str:
@@ -410,20 +412,20 @@ class FactStore:
             finally:
                 self._connection.reset(token)
 
-    async def _fetch(self, sql: str, params: Params = ()) -> list[Sequence[Any]]:
+    async def _fetch(self, sql: str, params: Params = (), *, batch: int = 0) -> list[Sequence[Any]]:
         """The rows of one query (``?`` placeholders), on the current connection if any.
 
         Alone, a query that met a lost connection (:class:`DatabaseUnreachable`: the
         server restarted or cut an idle pooled connection) is tried once more on another:
         it only reads."""
         if self._connection.get() is not None:
-            return await self._current().fetch(sql, params)
+            return await self._current().fetch(sql, params, batch=batch)
         try:
             async with self._read() as connection:
-                return await connection.fetch(sql, params)
+                return await connection.fetch(sql, params, batch=batch)
         except DatabaseUnreachable:
             async with self._read() as connection:
-                return await connection.fetch(sql, params)
+                return await connection.fetch(sql, params, batch=batch)
 
     async def _rows(self, sql: str, params: Params = ()) -> list[Row]:
         """``facts`` rows for ``sql``."""
@@ -483,10 +485,10 @@ class FactStore:
         whole server.
         """
         if guild_id is None:
-            raw = await self._fetch(PACK_SQL)
+            raw = await self._fetch(PACK_SQL, batch=_READ_BATCH)
         else:
             guild_id = checked_guild(guild_id)
-            raw = await self._fetch(EFFECTIVE_SQL, (guild_id, guild_id))
+            raw = await self._fetch(EFFECTIVE_SQL, (guild_id, guild_id), batch=_READ_BATCH)
         # Validating a large server's facts takes a while: off the event loop.
         return await asyncio.to_thread(stored_facts_of, raw)
 

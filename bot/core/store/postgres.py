@@ -72,8 +72,18 @@ class PostgresConnection:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self.connection = connection
 
-    async def fetch(self, sql: str, params: Params = ()) -> list[Sequence[Any]]:
-        return list(await self.connection.fetch(numbered_placeholders(sql), *params))
+    async def fetch(self, sql: str, params: Params = (), *, batch: int = 0) -> list[Sequence[Any]]:
+        query = numbered_placeholders(sql)
+        if not batch:
+            return list(await self.connection.fetch(query, *params))
+        if not self.connection.is_in_transaction():  # a cursor lives in a transaction
+            async with self.connection.transaction(readonly=True):
+                return await self.fetch(sql, params, batch=batch)
+        rows: list[Sequence[Any]] = []
+        cursor = await self.connection.cursor(query, *params)
+        while chunk := await cursor.fetch(batch):
+            rows += chunk
+        return rows
 
     async def run(self, sql: str, params: Params = ()) -> int:
         status = await self.connection.execute(numbered_placeholders(sql), *params)

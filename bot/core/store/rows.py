@@ -11,7 +11,7 @@ from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
 
-from bot.core.gc_pause import collection_paused
+from bot.core.gc_pause import collection_paused, gil_handed_back_often
 from bot.core.models import Fact
 from bot.core.store.errors import AlreadyRemoved, Attempt, CorruptFact, StaleRevision, UnknownFact
 from bot.core.store.ids import PACK_GUILD_ID
@@ -118,7 +118,7 @@ def stored_facts_of(raw_rows: Sequence[Sequence[Any]]) -> list[StoredFact]:
     """Rows (each optionally followed by its pack fact's body) as stored facts; a row that
     no longer validates is logged and left out."""
     facts = []
-    with collection_paused(len(raw_rows)):
+    with collection_paused(len(raw_rows)), gil_handed_back_often(len(raw_rows)):
         for raw in raw_rows:
             try:
                 facts.append(stored_from_raw(raw))

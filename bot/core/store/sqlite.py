@@ -84,8 +84,14 @@ class SqliteConnection:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
 
-    async def fetch(self, sql: str, params: Params = ()) -> list[Sequence[Any]]:
-        return list(await self.db.execute_fetchall(sql, params))
+    async def fetch(self, sql: str, params: Params = (), *, batch: int = 0) -> list[Sequence[Any]]:
+        if not batch:
+            return list(await self.db.execute_fetchall(sql, params))
+        rows: list[Sequence[Any]] = []
+        async with self.db.execute(sql, params) as cursor:
+            while chunk := await cursor.fetchmany(batch):
+                rows += chunk
+        return rows
 
     async def run(self, sql: str, params: Params = ()) -> int:
         async with self.db.execute(sql, params) as cursor:
