@@ -150,6 +150,13 @@ def _emptied_in_slices(*containers: list[Any] | dict[str, Any]) -> Iterator[int]
                 yield _RELEASE_SLICE
 
 
+def _drop_in_slices(*containers: list[Any]) -> None:
+    """Empty the temporary lists ``containers`` a slice at a time (see
+    :func:`_emptied_in_slices`), in the worker thread that built them."""
+    for _ in _emptied_in_slices(*containers):
+        pass
+
+
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
 
 
@@ -217,6 +224,9 @@ class FactIndex:
             text = " ".join(sorted(terms))
             self._phrasings_of[i].append(_Phrasing(terms, text, seasons, weight, is_name))
         self.seasons = frozenset(f.season for f in self.facts if f.season is not None)
+        # Freed a slice at a time: freed whole on return, they would hold the GIL (and so the
+        # event loop, while a worker thread builds) for 40 ms at 100,000 facts.
+        _drop_in_slices(raw, raw_phrasings)
         self._embedder = embedder
         self._vectors: npt.NDArray[np.float32] | None = None
         self._starts: npt.NDArray[np.intp] | None = None
@@ -385,7 +395,10 @@ def _embed_facts(
     rows = sum(map(len, texts_of))
     if rows <= _SEMANTIC_ROWS_MAX:
         starts = np.cumsum([0, *map(len, texts_of[:-1])], dtype=np.intp)
-        return embedder.embed([t for texts in texts_of for t in texts]), starts
+        flat = [t for texts in texts_of for t in texts]
+        vectors = embedder.embed(flat)
+        _drop_in_slices(flat, texts_of)  # as in FactIndex: not all at once on return
+        return vectors, starts
     means = np.empty((len(facts), _LARGE_INDEX_DIMENSIONS), dtype=np.float32)
     for first in range(0, len(facts), _EMBED_BATCH):  # bounded memory while embedding
         batch = texts_of[first : first + _EMBED_BATCH]
@@ -393,6 +406,7 @@ def _embed_facts(
         starts = np.cumsum([0, *map(len, batch[:-1])], dtype=np.intp)
         summed = np.add.reduceat(vectors, starts, axis=0)[:, :_LARGE_INDEX_DIMENSIONS]
         means[first : first + len(batch)] = _unit(summed)
+    _drop_in_slices(texts_of)
     return means, None
 
 
