@@ -353,10 +353,19 @@ class AnswerService:
             known_seasons=index.seasons,
             unknown_words=index.unknown_share(analysis),
         )
+        unknown = sorted(analysis.seasons - index.seasons)
         if (
             ranked
             and ranked[0].probability >= self._decision.answer_at
             and not ranked[0].match.mismatch
+            # Only about seasons no fact is about ("has a third season been announced"): a
+            # fact about another season would answer it as if it did (unless its own
+            # questions name that season).
+            and not (
+                unknown
+                and analysis.seasons <= set(unknown)
+                and not analysis.seasons <= index.seasons_named(ranked[0].match.fact)
+            )
         ):
             # A question about something no fact here is about (an actor's age, filming) is
             # not answered with the fact that merely shares its names.
@@ -364,7 +373,6 @@ class AnswerService:
         likely = [c for c in ranked if c.probability >= self._decision.suggest_at]
         if OTHER_SHOW in analysis.terms:
             return self._decline(question, Decline.OTHER_SHOW, [])
-        unknown = sorted(analysis.seasons - index.seasons)
         if unknown:
             return self._decline(question, Decline.UNKNOWN_SEASON, likely, season=unknown[0])
         return self._decline(question, Decline.NO_MATCH, likely)

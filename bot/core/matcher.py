@@ -224,6 +224,13 @@ class FactIndex:
             text = " ".join(sorted(terms))
             self._phrasings_of[i].append(_Phrasing(terms, text, seasons, weight, is_name))
         self.seasons = frozenset(f.season for f in self.facts if f.season is not None)
+        self._seasons_named: dict[str, frozenset[int]] = {}
+        for i, _, seasons, _ in raw_phrasings:
+            if seasons:
+                fact_id = self.facts[i].id
+                self._seasons_named[fact_id] = (
+                    self._seasons_named.get(fact_id, frozenset()) | seasons
+                )
         # Freed a slice at a time: freed whole on return, they would hold the GIL (and so the
         # event loop, while a worker thread builds) for 40 ms at 100,000 facts.
         _drop_in_slices(raw, raw_phrasings)
@@ -235,6 +242,10 @@ class FactIndex:
 
     def __len__(self) -> int:
         return len(self.facts)
+
+    def seasons_named(self, fact: Fact) -> frozenset[int]:
+        """The seasons ``fact``'s own questions name ("Is the S3 trailer out?")."""
+        return self._seasons_named.get(fact.id, frozenset())
 
     def pieces_released(self) -> Iterator[int]:
         """Empty this index a slice at a time, yielding how many items each slice freed.

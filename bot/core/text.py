@@ -24,12 +24,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "dropped", "air", "airing", "aired", "debut", "debuted", "launch", "arrive", "arrives",
         "start", "starts", "begin", "begins", "out", "streaming date", "date", "drops",
         "hit netflix", "hits netflix", "hit screens", "land", "lands", "landing",
-        "coming soon",
+        "coming soon", "published", "publish", "go live", "went live", "goes live",
     ),
     "@finale": (
         "last episode", "final episode", "season finale", "finale", "ending", "end", "ended",
         "ends", "cliffhanger", "cliff hanger", "twist", "final", "conclude", "concluded",
         "last ep", "final ep", "last one", "wrap up", "wraps up", "wrapped up", "how it ends",
+        "conclusion",
     ),
     "@discover": (
         "find out", "found out", "finds out", "discover", "discovered", "learn", "learns",
@@ -53,7 +54,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "except the ending", "dont tell me the ending", "dont spoil the ending",
         "dont spoil the finale", "no ending", "skip the ending", "without spoiling the end",
         "without spoiling the finale", "without spoiling the ending", "dont want spoilers",
-        "dont want to be spoiled", "no spoilers please",
+        "dont want to be spoiled", "no spoilers please", "without giving away the ending",
+        "without giving away the end", "without giving away the conclusion",
+        "without giving anything away", "without giving away",
     ),
     "@premise": (
         "premise", "plot", "synopsis", "storyline", "story", "logline", "about", "genre",
@@ -101,6 +104,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "renew", "renewed", "renewal", "cancel", "cancelled", "canceled", "cancellation",
         "greenlit", "green lit", "greenlight", "another season", "more season", "get a season",
         "getting a season", "picked up", "pick up", "picks up", "pick it up", "picked it up",
+        "order a second season", "ordered a second season", "order another season",
+        "ordered another season", "ordered more", "order more",
     ),
     "@watch": (
         "watch", "stream", "streaming", "platform", "service", "available", "catch up on",
@@ -114,7 +119,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "number one", "no 1", "top 10", "top ten", "popular", "popularity", "hit", "success",
         "successful", "numbers", "figures", "chart", "charts", "do well", "did well",
         "how well", "perform", "performed", "ppl watch", "how did it do", "howd it do",
-        "how did s1 do", "how it did",
+        "how did s1 do", "how it did", "top 5", "top five", "top 3", "top three",
     ),
     "@creator": (
         "creator", "created", "create", "showrunner", "show runner", "writer", "wrote", "made",
@@ -122,6 +127,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@quote": (
         "say", "said", "says", "quote", "interview", "talk", "talked", "love", "loved",
+        "comment", "commented", "comments on",
         "enjoy", "enjoyed", "like playing", "feel about", "feels about", "think of",
         "thinks of", "think about", "thinks about", "thoughts on", "thoughts about", "opinion",
     ),
@@ -176,6 +182,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@requests": (
         "recommend", "recommendation", "recommendations", "shows like", "similar shows",
+        "remind me when", "send me a reminder", "set a reminder", "notify me", "ping me when",
+        "let me know when", "alert me",
         "something like", "watch party", "poem", "write me", "fanfic", "fan fiction",
     ),
     "@reviews": (
@@ -496,7 +504,7 @@ _SENTENCES = re.compile(
     re.IGNORECASE,
 )
 _CLAUSES = re.compile(
-    rf",?\s+(?:and|also|plus|&|n)\s+(?=(?:{_QUESTION_START})\b)|,\s*(?=(?:{_QUESTION_START})\b)",
+    rf",?\s+(?:and|also|plus|&|\+|n)\s+(?=(?:{_QUESTION_START})\b)|,\s*(?=(?:{_QUESTION_START})\b)",
     re.IGNORECASE,
 )
 _FILLER = re.compile(

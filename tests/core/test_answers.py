@@ -301,6 +301,14 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("forgot s1, quick catch up without spoiling the end?", ["s1-recap"]),
         ("ngl i only know keri russell is in it lol whats the premise", ["premise"]),
         ("will s2 come out on dvd/bluray", []),  # no fact is about discs
+        ("Has Netflix announced a third season yet?", []),  # no fact is about Season 3
+        ("is there a trailer yet + whats the release date", ["s2-trailer", "s2-premiere"]),
+        ("Could you please send me a reminder when season two comes out?", []),
+        (
+            "I missed most of season one. Without giving away the conclusion, what is the gist"
+            " of what happens?",
+            ["s1-recap"],
+        ),
     ],
 )
 async def test_what_fans_write_around_a_question(

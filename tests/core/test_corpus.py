@@ -36,7 +36,7 @@ from bot.core.answers import AnswerService
         ("last_questions", 0.97, 1),
         ("third_final_questions", 0.97, 1),
         ("fourth_questions", 0.95, 1),
-        ("fifth_questions", 0.81, 5),
+        ("fifth_questions", 0.88, 3),
     ],
 )
 async def test_corpus_accuracy(
