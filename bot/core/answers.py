@@ -20,13 +20,13 @@ from enum import StrEnum
 from bot.constants import MESSAGE_CONTENT_LIMIT, SUGGESTIONS_MAX
 from bot.core.catalog import Catalog, ShownCatalog
 from bot.core.decision import Candidate, DecisionModel
-from bot.core.gc_pause import LARGE, collection_paused, gil_handed_back_often
+from bot.core.gc_pause import LARGE, collection_paused, drop_in_slices, gil_handed_back_often
 from bot.core.matcher import FactIndex, pack_index
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack
 from bot.core.policy import ShownFact, show, suggestion_label
 from bot.core.semantic import Embedder, default_embedder
-from bot.core.store import FactStore
+from bot.core.store import FactStore, StoredFact
 from bot.core.text import INTENTS, OTHER_SHOW, split_questions
 
 log = logging.getLogger(__name__)
@@ -133,11 +133,14 @@ def asks_something(message: str) -> bool:
 
 
 def _index_and_catalog(
-    pack: Pack, facts: list[Fact], embedder: Embedder
+    pack: Pack, stored: list[StoredFact], embedder: Embedder
 ) -> tuple[FactIndex, Catalog]:
-    """Index ``facts`` and list them by topic, in a worker thread (at 100,000 facts the
-    catalog alone would hold the event loop for about 50 ms)."""
+    """Index the facts of ``stored`` and list them by topic, in a worker thread (at 100,000
+    facts the catalog alone would hold the event loop for about 50 ms). ``stored`` is
+    emptied here, a slice at a time: freed at once on the event loop, it would hold it."""
+    facts = [s.fact for s in stored]
     with collection_paused(len(facts)), gil_handed_back_often(len(facts)):
+        drop_in_slices(stored)
         index = pack_index(pack, facts, embedder=embedder)
         return index, Catalog(index.facts)
 
@@ -241,10 +244,9 @@ class AnswerService:
             # Most servers never change a fact (nor hide one): they share the pack's index.
             view = _GuildView(generation, pack_view.index, pack_view.catalog)
         else:
-            facts = [s.fact for s in stored]
             # Building is CPU work proportional to the facts: keep it off the event loop.
             index, catalog = await asyncio.to_thread(
-                _index_and_catalog, self.pack, facts, self._embedder
+                _index_and_catalog, self.pack, stored, self._embedder
             )
             view = _GuildView(generation, index, catalog)
         current = self._views.get(guild_id)

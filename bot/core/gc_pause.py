@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 LARGE = 10_000  # objects built below this many items are cheap enough to leave alone
 
@@ -65,3 +66,34 @@ def gil_handed_back_often(items: int) -> Iterator[None]:
             _fast_switch_users -= 1
             if _fast_switch_users == 0:
                 sys.setswitchinterval(_usual_switch)
+
+
+RELEASE_SLICE = 2_000
+"""Items freed between two pauses when a large structure is freed (about 0.5 ms of work)."""
+
+
+def emptied_in_slices(*containers: list[Any] | dict[Any, Any]) -> Iterator[int]:
+    """Empty ``containers`` :data:`RELEASE_SLICE` items at a time, yielding after each.
+
+    Freeing a large structure in one go is one long deallocation that holds the GIL (20 ms
+    for an index of 10,000 facts, 250 ms at 100,000); between two slices another thread,
+    or the event loop if it drives this, can run.
+    """
+    for items in containers:
+        if isinstance(items, list):
+            while items:
+                del items[-RELEASE_SLICE:]
+                yield RELEASE_SLICE
+        else:
+            keys = list(items)
+            for first in range(0, len(keys), RELEASE_SLICE):
+                for key in keys[first : first + RELEASE_SLICE]:
+                    del items[key]
+                yield RELEASE_SLICE
+
+
+def drop_in_slices(*containers: list[Any]) -> None:
+    """Empty ``containers`` a slice at a time, in a worker thread, where nothing waits on
+    each slice but the GIL is let go between them."""
+    for _ in emptied_in_slices(*containers):
+        pass

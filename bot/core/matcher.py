@@ -26,13 +26,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from bot.core.gc_pause import drop_in_slices, emptied_in_slices
 from bot.core.models import Fact
 from bot.core.pack import Pack
 from bot.core.semantic import Embedder
@@ -68,8 +68,6 @@ _SEMANTIC_CANDIDATES = 5
 _SEMANTIC_ROWS_MAX = 50_000
 _LARGE_INDEX_DIMENSIONS = 64
 _EMBED_BATCH = 256  # facts a batch: numpy holds the GIL for a whole batch's sums
-# Items freed between two pauses when a large index is released (about 0.5 ms of work).
-_RELEASE_SLICE = 2_000
 
 
 @dataclass(frozen=True)
@@ -114,7 +112,7 @@ class Lexicon:
 
     def pieces_released(self) -> Iterator[int]:
         """Empty this lexicon a slice at a time (see :meth:`FactIndex.pieces_released`)."""
-        return _emptied_in_slices(self._by_deletion, self._counts)
+        return emptied_in_slices(self._by_deletion, self._counts)
 
     def correct(self, word: str) -> str:
         """``word`` itself when known or too short to judge, else its likeliest fix."""
@@ -133,28 +131,6 @@ class Lexicon:
         if not close:
             return word
         return max(close, key=lambda c: (self._counts[c], c))
-
-
-def _emptied_in_slices(*containers: list[Any] | dict[str, Any]) -> Iterator[int]:
-    """Empty ``containers`` :data:`_RELEASE_SLICE` items at a time, yielding after each."""
-    for items in containers:
-        if isinstance(items, list):
-            while items:
-                del items[-_RELEASE_SLICE:]
-                yield _RELEASE_SLICE
-        else:
-            keys = list(items)
-            for first in range(0, len(keys), _RELEASE_SLICE):
-                for key in keys[first : first + _RELEASE_SLICE]:
-                    del items[key]
-                yield _RELEASE_SLICE
-
-
-def _drop_in_slices(*containers: list[Any]) -> None:
-    """Empty the temporary lists ``containers`` a slice at a time (see
-    :func:`_emptied_in_slices`), in the worker thread that built them."""
-    for _ in _emptied_in_slices(*containers):
-        pass
 
 
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
@@ -233,7 +209,7 @@ class FactIndex:
                 )
         # Freed a slice at a time: freed whole on return, they would hold the GIL (and so the
         # event loop, while a worker thread builds) for 40 ms at 100,000 facts.
-        _drop_in_slices(raw, raw_phrasings)
+        drop_in_slices(raw, raw_phrasings)
         self._embedder = embedder
         self._vectors: npt.NDArray[np.float32] | None = None
         self._starts: npt.NDArray[np.intp] | None = None
@@ -254,8 +230,8 @@ class FactIndex:
         at 10,000 facts, 250 ms at 100,000): run from the event loop with a pause between
         slices, it never blocks for long. Only for an index nobody will search again.
         """
-        yield from _emptied_in_slices(self._phrasings_of, self._terms_of, self._actor_terms)
-        yield from _emptied_in_slices(self._postings, self._idf)
+        yield from emptied_in_slices(self._phrasings_of, self._terms_of, self._actor_terms)
+        yield from emptied_in_slices(self._postings, self._idf)
         yield from self.lexicon.pieces_released()
         self._vectors = self._starts = None
 
@@ -408,7 +384,7 @@ def _embed_facts(
         starts = np.cumsum([0, *map(len, texts_of[:-1])], dtype=np.intp)
         flat = [t for texts in texts_of for t in texts]
         vectors = embedder.embed(flat)
-        _drop_in_slices(flat, texts_of)  # as in FactIndex: not all at once on return
+        drop_in_slices(flat, texts_of)  # as in FactIndex: not all at once on return
         return vectors, starts
     means = np.empty((len(facts), _LARGE_INDEX_DIMENSIONS), dtype=np.float32)
     for first in range(0, len(facts), _EMBED_BATCH):  # bounded memory while embedding
@@ -417,7 +393,7 @@ def _embed_facts(
         starts = np.cumsum([0, *map(len, batch[:-1])], dtype=np.intp)
         summed = np.add.reduceat(vectors, starts, axis=0)[:, :_LARGE_INDEX_DIMENSIONS]
         means[first : first + len(batch)] = _unit(summed)
-    _drop_in_slices(texts_of)
+    drop_in_slices(texts_of)
     return means, None
 
 
