@@ -28,6 +28,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.answers import AnswerService
+from bot.core.gc_pause import freeze_what_lives_forever
 from bot.core.models import Fact
 from bot.core.pack import load_pack
 from bot.core.store import FactStore
@@ -140,6 +141,8 @@ async def measure_size(size: int, questions: list[str], *, baseline_queries: int
             facts = synthetic_facts(size, seed=size)
             await store.bulk_insert_guild_facts(GUILD, facts)
             service = AnswerService(store, pack, recent_answers=0)  # time matching, not the cache
+            await service.index_for(None)
+            freeze_what_lives_forever()  # as the bot does once started (bot/runner.py)
             start = time.perf_counter()
             build_lag = await max_loop_lag(service.index_for(GUILD))
             build = time.perf_counter() - start

@@ -12,6 +12,7 @@ from typing import Any
 import discord
 
 from bot.client import FanBot
+from bot.core.gc_pause import freeze_what_lives_forever
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ async def _serve(bot: FanBot, token: str) -> None:
     try:
         async with bot:
             await bot.open_store()  # a database problem stops the bot here, before connecting
+            freeze_what_lives_forever()
             if stop.is_set():
                 return
             serving = asyncio.create_task(bot.start(token), name="fanbot-serve")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
-from bot.core.gc_pause import LARGE, gil_handed_back_often
+from bot.core.gc_pause import LARGE, freeze_what_lives_forever, gil_handed_back_often
 
 
 def test_the_switch_interval_is_short_while_any_large_build_runs() -> None:
     usual = sys.getswitchinterval()
-    with gil_handed_back_often(LARGE - 1):
+    with gil_handed_back_often(10):
         assert sys.getswitchinterval() == usual  # a small build changes nothing
     with gil_handed_back_often(LARGE):
         assert sys.getswitchinterval() < usual
@@ -17,3 +18,12 @@ def test_the_switch_interval_is_short_while_any_large_build_runs() -> None:
             pass
         assert sys.getswitchinterval() < usual  # the first is still running
     assert sys.getswitchinterval() == usual
+
+
+def test_what_lives_forever_is_frozen_out_of_collections() -> None:
+    gc.unfreeze()
+    try:
+        freeze_what_lives_forever()
+        assert gc.get_freeze_count() > 1000  # this process's modules, at least
+    finally:
+        gc.unfreeze()  # tests run on in this process: let later garbage be collected
