@@ -28,7 +28,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.answers import AnswerService
-from bot.core.gc_pause import freeze_what_lives_forever
+from bot.core.large_builds import freeze_what_lives_forever
 from bot.core.models import Fact
 from bot.core.pack import load_pack
 from bot.core.store import FactStore

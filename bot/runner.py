@@ -12,7 +12,7 @@ from typing import Any
 import discord
 
 from bot.client import FanBot
-from bot.core.gc_pause import freeze_what_lives_forever
+from bot.core.large_builds import freeze_what_lives_forever
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from enum import StrEnum
 from bot.constants import MESSAGE_CONTENT_LIMIT, SUGGESTIONS_MAX
 from bot.core.catalog import Catalog, ShownCatalog
 from bot.core.decision import Candidate, DecisionModel
-from bot.core.gc_pause import LARGE, collection_paused, drop_in_slices, gil_handed_back_often
+from bot.core.large_builds import LARGE, collection_paused, drop_in_slices, gil_handed_back_often
 from bot.core.matcher import FactIndex, pack_index
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack

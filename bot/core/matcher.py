@@ -32,7 +32,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from bot.core.gc_pause import drop_in_slices, emptied_in_slices
+from bot.core.large_builds import drop_in_slices, emptied_in_slices
 from bot.core.models import Fact
 from bot.core.pack import Pack
 from bot.core.semantic import Embedder

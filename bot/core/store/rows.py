@@ -11,7 +11,7 @@ from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
 
-from bot.core.gc_pause import collection_paused, gil_handed_back_often
+from bot.core.large_builds import collection_paused, gil_handed_back_often
 from bot.core.models import Fact
 from bot.core.store.errors import AlreadyRemoved, Attempt, CorruptFact, StaleRevision, UnknownFact
 from bot.core.store.ids import PACK_GUILD_ID

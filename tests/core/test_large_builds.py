@@ -1,11 +1,11 @@
-"""Large builds in worker threads: the GC is paused and the GIL is handed back often."""
+"""Large builds in worker threads: the GIL is handed back often; what lives forever is frozen."""
 
 from __future__ import annotations
 
 import gc
 import sys
 
-from bot.core.gc_pause import LARGE, freeze_what_lives_forever, gil_handed_back_often
+from bot.core.large_builds import LARGE, freeze_what_lives_forever, gil_handed_back_often
 
 
 def test_the_switch_interval_is_short_while_any_large_build_runs() -> None:

@@ -1,8 +1,10 @@
-"""Building large, long-lived structures in a worker thread without stalling the event loop.
+"""Building and freeing large structures (a big server's index) without stalling the event loop.
 
-While millions of objects are allocated, CPython's cyclic garbage collector rescans the
-whole heap several times; each pass holds the GIL, so a worker thread building a large
-index would still freeze the event loop for hundreds of milliseconds.
+Worker threads do the building, but a thread holds the GIL, and with it the event loop, in
+ways that add up: CPython's cyclic collector rescanning the heap while millions of objects
+are allocated (:func:`collection_paused`, :func:`freeze_what_lives_forever`), a waiting
+thread getting the GIL back only after 5 ms (:func:`gil_handed_back_often`), and one long
+deallocation when a large structure is freed at once (:func:`emptied_in_slices`).
 """
 
 from __future__ import annotations
