@@ -175,6 +175,16 @@ class FactIndex:
             frozenset(analyse(f.cast.actor, vocabulary=vocabulary).terms) if f.cast else frozenset()
             for f in self.facts
         ]
+        # A part's own names (its character, its role): "is billie played by t'nia miller?"
+        # is about Billie's casting, whoever the question thinks plays her.
+        self._part_terms = [
+            _part_terms(f.cast.character, f.cast.role, vocabulary) if f.cast else ()
+            for f in self.facts
+        ]
+        named = [terms[0] for terms in self._part_terms if terms]
+        self._shared_name_words = frozenset(
+            word for word in set().union(*named) if sum(word in terms for terms in named) > 1
+        )
         self._terms_of: list[frozenset[str]] = [frozenset() for _ in self.facts]
         raw_phrasings: list[tuple[int, frozenset[str], frozenset[int], bool]] = []
         for i, text, is_name in raw:
@@ -271,8 +281,48 @@ class FactIndex:
             if similarity is not None:
                 match = dataclasses.replace(match, semantic=round(float(similarity[i]), 4))
             matches.append(match)
+        matches = self._parts_before_actors(chosen, matches, asked)
         matches.sort(key=lambda m: (m.score, m.semantic, m.fact.season or 0), reverse=True)
         return matches[: max(limit, len(matches) if similarity is not None else 0)]
+
+    def _names_part(self, i: int, words: set[str]) -> bool:
+        """Whether ``words`` name fact ``i``'s part: a word of its character's name that no
+        other part shares ("hal", not "wyler"), or its role ("secretary of state")."""
+        if not self._part_terms[i]:
+            return False
+        character, *role = self._part_terms[i]
+        if character & words - self._shared_name_words:
+            return True
+        return any(len(terms & words) >= min(2, len(terms)) for terms in role)
+
+    def _parts_before_actors(
+        self, chosen: list[int], matches: list[Match], asked: Iterable[str]
+    ) -> list[Match]:
+        """When a question names a part and an actor of another part ("Hal is played by Rory
+        Kinnear right?"), it asks who plays that part: the actor's own fact does not answer
+        it (the part's fact does, and so corrects the premise), so it is left out."""
+        order = {term: n for n, term in reversed(list(enumerate(asked)))}  # first mention
+        words = set(order)
+        parts = [i for i in chosen if self._names_part(i, words)]
+        if not parts:
+            return matches
+        # The part must come first: "allison janney is playing the president?" is about her.
+        first_part = min(min(order[t] for t in self._part_words(i, words)) for i in parts)
+
+        def pushed_aside(i: int) -> bool:
+            actor = self._actor_terms[i]
+            return (
+                i not in parts
+                and bool(actor)
+                and actor <= words
+                and first_part < min(order[t] for t in actor)
+            )
+
+        return [m for i, m in zip(chosen, matches, strict=True) if not pushed_aside(i)]
+
+    def _part_words(self, i: int, words: set[str]) -> set[str]:
+        """The words of ``words`` that name fact ``i``'s part (see :meth:`_names_part`)."""
+        return set().union(*self._part_terms[i]) & words
 
     def unknown_share(self, analysis: Analysis) -> float:
         """The share of the question's terms that no fact here uses (0 to 1)."""
@@ -404,6 +454,15 @@ def _unit(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         vectors, norms, out=np.zeros_like(vectors), where=norms > 0
     )
     return unit
+
+
+def _part_terms(character: str, role: str, vocabulary: Vocabulary) -> tuple[frozenset[str], ...]:
+    """The terms of a part's character name and of its role ("US secretary of state")."""
+    return tuple(
+        terms
+        for text in (character, role)
+        if (terms := frozenset(analyse(text, vocabulary=vocabulary).terms))
+    )
 
 
 def phrasings_of(fact: Fact) -> list[tuple[str, bool]]:

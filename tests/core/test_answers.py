@@ -316,3 +316,21 @@ async def test_what_fans_write_around_a_question(
 ) -> None:
     answer = await service.answer(None, message, spoilers=False)
     assert sorted(part.fact.id for part in answer.parts if part.fact) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("Hal is played by Rory Kinnear right?", "cast-rufus-sewell"),
+        ("is billie played by T'Nia Miller?", "cast-nana-mensah"),
+        ("allison janney is playing the president in s2 right?", "cast-allison-janney"),
+        ("is rufus sewell hal", "cast-rufus-sewell"),  # a right premise
+    ],
+)
+async def test_a_wrong_guess_at_who_plays_a_part_is_answered_about_the_part_named_first(
+    service: AnswerService, question: str, fact_id: str
+) -> None:
+    """The fact about the part (or actor) the question is about answers it, and so
+    corrects a wrong guess, rather than the fact of the other name in it."""
+    answer = await service.answer(None, question, spoilers=False)
+    assert answer.fact is not None and answer.fact.id == fact_id
