@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from bot.core.models import Fact, Topic
@@ -39,3 +40,16 @@ def make_pack(*facts: Fact) -> Pack:
         sources={"tvinsider": Source(title="Article", publisher="TV Insider", published="2024")},
         facts=facts,
     )
+
+
+START = dt.datetime(2031, 5, 1, 12, tzinfo=dt.UTC)
+
+
+class Clock:
+    """A clock tests move by hand (``clock.now += ...``), for retention and "last asked"."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> dt.datetime:
+        return self.now

@@ -13,7 +13,7 @@ from bot.core.gaps import GapService
 from bot.core.pack import Pack
 from bot.core.store import AuditAction, FactStore, StaleRevision, UnknownFact
 from tests.core.factories import make_fact
-from tests.core.test_gaps import GUILD, MOD, OTHER_GUILD, SOUNDTRACK, Clock, asked
+from tests.core.test_gaps import GUILD, MOD, OTHER_GUILD, SOUNDTRACK, asked
 
 KATE = "What about Kate?"
 KATE_FACT = "keri-russell-on-kate"
@@ -23,11 +23,6 @@ KATE_QUESTION = "What did Keri Russell say about Kate?"  # one it has in the pac
 @pytest.fixture
 def curation(store: FactStore, service: AnswerService, pack: Pack) -> CurationService:
     return CurationService(store, service, pack)
-
-
-@pytest.fixture
-def gaps(store: FactStore, service: AnswerService) -> GapService:
-    return GapService(store, service, retention_days=90, clock=Clock())
 
 
 async def test_new_questions_are_added_in_one_audited_change_and_the_rest_said_why(

@@ -15,7 +15,7 @@ from bot.core.models import Topic
 from bot.core.pack import Pack
 from bot.core.store import FactStore, StorageFull
 from tests.conftest import BOTH_ENGINES
-from tests.core.factories import make_fact
+from tests.core.factories import START, Clock, make_fact
 
 ENGINES = BOTH_ENGINES
 
@@ -23,25 +23,6 @@ GUILD = 1_400_000_000_000_000_001
 OTHER_GUILD = 1_400_000_000_000_000_002
 MOD = 601
 SOUNDTRACK = "Who does the music for the show?"
-START = dt.datetime(2031, 5, 1, 12, tzinfo=dt.UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def gaps(store: FactStore, service: AnswerService, clock: Clock) -> GapService:
-    return GapService(store, service, retention_days=90, clock=clock)
 
 
 async def asked(

@@ -13,22 +13,13 @@ from bot.core.answers import AnswerService
 from bot.core.gaps import GapService
 from bot.core.store import FactStore, StorageFull
 from tests.conftest import BOTH_ENGINES
-from tests.core.test_gaps import GUILD, OTHER_GUILD, SOUNDTRACK, Clock
+from tests.core.factories import Clock
+from tests.core.test_gaps import GUILD, OTHER_GUILD, SOUNDTRACK
 
 ENGINES = BOTH_ENGINES
 
 SEASON_2 = "When does Season 2 come out?"
 KATE = "What about Kate?"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def gaps(store: FactStore, service: AnswerService, clock: Clock) -> GapService:
-    return GapService(store, service, retention_days=90, clock=clock)
 
 
 async def ask(gaps: GapService, service: AnswerService, question: str, guild: int = GUILD) -> str:

@@ -14,21 +14,12 @@ from bot.core.gaps import GapService
 from bot.core.pack import Pack
 from bot.core.store import AuditAction, FactStore
 from tests.conftest import BOTH_ENGINES
-from tests.core.test_gaps import GUILD, MOD, OTHER_GUILD, START, Clock
+from tests.core.factories import START, Clock
+from tests.core.test_gaps import GUILD, MOD, OTHER_GUILD
 
 ENGINES = BOTH_ENGINES
 
 KATE = "What about Kate?"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def gaps(store: FactStore, service: AnswerService, clock: Clock) -> GapService:
-    return GapService(store, service, retention_days=90, clock=clock)
 
 
 async def suggested(gaps: GapService, service: AnswerService, guild: int = GUILD) -> int:
