@@ -26,6 +26,7 @@ QUESTION_MAX_CHARS: Final = 100
 QUESTIONS_PER_FACT_MAX: Final = 25
 ALIAS_MAX_CHARS: Final = 100
 SOURCE_MAX_CHARS: Final = 300
+EXAMPLES_PER_FACT_MAX: Final = 50  # a pack's [examples] of one fact
 SEASON_MAX: Final = 99  # seasons are numbered 1 to this
 
 # Answering policy.

@@ -114,6 +114,7 @@ _REFERS_BACK = re.compile(
     r"\b(?:he|she|her|him|his|they|them|their|it|its|that|this|exactly)\b", re.I
 )
 
+_TERSE = 2  # terms: a part this short ("actress?") may only finish the part before
 _SURE = 90.0  # how likely (in %) an answer must be to stand beside an out-of-scope question
 
 
@@ -300,21 +301,30 @@ class AnswerService:
         answered: list[Answer] = []
         if len(parts) > 1:
             asked = [
-                (part, before)
-                for (before, _), (part, asks) in zip([("", False), *parts], parts, strict=False)
+                (part, before, before_asks)
+                for (before, before_asks), (part, asks) in zip(
+                    [("", False), *parts], parts, strict=False
+                )
                 if asks and _names_something(index, part)
             ]
             # Beside a question no fact is about ("is it any good? what are reviews saying"),
             # the others often only elaborate it: answer them only when unmistakable.
-            bar = _SURE if any(_out_of_scope(index, part) for part, _ in asked) else 0.0
-            for part, before in asked:
-                if before and _REFERS_BACK.search(part) and _out_of_scope(index, before):
+            bar = _SURE if any(_out_of_scope(index, part) for part, _, _ in asked) else 0.0
+            for part, before, before_asks in asked:
+                refers_back = bool(before and _REFERS_BACK.search(part))
+                if refers_back and _out_of_scope(index, before):
                     continue  # "where was it filmed? is that really london"
                 answer = self._answer(index, part, spoilers=spoilers)
-                if not answer.matched and before and _REFERS_BACK.search(part):
-                    # "the actress who plays Cecilia, what is her name?": "her" is in the
-                    # part before.
-                    answer = self._answer(index, f"{before} {part}", spoilers=spoilers)
+                # What the part is about may be in the part before: "her" in "the actress
+                # who plays Cecilia, what is her name?", or a subject named without asking
+                # ("the sister 👀 actress?", "the character Meg Roylin, who plays her?").
+                subject_before = bool(before and not before_asks) and (
+                    refers_back or len(index.analyse(part).terms) <= _TERSE
+                )
+                if (refers_back and not answer.matched) or subject_before:
+                    joined = self._answer(index, f"{before} {part}", spoilers=spoilers)
+                    if joined.matched and (not answer.matched or joined.score > answer.score):
+                        answer = joined
                 fresh = answer.fact and all(a.fact != answer.fact for a in answered)
                 if fresh and answer.score >= bar and len(answered) < QUESTIONS_PER_MESSAGE:
                     answered.append(answer)

@@ -37,6 +37,8 @@ FEATURES = (
     "other_show",  # the question names another show
     "unknown_words",  # share of the question's terms that no fact uses
     "length",  # how many terms the question has (chatter dilutes coverage), 0-1
+    "named",  # the question names this fact's actor or character
+    "beside_name",  # then: the meaning of the rest of the question (else: "semantic")
 )
 
 
@@ -119,4 +121,6 @@ def features(
         float(OTHER_SHOW in analysis.terms),
         unknown_words,
         min(len(analysis.terms), 12) / 12,
+        float(match.beside_name is not None),
+        match.semantic if match.beside_name is None else match.beside_name,
     )

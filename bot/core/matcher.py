@@ -10,7 +10,8 @@ actor, character and role), reduced to canonical terms by :mod:`bot.core.text`. 
 3. scores each candidate's phrasings by how much of the question they explain (IDF
    weighted), how much of the phrasing the question covers, and rapidfuzz similarity;
 4. leaves out facts about another season than the one asked about;
-5. adds the facts whose phrasings or answer mean most nearly what the question means
+5. adds the facts whose phrasings, answer or the pack's examples (fans' own messages,
+   matched by meaning only) mean most nearly what the question means
    (:mod:`bot.core.semantic`), which words alone can miss.
 
 Each candidate carries both signals; :mod:`bot.core.decision` weighs them and decides.
@@ -24,7 +25,7 @@ import heapq
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,8 +77,11 @@ class Match:
 
     ``score`` (0-100) and ``coverage`` (0-1) are lexical: how well its best phrasing fits
     and how much of the question it explains. ``semantic`` is the cosine similarity of
-    the question to its nearest phrasing (-1 to 1). ``mismatch``: the question asks for a
-    kind of fact this is not (an actor's age, a spoiler-free recap).
+    the question to its nearest phrasing or example (-1 to 1). ``mismatch``: the question asks for a
+    kind of fact this is not (an actor's age, a spoiler-free recap). ``beside_name``: when
+    the question names this fact's actor or character, how near in meaning the rest of it
+    is to the fact ("who plays ..." is near; "did ... do his own stunts" is not); ``None``
+    when it names neither.
     """
 
     fact: Fact
@@ -85,6 +89,7 @@ class Match:
     coverage: float
     semantic: float = 0.0
     mismatch: bool = False
+    beside_name: float | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,7 @@ class FactIndex:
         ignore: Sequence[str] = (),
         embedder: Embedder | None = None,
         vocabulary: Vocabulary = GENERAL,
+        examples: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.facts: tuple[Fact, ...] = tuple(facts)
         self._ignore = tuple(ignore)
@@ -224,7 +230,7 @@ class FactIndex:
         self._vectors: npt.NDArray[np.float32] | None = None
         self._starts: npt.NDArray[np.intp] | None = None
         if embedder is not None:
-            self._vectors, self._starts = _embed_facts(self.facts, embedder)
+            self._vectors, self._starts = _embed_facts(self.facts, embedder, examples or {})
 
     def __len__(self) -> int:
         return len(self.facts)
@@ -275,11 +281,21 @@ class FactIndex:
             chosen += [i for i in self._nearest(similarity, seasons) if i not in chosen]
         query_text = " ".join(sorted(weights))
         matches = []
+        masked: dict[frozenset[str], npt.NDArray[np.float32]] = {}
         for i in chosen:
             shared = sum(weights[t] for t in self._terms_of[i] & asked)
-            match = self._score(i, weights, shared / total, query_text, seasons)
+            match, named = self._score(i, weights, shared / total, query_text, seasons)
             if similarity is not None:
-                match = dataclasses.replace(match, semantic=round(float(similarity[i]), 4))
+                beside = None
+                if named:  # what the question asks of the name, without the name
+                    if named not in masked:
+                        words = [w for w in fold(question).split() if w not in named]
+                        assert self._embedder is not None  # as similarity is not None
+                        masked[named] = self._embedder.embed_one(" ".join(words))
+                    beside = round(self._fact_similarity(i, masked[named]), 4)
+                match = dataclasses.replace(
+                    match, semantic=round(float(similarity[i]), 4), beside_name=beside
+                )
             matches.append(match)
         matches = self._parts_before_actors(chosen, matches, asked)
         matches.sort(key=lambda m: (m.score, m.semantic, m.fact.season or 0), reverse=True)
@@ -339,6 +355,14 @@ class FactIndex:
             return self._vectors @ _unit(asked[: self._vectors.shape[1]])
         return np.maximum.reduceat(self._vectors @ asked, self._starts)
 
+    def _fact_similarity(self, i: int, asked: npt.NDArray[np.float32]) -> float:
+        """How near in meaning ``asked`` (an embedded text) is to fact ``i``."""
+        assert self._vectors is not None
+        if self._starts is None:
+            return float(self._vectors[i] @ _unit(asked[: self._vectors.shape[1]]))
+        end = self._starts[i + 1] if i + 1 < len(self._starts) else len(self._vectors)
+        return float((self._vectors[self._starts[i] : end] @ asked).max())
+
     def _nearest(self, similarity: npt.NDArray[np.float32], seasons: frozenset[int]) -> list[int]:
         """The facts nearest in meaning (in the season asked about), nearest first."""
         wanted = 4 * _SEMANTIC_CANDIDATES
@@ -379,11 +403,15 @@ class FactIndex:
         fact_coverage: float,
         query_text: str,
         seasons: frozenset[int],
-    ) -> Match:
-        """Score fact ``i``: its best phrasing, helped by what its phrasings explain together."""
+    ) -> tuple[Match, frozenset[str]]:
+        """Score fact ``i``: its best phrasing, helped by what its phrasings explain together;
+        and the terms of the names of it (an actor, a character) that the question says."""
         total = sum(weights.values())
         best, best_coverage, named = 0.0, 0.0, False
+        names: set[str] = set()
         for phrasing in self._phrasings_of[i]:
+            if phrasing.is_name and phrasing.terms <= weights.keys():
+                names |= phrasing.terms
             shared = sum(weights[t] for t in phrasing.terms & weights.keys())
             own = phrasing.weight
             coverage = (shared / total + fact_coverage) / 2
@@ -407,7 +435,7 @@ class FactIndex:
         if mismatch:  # asked for a kind of fact this is not (an age, a spoiler-free recap)
             best, best_coverage = best / 2, min(best_coverage, _MISMATCH_COVERAGE)
         score = round(max(0.0, min(best, 1.0)) * 100, 1)
-        return Match(fact, score, round(best_coverage, 3), mismatch=mismatch)
+        return Match(fact, score, round(best_coverage, 3), mismatch=mismatch), frozenset(names)
 
 
 def pack_index(
@@ -420,15 +448,19 @@ def pack_index(
         ignore=(pack.show.name, *pack.show.aliases),
         embedder=embedder,
         vocabulary=Vocabulary(pack.vocabulary),
+        examples=pack.examples,
     )
 
 
 def _embed_facts(
-    facts: Sequence[Fact], embedder: Embedder
+    facts: Sequence[Fact], embedder: Embedder, examples: Mapping[str, Sequence[str]]
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.intp] | None]:
-    """Vectors of every fact's phrasings and answer, and where each fact's rows start (or,
-    for a very large index, one mean vector per fact and no starts)."""
-    texts_of = [[*(text for text, _ in phrasings_of(fact)), fact.answer] for fact in facts]
+    """Vectors of every fact's phrasings, examples and answer, and where each fact's rows
+    start (or, for a very large index, one mean vector per fact and no starts)."""
+    texts_of = [
+        [*(text for text, _ in phrasings_of(fact)), *examples.get(fact.id, ()), fact.answer]
+        for fact in facts
+    ]
     rows = sum(map(len, texts_of))
     if rows <= _SEMANTIC_ROWS_MAX:
         starts = np.cumsum([0, *map(len, texts_of[:-1])], dtype=np.intp)

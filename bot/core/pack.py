@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.constants import ASK_MAX_CHARS, EXAMPLES_PER_FACT_MAX
 from bot.core.models import FACT_ID_PATTERN, Fact, OneLine, TextError, check_text
 from bot.core.text import fold
 
@@ -81,6 +82,7 @@ def _phrase_has_words(value: str) -> str:
 
 VocabularyWord = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
 VocabularyPhrase = Annotated[OneLine, Field(max_length=60), AfterValidator(_phrase_has_words)]
+Example = Annotated[OneLine, Field(max_length=ASK_MAX_CHARS), AfterValidator(_phrase_has_words)]
 
 
 class Pack(BaseModel):
@@ -89,6 +91,12 @@ class Pack(BaseModel):
     ``vocabulary``: the show's own words (titles, nicknames, places), each with the
     phrases fans use for it, so that "who plays the vp" finds "Who plays the Vice
     President?". General fan speech ("come out", "s2", "cast") is the bot's, not the pack's.
+
+    ``examples``: more messages fans wrote for a fact, as they wrote them (chatter, slang,
+    a wrong guess), by fact id. They are matched by meaning only: unlike a fact's
+    ``questions`` they lend the fact none of their words, so "kate's hubby, who's that
+    actor" can teach the meaning of a question without making "kate" a word of the
+    husband's fact.
 
     ``hide``: in a server's export (``/fact export``), the facts removed or hidden there,
     which ``/fact import`` removes or hides again. The bot's own pack has none.
@@ -102,7 +110,21 @@ class Pack(BaseModel):
     vocabulary: dict[VocabularyWord, tuple[VocabularyPhrase, ...]] = Field(
         default_factory=dict, max_length=500
     )
+    examples: dict[FactId, tuple[Example, ...]] = Field(default_factory=dict)
     hide: tuple[FactId, ...] = ()
+
+    @model_validator(mode="after")
+    def _examples_of_facts_here(self) -> Self:
+        ids = {fact.id for fact in self.facts}
+        unknown = sorted(set(self.examples) - ids)
+        if unknown:
+            raise ValueError(f"examples for facts not in this pack: {', '.join(unknown)}")
+        crowded = sorted(i for i, e in self.examples.items() if len(e) > EXAMPLES_PER_FACT_MAX)
+        if crowded:
+            raise ValueError(
+                f"more than {EXAMPLES_PER_FACT_MAX} examples for: {', '.join(crowded)}"
+            )
+        return self
 
 
 @dataclass(frozen=True)

@@ -89,9 +89,45 @@ def test_meaning_finds_what_shares_no_words(
     assert similarity is not None and similarity.shape == (len(pack.facts),)
 
 
+def test_an_example_lends_its_meaning_and_none_of_its_words(pack: Pack) -> None:
+    """The pack's examples are fans' own messages: a question that means what one of them
+    means comes near its fact, but the example's words are not the fact's words."""
+    from bot.core.semantic import default_embedder
+
+    example = "kate's fella with the moustache, who's that actor again"
+    with_example = pack.model_copy(update={"examples": {"cast-rufus-sewell": (example,)}})
+    without = pack.model_copy(update={"examples": {}})
+    embedder = default_embedder()
+    taught = pack_index(with_example, embedder=embedder)
+    plain = pack_index(without, embedder=embedder)
+    row = [f.id for f in pack.facts].index("cast-rufus-sewell")
+    taught_similarity, plain_similarity = taught.similarity(example), plain.similarity(example)
+    assert taught_similarity is not None and plain_similarity is not None
+    assert taught_similarity[row] > 0.99 > plain_similarity[row]
+    assert "moustache" not in taught.lexicon  # its words stay out of the lexical index
+
+
 def test_lexicon_reads_a_letter_held_for_emphasis() -> None:
     lexicon = Lexicon({"back": 2, "cool": 1, "premiere": 1})
     assert lexicon.correct("baaaack") == "back"
     assert lexicon.correct("cooool") == "cool"
     assert lexicon.correct("premiereeee") == "premiere"
     assert lexicon.correct("zzzz") == "zzzz"  # nothing known: left alone
+
+
+def test_what_a_question_asks_beside_a_name_is_weighed_apart(pack: Pack) -> None:
+    """Naming an actor or a character is not asking who plays them: the rest of the
+    question, without the name, is compared with the fact on its own."""
+    from bot.core.semantic import default_embedder
+
+    index = pack_index(pack, embedder=default_embedder())
+
+    def beside_name(question: str, fact_id: str) -> float | None:
+        found = index.search(index.analyse(question), question)
+        return next(m.beside_name for m in found if m.fact.id == fact_id)
+
+    asks_the_part = beside_name("who plays Hal Wyler", "cast-rufus-sewell")
+    asks_else = beside_name("did Rufus Sewell do his own stunts", "cast-rufus-sewell")
+    assert asks_the_part is not None and asks_else is not None
+    assert asks_the_part > asks_else + 0.2
+    assert beside_name("when does season 2 come out", "s2-premiere") is None  # no name

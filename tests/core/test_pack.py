@@ -47,6 +47,20 @@ def problems(path: Path) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
+def test_examples_must_belong_to_a_fact_of_the_pack(tmp_path: Path) -> None:
+    examples = '\n[examples]\npremise = ["so whats it about lol"]\nfinale = ["how did it end"]\n'
+    (problem,) = problems(write(tmp_path, fact(), examples))
+    assert "examples for facts not in this pack: finale" in problem
+
+
+def test_examples_are_one_line_each_and_not_too_many(tmp_path: Path) -> None:
+    many = ", ".join(f'"question {n}"' for n in range(51))
+    examples = f'\n[examples]\npremise = ["two\\nlines", {many}]\n'
+    found = "\n".join(problems(write(tmp_path, fact(), examples)))
+    assert "examples.premise.0" in found
+    assert "more than 50 examples for: premise" in found or "examples.premise" in found
+
+
 def test_a_good_pack_loads(tmp_path: Path) -> None:
     pack = load_pack(write(tmp_path, fact()))
     assert [f.id for f in pack.facts] == ["premise"]
