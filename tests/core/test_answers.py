@@ -336,7 +336,6 @@ async def test_what_fans_write_around_a_question(
 @pytest.mark.parametrize(
     ("question", "fact_id"),
     [
-        ("Hal is played by Rory Kinnear right?", "cast-rufus-sewell"),
         ("allison janney is playing the president in s2 right?", "cast-allison-janney"),
         ("is rufus sewell hal", "cast-rufus-sewell"),  # a right premise
     ],
@@ -350,10 +349,19 @@ async def test_a_wrong_guess_at_who_plays_a_part_is_answered_about_the_part_name
     assert answer.fact is not None and answer.fact.id == fact_id
 
 
-async def test_a_wrong_guess_never_gives_the_other_names_part(service: AnswerService) -> None:
-    """Less sure (short, and another part's examples mean nearly the same), the guess is
-    declined with the part named first as the first "did you mean", never answered with
-    the fact of the actor it names."""
-    answer = await service.answer(None, "is billie played by T'Nia Miller?", spoilers=False)
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("Hal is played by Rory Kinnear right?", "cast-rufus-sewell"),
+        ("is billie played by T'Nia Miller?", "cast-nana-mensah"),
+    ],
+)
+async def test_a_wrong_guess_never_gives_the_other_names_part(
+    service: AnswerService, question: str, fact_id: str
+) -> None:
+    """Less sure (short, and the meaning of other parts' examples is near), the guess is
+    answered with the part named first or declined with it as the first "did you mean",
+    never answered with the fact of the actor it names."""
+    answer = await service.answer(None, question, spoilers=False)
     offered = [answer.fact.id] if answer.fact else [s.fact_id for s in answer.suggestions]
-    assert offered[0] == "cast-nana-mensah"
+    assert offered[:1] == [fact_id], answer.text

@@ -66,6 +66,7 @@ def test_probabilities_rise_with_the_evidence() -> None:
         "lexical_lead": 0.4,
         "semantic_lead": 0.2,
         "agreement": 1.0,
+        "beside_name": 0.8,  # names no one: the meaning of the whole question
     }
     off_topic = {**strong, "mismatch": 1.0}
     p = {
