@@ -281,18 +281,23 @@ class FactIndex:
             chosen += [i for i in self._nearest(similarity, seasons) if i not in chosen]
         query_text = " ".join(sorted(weights))
         matches = []
-        masked: dict[frozenset[str], npt.NDArray[np.float32]] = {}
+        scored = []
         for i in chosen:
             shared = sum(weights[t] for t in self._terms_of[i] & asked)
-            match, named = self._score(i, weights, shared / total, query_text, seasons)
+            scored.append((i, *self._score(i, weights, shared / total, query_text, seasons)))
+        # What the question asks of the people it names, without their names: one
+        # embedding of it with every name any candidate was named by left out.
+        names = frozenset().union(*(named for _, _, named in scored))
+        beside_names = None
+        if similarity is not None and names:
+            assert self._embedder is not None  # as similarity is not None
+            rest = " ".join(w for w in fold(question).split() if w not in names)
+            beside_names = self._embedder.embed_one(rest)
+        for i, match, named in scored:
             if similarity is not None:
                 beside = None
-                if named:  # what the question asks of the name, without the name
-                    if named not in masked:
-                        words = [w for w in fold(question).split() if w not in named]
-                        assert self._embedder is not None  # as similarity is not None
-                        masked[named] = self._embedder.embed_one(" ".join(words))
-                    beside = round(self._fact_similarity(i, masked[named]), 4)
+                if named and beside_names is not None:
+                    beside = round(self._fact_similarity(i, beside_names), 4)
                 match = dataclasses.replace(
                     match, semantic=round(float(similarity[i]), 4), beside_name=beside
                 )
