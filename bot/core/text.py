@@ -418,6 +418,9 @@ GENERAL = Vocabulary()
 """General fan speech only, for text about no show in particular."""
 
 
+_CONFIRMED = re.compile(r"\b(?:confirmed|confirm|official|officially|happening|announced)\b")
+
+
 def find_seasons(folded: str) -> tuple[frozenset[int], str]:
     """The seasons a folded text names, and the text without those mentions."""
     seasons: set[int] = set()
@@ -479,6 +482,8 @@ def analyse(
     for phrase in ignore:
         rest = re.sub(rf"\b{re.escape(fold(phrase))}\b", " ", rest)
     terms = tuple(terms_of(rest, vocabulary))
+    if seasons and not terms and _CONFIRMED.search(rest):
+        terms = ("@renewal",)  # "is season 2 confirmed?": whether there will be one
     if "@return" in terms and len(seasons) == 1:
         # Coming back from a season is coming back for the next: "is the s1 cast returning"
         seasons |= {max(seasons) + 1}

@@ -272,6 +272,16 @@ async def test_a_subject_named_before_a_question_is_what_it_asks_about(
     assert [part.fact.id for part in answer.parts if part.fact] == [fact_id]
 
 
+@pytest.mark.parametrize(
+    "question", ["season 2 confirmed?", "is s2 official", "season 2 officially announced??"]
+)
+async def test_whether_a_season_is_confirmed_asks_about_the_renewal(
+    service: AnswerService, question: str
+) -> None:
+    answer = await service.answer(None, question, spoilers=False)
+    assert answer.fact is not None and answer.fact.id == "s2-renewal", answer.text
+
+
 async def test_what_the_askers_people_say_is_chatter(service: AnswerService) -> None:
     answer = await service.answer(
         None, "my sister says the diplomat s2 is coming soon?? when exactly", spoilers=False
