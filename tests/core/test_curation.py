@@ -380,6 +380,21 @@ def test_export_is_a_pack_and_round_trips(pack: Pack) -> None:
     assert plan.hide == ("s1-finale",)  # the server name's "# hide:" stayed inside its comment
 
 
+@pytest.mark.parametrize(
+    "section",
+    ['[examples]\nx = ["so is x out yet"]\n', '[vocabulary]\nvp = ["veep"]\n'],
+)
+def test_an_import_cannot_change_how_questions_are_read(pack: Pack, section: str) -> None:
+    """The pack's [examples] and [vocabulary] are the bot's: an import holding them is
+    refused with the reason, not loaded without them."""
+    text = GOOD_HEAD + a_fact('"Out now."') + "\n" + section
+    with pytest.raises(PackError) as caught:
+        imported(pack, text)
+    table = section.split("]")[0].strip("[")
+    assert f"field '{table}': belongs to the bot's own pack" in str(caught.value)
+    assert imported(pack, GOOD_HEAD + a_fact('"Out now."')).facts  # without it: fine
+
+
 def a_fact(answer: str) -> str:
     return (
         f'[[facts]]\nid = "x"\ntopic = "trailer"\nquestions = ["Q?"]\nanswer = {answer}\n'

@@ -95,6 +95,12 @@ def check_upload_size(name: str, size: int) -> None:
         raise PackError([Problem(name, None, None, f"is larger than {limit}")])
 
 
+_PACK_ONLY = (
+    "belongs to the bot's own pack (how questions are read in every server); a server's "
+    "import cannot change it: remove it and import again"
+)
+
+
 def read_import(
     data: bytes, name: str, *, show: Show, pack_sources: Mapping[str, Source]
 ) -> ImportPlan:
@@ -125,6 +131,11 @@ def read_import(
         file_show, hide = pack.show, pack.hide
     else:
         file_show, hide = _show_and_hide(raw, name)
+    problems += [
+        Problem(name, None, section, _PACK_ONLY)
+        for section in ("vocabulary", "examples")
+        if raw.get(section)
+    ]
     if file_show.name.casefold() != show.name.casefold():
         problems.append(
             Problem(name, None, "show.name", f"is about {file_show.name!r}, not {show.name!r}")
