@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,21 +76,32 @@ def beat(**changes: object) -> Heartbeat:
     return Heartbeat(**(fields | changes))  # type: ignore[arg-type]
 
 
+# Each heartbeat is made when its test runs (not when tests are collected, minutes earlier
+# in a full run, which would make every one of them stale).
 @pytest.mark.parametrize(
     ("heartbeat", "reason"),
     [
-        (beat(written_at=time.time() - STALE_AFTER_SECONDS - 1), "s ago: the bot is stuck or"),
-        (beat(connected=False), "not connected to Discord's gateway"),
-        (beat(store_read_at=None, store_error="OperationalError: disk I/O error"), "disk I/O"),
-        (beat(store_read_at=time.time() - STALE_AFTER_SECONDS - 1), "not answered a read"),
+        (
+            lambda: beat(written_at=time.time() - STALE_AFTER_SECONDS - 1),
+            "s ago: the bot is stuck or",
+        ),
+        (lambda: beat(connected=False), "not connected to Discord's gateway"),
+        (
+            lambda: beat(store_read_at=None, store_error="OperationalError: disk I/O error"),
+            "disk I/O",
+        ),
+        (
+            lambda: beat(store_read_at=time.time() - STALE_AFTER_SECONDS - 1),
+            "not answered a read",
+        ),
     ],
     ids=["stale", "disconnected", "store-error", "store-silent"],
 )
 async def test_an_unhealthy_heartbeat_says_why(
-    tmp_path: Path, heartbeat: Heartbeat, reason: str
+    tmp_path: Path, heartbeat: Callable[[], Heartbeat], reason: str
 ) -> None:
     db = tmp_path / "fanbot.db"
-    write_heartbeat(heartbeat_path(db), heartbeat)
+    write_heartbeat(heartbeat_path(db), heartbeat())
     code, line = await health(tmp_path, db)
     assert code == 1 and reason in line, line
 
