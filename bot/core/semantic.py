@@ -59,17 +59,28 @@ class Embedder:
             batch = list(texts[first : first + _BATCH])
             encoded = self._tokenizer.encode_batch(batch, add_special_tokens=False)
             for row, encoding in enumerate(encoded, start=first):
-                ids = np.asarray(encoding.ids, dtype=np.int64)
-                if ids.size:
-                    out[row] = self._table[ids].mean(axis=0, dtype=np.float32)
-            rows = out[first : first + _BATCH]  # normalised batch by batch, for the same reason
-            norms = np.linalg.norm(rows, axis=1, keepdims=True)
-            np.divide(rows, norms, out=rows, where=norms > 0)
+                self._mean_into(out[row], encoding.ids)
+            _normalise(out[first : first + _BATCH])  # batch by batch, for the same reason
         return out
 
     def embed_one(self, text: str) -> npt.NDArray[np.float32]:
-        vector: npt.NDArray[np.float32] = self.embed([text])[0]
+        """What :meth:`embed` gives ``text``, tokenised on this thread: a batch of one
+        would be handed to the tokenizer's thread pool and back, for every question."""
+        out = np.zeros((1, DIMENSIONS), dtype=np.float32)
+        self._mean_into(out[0], self._tokenizer.encode(text, add_special_tokens=False).ids)
+        _normalise(out)
+        vector: npt.NDArray[np.float32] = out[0]
         return vector
+
+    def _mean_into(self, row: npt.NDArray[np.float32], token_ids: Sequence[int]) -> None:
+        ids = np.asarray(token_ids, dtype=np.int64)
+        if ids.size:
+            row[:] = self._table[ids].mean(axis=0, dtype=np.float32)
+
+
+def _normalise(rows: Vectors) -> None:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    np.divide(rows, norms, out=rows, where=norms > 0)
 
 
 @functools.cache
