@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.core.models import Fact, Topic
 from bot.core.pack import Pack, Show, Source
+from bot.core.store import FactStore, StorageFull
 
 
 def make_fact(fact_id: str = "trailer-2", **fields: Any) -> Fact:
@@ -53,3 +55,12 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.now
+
+
+def disk_full(store: FactStore) -> Callable[..., Awaitable[bool]]:
+    """A stand-in for a store write that meets a full disk, as SQLite reports it."""
+
+    async def full(*args: object, **kwargs: object) -> bool:
+        raise StorageFull(store.path, 0, "database or disk is full", first_in_episode=True)
+
+    return full

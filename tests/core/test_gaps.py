@@ -13,9 +13,9 @@ from bot.core.curation import CurationService, Draft
 from bot.core.gaps import LOW_CONFIDENCE, GapService, is_gap
 from bot.core.models import Topic
 from bot.core.pack import Pack
-from bot.core.store import FactStore, StorageFull
+from bot.core.store import FactStore
 from tests.conftest import BOTH_ENGINES
-from tests.core.factories import START, Clock, make_fact
+from tests.core.factories import START, Clock, disk_full, make_fact
 
 ENGINES = BOTH_ENGINES
 
@@ -144,10 +144,7 @@ async def test_a_storage_failure_while_recording_is_logged_not_raised(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def full(*args: object, **kwargs: object) -> bool:
-        raise StorageFull(store.path, 0, "database or disk is full", first_in_episode=True)
-
-    monkeypatch.setattr(store, "record_unanswered", full)
+    monkeypatch.setattr(store, "record_unanswered", disk_full(store))
     with caplog.at_level(logging.WARNING):
         assert not await asked(gaps, service, SOUNDTRACK)
     assert "could not record an unanswered question" in caplog.text

@@ -11,9 +11,9 @@ import pytest
 
 from bot.core.answers import AnswerService
 from bot.core.gaps import GapService
-from bot.core.store import FactStore, StorageFull
+from bot.core.store import FactStore
 from tests.conftest import BOTH_ENGINES
-from tests.core.factories import Clock
+from tests.core.factories import Clock, disk_full
 from tests.core.test_gaps import GUILD, OTHER_GUILD, SOUNDTRACK
 
 ENGINES = BOTH_ENGINES
@@ -153,10 +153,7 @@ async def test_a_storage_failure_while_counting_is_logged_not_raised(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def full(*args: object, **kwargs: object) -> bool:
-        raise StorageFull(store.path, 0, "database or disk is full", first_in_episode=True)
-
-    monkeypatch.setattr(store, "count_answers", full)
+    monkeypatch.setattr(store, "count_answers", disk_full(store))
     with caplog.at_level(logging.WARNING):
         assert await ask(gaps, service, SEASON_2)  # answered all the same
         assert await gaps.note(GUILD, await service.answer(GUILD, SOUNDTRACK, spoilers=False))
