@@ -113,6 +113,10 @@ _NOT_A_SUBJECT = frozenset({"@who", "@when", "@where", "@all", "@past", "@exists
 _REFERS_BACK = re.compile(
     r"\b(?:he|she|her|him|his|they|them|their|it|its|that|this|exactly)\b", re.I
 )
+# ... and one whose subject can only be in the part before: a person ("is Celia Imrie in it?
+# who does she play") or what was just said ("57 million hours?? is that even true"). "It"
+# is most often the show itself ("is there a trailer? when does it come out").
+_ITS_SUBJECT_BEFORE = re.compile(r"\b(?:he|she|her|him|his|they|them|their|that|exactly)\b", re.I)
 
 _TERSE = 2  # terms: a part this short ("actress?") may only finish the part before
 _SURE = 90.0  # how likely (in %) an answer must be to stand beside an out-of-scope question
@@ -321,7 +325,8 @@ class AnswerService:
                 subject_before = bool(before and not before_asks) and (
                     refers_back or len(index.analyse(part).terms) <= _TERSE
                 )
-                if (refers_back and not answer.matched) or subject_before:
+                leans = refers_back and bool(_ITS_SUBJECT_BEFORE.search(part))
+                if (refers_back and not answer.matched) or leans or subject_before:
                     joined = self._answer(index, f"{before} {part}", spoilers=spoilers)
                     if joined.matched and (not answer.matched or joined.score > answer.score):
                         answer = joined

@@ -39,6 +39,7 @@ FEATURES = (
     "length",  # how many terms the question has (chatter dilutes coverage), 0-1
     "named",  # the question names this fact's actor or character
     "beside_name",  # then: the meaning of the rest of the question (else: "semantic")
+    "unexplained",  # then: the share of the rest of the question this fact does not use
 )
 
 
@@ -123,4 +124,5 @@ def features(
         min(len(analysis.terms), 12) / 12,
         float(match.beside_name is not None),
         match.semantic if match.beside_name is None else match.beside_name,
+        match.unexplained,
     )

@@ -81,7 +81,9 @@ class Match:
     kind of fact this is not (an actor's age, a spoiler-free recap). ``beside_name``: when
     the question names this fact's actor or character, how near in meaning the rest of it
     is to the fact ("who plays ..." is near; "did ... do his own stunts" is not); ``None``
-    when it names neither.
+    when it names neither. ``unexplained``: then, the share (by weight) of the rest that
+    none of the fact's phrasings uses ("is ... from ghana": all of it); 0 when it names
+    neither.
     """
 
     fact: Fact
@@ -90,6 +92,7 @@ class Match:
     semantic: float = 0.0
     mismatch: bool = False
     beside_name: float | None = None
+    unexplained: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -440,7 +443,14 @@ class FactIndex:
         if mismatch:  # asked for a kind of fact this is not (an age, a spoiler-free recap)
             best, best_coverage = best / 2, min(best_coverage, _MISMATCH_COVERAGE)
         score = round(max(0.0, min(best, 1.0)) * 100, 1)
-        return Match(fact, score, round(best_coverage, 3), mismatch=mismatch), frozenset(names)
+        beside = {t: w for t, w in weights.items() if t not in names}
+        unexplained = 0.0
+        if names and beside:
+            its_terms = self._terms_of[i]
+            unexplained = sum(w for t, w in beside.items() if t not in its_terms)
+            unexplained /= sum(beside.values())
+        match = Match(fact, score, round(best_coverage, 3), mismatch=mismatch)
+        return dataclasses.replace(match, unexplained=round(unexplained, 3)), frozenset(names)
 
 
 def pack_index(

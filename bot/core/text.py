@@ -151,8 +151,26 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@age": ("how old", "age", "born", "birthday", "birth"),
     "@bio": (
         "how tall", "height", "nationality", "where is he from", "where is she from",
+        "originally from", "from originally", "hometown", "grew up", "grow up", "growing up",
+        "raised", "birthplace", "born in", "accent", "real accent", "heritage", "ethnicity",
+        "citizen", "citizenship", "live in", "lives in", "where does he live",
+        "where does she live", "health", "sick", "illness", "stroke", "hospital",
+        "surgery", "religion", "religious", "political views", "vegan", "pets",
+        "hobby", "hobbies", "sing", "sings", "singing", "singer", "dance", "dancing",
+        "speak", "speaks", "fluent", "degree", "college", "university", "school",
+    ),
+    # An actor's or writer's work beyond this show: nothing a show's pack covers.
+    "@career": (
         "been in", "what else", "other shows", "other roles", "other movies", "filmography",
-        "movie", "movies", "originally from", "from originally", "hometown", "grew up",
+        "movie", "movies", "next project", "new project", "other projects", "projects",
+        "project", "working on", "work on", "worked on", "directing", "director", "directed",
+        "producer", "produced", "producing", "stunt", "stunts", "own stunts", "award",
+        "awards", "oscar", "oscars", "nominated", "nomination", "golden globe", "bafta",
+        "tony", "theatre", "theater", "broadway", "west end", "famous for",
+        "best known", "known for", "career", "first role", "breakout", "drama school",
+        "acting school", "studied acting", "trained", "training", "research", "prepare",
+        "prepared", "preparation", "audition", "auditioned", "podcast", "book", "books",
+        "memoir",
     ),
     "@language": ("subtitles", "subtitle", "subs", "dubbed", "dub", "language", "languages"),
     "@weather": ("weather", "rain", "forecast", "temperature"),
@@ -163,7 +181,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@real-life": ("irl", "in real life", "real life", "true story", "based on"),
     "@money": (
         "budget", "salary", "paid", "net worth", "cost", "costs", "money", "how much is",
-        "price", "subscription",
+        "price", "subscription", "spend", "spent",
     ),
     "@filming": (
         "filmed", "filming", "film location", "shooting location", "locations", "film it",
@@ -185,6 +203,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "remind me when", "send me a reminder", "set a reminder", "notify me", "ping me when",
         "let me know when", "alert me",
         "something like", "watch party", "poem", "write me", "fanfic", "fan fiction",
+        "ping me", "ping everyone", "ping us", "dm me", "message me", "reminder",
+        "translate", "translation", "similar", "watch next", "watch after",
+    ),
+    # What people wear and what can be bought: no show's facts cover it.
+    "@shopping": (
+        "buy", "bought", "shop", "merch", "merchandise", "poster", "coat", "outfit",
+        "outfits", "wardrobe", "costume", "costumes", "clothes", "dress", "dresses",
+        "wearing", "wore", "jewelry", "jewellery", "necklace", "brand",
     ),
     "@reviews": (
         "rotten tomatoes", "imdb", "reviews", "review", "critics", "emmy", "emmys", "any good",
@@ -231,6 +257,8 @@ INTENTS = frozenset(
     {
         "@age",
         "@bio",
+        "@career",
+        "@shopping",
         "@language",
         "@weather",
         "@family",
@@ -359,6 +387,14 @@ _ASKERS_PEOPLE = re.compile(
     r"(?: (?:says|said|told me|tells me|thinks|thought|heard|reckons))?\b"
 )
 # "where is <someone> from" asks about an actor's life, not their part in the show.
+# Where the asker saw something is not what they ask about: "saw on tiktok allison janney is
+# in s2??", "tiktok keeps saying the PM did it" ask about the show, not anyone's socials.
+_HEARSAY = re.compile(
+    r"\b(?:(?:saw|seen|read|heard|someone|somebody|people|everyone|edits?|posts?|videos?)"
+    r"(?: \w+){0,3}? (?:on|from) (?:twitter|tiktok|insta|instagram|reddit|youtube|facebook)"
+    r"|(?:twitter|tiktok|insta|instagram|reddit|youtube) (?:keeps saying|is saying|says|said"
+    r"|saying|bubble|rumors?|rumours?))\b"
+)
 _WHERE_FROM = re.compile(r"\bwhere (?:is|are|was|were) (?:\w+ ){1,3}from\b")
 _SPACES = re.compile(r"\s+")
 # Another show named to say who someone is ("the guy from better call saul", "loved her in
@@ -446,6 +482,7 @@ def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     """Canonical terms of folded text: phrases to concepts, then words minus stopwords."""
     words = [_SPELLED_OUT.get(word, word) for word in folded.split()]
     text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
+    text = _HEARSAY.sub(" ", text)
     text = _WHERE_FROM.sub(" hometown ", text)
     text = (vocabulary or GENERAL).replace(text)
     text = _KNOWN_FROM_ELSEWHERE.sub(f" @cast {ELSEWHERE} ", text)

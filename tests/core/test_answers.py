@@ -217,6 +217,23 @@ async def test_a_relation_in_the_show_is_not_the_actors_life(service: AnswerServ
     assert not life.matched
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's rory kinnear working on next",
+        "did ali ahn go to drama school",
+        "where did celia imrie grow up",
+        "did miguel sandoval win any awards",
+        "does nana mensah sing",
+    ],
+)
+async def test_an_actors_life_and_work_beyond_the_show_are_not_their_part(
+    service: AnswerService, question: str
+) -> None:
+    """The actor's name matches their cast fact, but the question asks what no fact says."""
+    assert not (await service.answer(None, question, spoilers=False)).matched
+
+
 async def test_another_show_that_says_who_someone_is_asks_about_this_cast(
     service: AnswerService,
 ) -> None:
@@ -329,6 +346,11 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("Has Netflix announced a third season yet?", []),  # no fact is about Season 3
         ("is there a trailer yet + whats the release date", ["s2-trailer", "s2-premiere"]),
         ("Could you please send me a reminder when season two comes out?", []),
+        # a person named in one part is who "she" is in the next: one question, not two
+        ("Is Ali Ahn in this? which character does she play", ["cast-ali-ahn"]),
+        # where a rumour was seen is no question about anyone's socials
+        ("saw on tiktok that allison janney is in s2, who does she play", ["cast-allison-janney"]),
+        ("is ali ahn on instagram", []),
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",

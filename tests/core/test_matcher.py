@@ -131,3 +131,18 @@ def test_what_a_question_asks_beside_a_name_is_weighed_apart(pack: Pack) -> None
     assert asks_the_part is not None and asks_else is not None
     assert asks_the_part > asks_else + 0.2
     assert beside_name("when does season 2 come out", "s2-premiere") is None  # no name
+
+
+def test_what_a_fact_leaves_unexplained_beside_a_name_is_measured(pack: Pack) -> None:
+    """Beside the name, "who plays" is what a cast fact's phrasings say; "from ghana" is
+    nothing they say: it asks something else about the person."""
+    index = pack_index(pack)
+
+    def unexplained(question: str, fact_id: str) -> float:
+        found = index.search(index.analyse(question), question)
+        return next(m.unexplained for m in found if m.fact.id == fact_id)
+
+    assert unexplained("who plays Nana Mensah", "cast-nana-mensah") == 0.0
+    assert unexplained("is Nana Mensah from Ghana", "cast-nana-mensah") == 1.0
+    assert unexplained("Nana Mensah?", "cast-nana-mensah") == 0.0  # the name alone
+    assert unexplained("when does season 2 come out", "s2-premiere") == 0.0  # no name
