@@ -364,11 +364,9 @@ class AnswerService:
         if not analysis.seasons and _NOT_A_SUBJECT.issuperset(analysis.terms):
             return self._decline(question, Decline.EMPTY, [])  # "gm everyone", "who?"
         matches = index.search(analysis, question, limit=SUGGESTIONS_MAX + 5)
+        unknown_words = index.unknown_share(analysis)
         ranked = self._decision.rank(
-            matches,
-            analysis,
-            known_seasons=index.seasons,
-            unknown_words=index.unknown_share(analysis),
+            matches, analysis, known_seasons=index.seasons, unknown_words=unknown_words
         )
         unknown = sorted(analysis.seasons - index.seasons)
         if (
@@ -387,7 +385,10 @@ class AnswerService:
             # A question about something no fact here is about (an actor's age, filming) is
             # not answered with the fact that merely shares its names.
             return self._matched(question, ranked[0], spoilers=spoilers)
-        likely = [c for c in ranked if c.probability >= self._decision.suggest_at]
+        # Not one word any fact uses ("how do I bake sourdough bread"): nothing to suggest.
+        likely = [
+            c for c in ranked if c.probability >= self._decision.suggest_at and unknown_words < 1
+        ]
         if OTHER_SHOW in analysis.terms:
             return self._decline(question, Decline.OTHER_SHOW, [])
         if unknown:

@@ -172,6 +172,7 @@ class FactIndex:
             for i, fact in enumerate(self.facts)
             for text, is_name in phrasings_of(fact)
         ]
+        raw += [(i, text, True) for i, text in _relations(self.facts)]
         for _, text, _ in raw:
             for word in fold(text).split():
                 word_counts[word] = word_counts.get(word, 0) + 1
@@ -510,6 +511,26 @@ def _part_terms(character: str, role: str, vocabulary: Vocabulary) -> tuple[froz
         for text in (character, role)
         if (terms := frozenset(analyse(text, vocabulary=vocabulary).terms))
     )
+
+
+_RELATION = re.compile(r"(\w+)['\u2019]s (\w+)")
+
+
+def _relations(facts: Sequence[Fact]) -> Iterator[tuple[int, str]]:
+    """A part described through another ("Austin Dennison's sister") is also named through
+    the other part's role and titles: "the foreign secretary's sister"."""
+    parts = [(i, fact) for i, fact in enumerate(facts) if fact.cast is not None]
+    for i, fact in parts:
+        assert fact.cast is not None
+        for owner, relation in _RELATION.findall(fact.cast.role):
+            for j, other in parts:
+                assert other.cast is not None
+                if j == i or fold(owner) not in fold(other.cast.character).split():
+                    continue
+                actor = set(fold(other.cast.actor).split())
+                for title in (other.cast.role, *other.aliases):
+                    if actor.isdisjoint(fold(title).split()):
+                        yield i, f"{title}'s {relation}"
 
 
 def phrasings_of(fact: Fact) -> list[tuple[str, bool]]:

@@ -30,7 +30,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "last episode", "final episode", "season finale", "finale", "ending", "end", "ended",
         "ends", "cliffhanger", "cliff hanger", "twist", "final", "conclude", "concluded",
         "last ep", "final ep", "last one", "wrap up", "wraps up", "wrapped up", "how it ends",
-        "conclusion",
+        "conclusion", "left off", "leaves off", "left things",
     ),
     "@discover": (
         "find out", "found out", "finds out", "discover", "discovered", "learn", "learns",
@@ -63,7 +63,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "kind of show", "type of show", "happen", "happens", "going to happen", "drama",
         "thriller", "comedy", "setup", "pitch", "elevator pitch", "gist", "basic idea",
         "concept", "explain the show", "describe the show", "explain the series",
-        "describe the series", "show in one sentence",
+        "describe the series", "show in one sentence", "vibe", "vibes",
     ),
     "@cast": (
         "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
@@ -105,7 +105,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "greenlit", "green lit", "greenlight", "another season", "more season", "get a season",
         "getting a season", "picked up", "pick up", "picks up", "pick it up", "picked it up",
         "order a second season", "ordered a second season", "order another season",
-        "ordered another season", "ordered more", "order more",
+        "ordered another season", "ordered more", "order more", "make more", "making more",
     ),
     "@watch": (
         "watch", "stream", "streaming", "platform", "service", "available", "catch up on",
@@ -119,7 +119,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "number one", "no 1", "top 10", "top ten", "popular", "popularity", "hit", "success",
         "successful", "numbers", "figures", "chart", "charts", "do well", "did well",
         "how well", "perform", "performed", "ppl watch", "how did it do", "howd it do",
-        "how did s1 do", "how it did", "top 5", "top five", "top 3", "top three",
+        "how did s1 do", "how it did", "top 5", "top five", "top 3", "top three", "how big",
+        "big hit",
     ),
     "@creator": (
         "creator", "created", "create", "showrunner", "show runner", "writer", "wrote", "made",
@@ -164,6 +165,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "been in", "what else", "other shows", "other roles", "other movies", "filmography",
         "movie", "movies", "next project", "new project", "other projects", "projects",
         "project", "working on", "work on", "worked on", "directing", "director", "directed",
+        "direct", "directs",
         "producer", "produced", "producing", "stunt", "stunts", "own stunts", "award",
         "awards", "oscar", "oscars", "nominated", "nomination", "golden globe", "bafta",
         "tony", "theatre", "theater", "broadway", "west end", "famous for",
@@ -203,7 +205,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "remind me when", "send me a reminder", "set a reminder", "notify me", "ping me when",
         "let me know when", "alert me",
         "something like", "watch party", "poem", "write me", "fanfic", "fan fiction",
-        "ping me", "ping everyone", "ping us", "dm me", "message me", "reminder",
+        "ping me", "ping everyone", "ping us", "dm me", "message me", "reminder", "remind me on",
         "translate", "translation", "similar", "watch next", "watch after",
     ),
     # What people wear and what can be bought: no show's facts cover it.
@@ -211,6 +213,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "buy", "bought", "shop", "merch", "merchandise", "poster", "coat", "outfit",
         "outfits", "wardrobe", "costume", "costumes", "clothes", "dress", "dresses",
         "wearing", "wore", "jewelry", "jewellery", "necklace", "brand",
+    ),
+    # Opinions to argue over, not questions of fact.
+    "@opinion": (
+        "worst", "overrated", "underrated", "change my mind", "who agrees", "fight me",
+        "hot take", "unpopular opinion", "best actor", "best actress", "best character",
+        "worst character", "goat",
     ),
     "@reviews": (
         "rotten tomatoes", "imdb", "reviews", "review", "critics", "emmy", "emmys", "any good",
@@ -269,6 +277,7 @@ INTENTS = frozenset(
         "@requests",
         "@social",
         "@reviews",
+        "@opinion",
         "@music",
         "@time-of-day",
         "@content-rating",
@@ -300,6 +309,8 @@ STOPWORDS = frozenset(
     started need want everything someone give gimme pretty kinda sorta lot lots totally
     literally finally detail details see ppl people keep keeps kept telling told basic
     basically genuinely forever since thru through finished confused fine wait waiting
+    tho though anyways lowkey highkey fr ngl tbh imo imho idk istg bruh bro sis bestie rly
+    srsly seriously honestly alright cheers ty tysm omfg wtf smh fam
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 # A few of the words above still matter in phrases ("still in", "in it", "no 1"):
@@ -395,12 +406,14 @@ _HEARSAY = re.compile(
     r"|(?:twitter|tiktok|insta|instagram|reddit|youtube) (?:keeps saying|is saying|says|said"
     r"|saying|bubble|rumors?|rumours?))\b"
 )
+# "that <title> show" is some other show than this one ("is she in that bly manor show too").
+_THAT_OTHER_SHOW = re.compile(r"\b(?:in|on|from) that (?:\w+ ){1,4}?(?:show|series|movie|film)\b")
 _WHERE_FROM = re.compile(r"\bwhere (?:is|are|was|were) (?:\w+ ){1,3}from\b")
 _SPACES = re.compile(r"\s+")
 # Another show named to say who someone is ("the guy from better call saul", "loved her in
 # the americans", "the west wing lady") asks about this show's cast, not the other show.
 _KNOWN_FROM_ELSEWHERE = re.compile(
-    r"\b(?:guy|man|woman|lady|girl|dude|actor|actress|alum|star|him|her)"
+    r"\b(?:guy|man|woman|lady|girl|dude|actor|actress|alum|star|one|him|her|he|she)"
     r"(?:\s+who was|\s+that was)?\s+(?:from|in|on)\s+@other-show(?![\w-])"
     r"|@other-show\s+(?:guy|man|woman|lady|girl|dude|actor|actress|alum|star)\b"
 )
@@ -483,6 +496,7 @@ def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     words = [_SPELLED_OUT.get(word, word) for word in folded.split()]
     text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
     text = _HEARSAY.sub(" ", text)
+    text = _THAT_OTHER_SHOW.sub(f" in {OTHER_SHOW} ", text)
     text = _WHERE_FROM.sub(" hometown ", text)
     text = (vocabulary or GENERAL).replace(text)
     text = _KNOWN_FROM_ELSEWHERE.sub(f" @cast {ELSEWHERE} ", text)

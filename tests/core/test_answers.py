@@ -351,6 +351,13 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         # where a rumour was seen is no question about anyone's socials
         ("saw on tiktok that allison janney is in s2, who does she play", ["cast-allison-janney"]),
         ("is ali ahn on instagram", []),
+        ("ok but what's it about tho?", ["premise"]),  # "tho" is chatter
+        ("what's the vibe of the show", ["premise"]),
+        ("how big was s1", ["s1-ratings"]),
+        # another show says who someone is, however it is put
+        ("the ambassador lady is the one from the americans, yeah?", ["cast-keri-russell"]),
+        ("is rufus sewell in that slow burn spy show too?", []),  # his other work
+        ("hal is the most underrated husband on tv, change my mind", []),  # an opinion
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",

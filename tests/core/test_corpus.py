@@ -9,9 +9,9 @@ well the bot does on questions nobody has seen (see README, "How answers are fou
 - ``fan_questions.toml`` (148), ``held_out_questions.toml`` (90),
   ``article_questions.toml`` (130), ``chat_questions.toml`` (140), and
   ``final_questions.toml``, ``last_questions.toml``, ``third_final_questions.toml``,
-  ``fourth_questions.toml`` (120 each), ``fifth_questions.toml`` to ``twelfth_questions.toml``
-  (110 each), each scored once while sealed; the last fourteen hold messages that ask several
-  things.
+  ``fourth_questions.toml`` (120 each), ``fifth_questions.toml`` to
+  ``fourteenth_questions.toml`` (110 each), each scored once while sealed; the last sixteen
+  hold messages that ask several things.
 """
 
 from __future__ import annotations
@@ -29,22 +29,24 @@ from bot.core.answers import AnswerService
 @pytest.mark.parametrize(
     ("name", "required", "slips"),
     [
-        ("fan_questions", 0.96, 0),
+        ("fan_questions", 0.97, 0),
         ("held_out_questions", 1.00, 0),
         ("article_questions", 0.96, 0),
-        ("chat_questions", 0.99, 1),
+        ("chat_questions", 0.98, 1),
         ("final_questions", 0.98, 0),
         ("last_questions", 0.98, 1),
-        ("third_final_questions", 0.99, 0),
-        ("fourth_questions", 0.95, 1),
-        ("fifth_questions", 0.91, 2),
+        ("third_final_questions", 0.98, 0),
+        ("fourth_questions", 0.96, 1),
+        ("fifth_questions", 0.92, 2),
         ("sixth_questions", 0.90, 2),
-        ("seventh_questions", 0.90, 2),
-        ("eighth_questions", 0.91, 1),
+        ("seventh_questions", 0.90, 1),
+        ("eighth_questions", 0.92, 1),
         ("ninth_questions", 0.84, 2),
         ("tenth_questions", 0.89, 3),
-        ("eleventh_questions", 0.91, 1),
+        ("eleventh_questions", 0.90, 3),
         ("twelfth_questions", 0.95, 1),
+        ("thirteenth_questions", 0.95, 1),
+        ("fourteenth_questions", 0.90, 0),
     ],
 )
 async def test_corpus_accuracy(

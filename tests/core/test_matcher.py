@@ -146,3 +146,37 @@ def test_what_a_fact_leaves_unexplained_beside_a_name_is_measured(pack: Pack) ->
     assert unexplained("is Nana Mensah from Ghana", "cast-nana-mensah") == 1.0
     assert unexplained("Nana Mensah?", "cast-nana-mensah") == 0.0  # the name alone
     assert unexplained("when does season 2 come out", "s2-premiere") == 0.0  # no name
+
+
+def test_a_part_told_through_another_is_named_through_its_titles_too() -> None:
+    """ "Nell Quarry's brother" is also "the harbourmaster's brother": the index takes the
+    other part's role and titles from its own fact, for any show."""
+    nell = make_fact(
+        "cast-nell",
+        topic="cast",
+        questions=["Who plays Nell?"],
+        aliases=["harbour master"],
+        cast={
+            "actor": "Mara Oyelaran",
+            "character": "Nell Quarry",
+            "role": "the harbourmaster",
+            "seasons": [1],
+            "status": "main",
+        },
+    )
+    brother = make_fact(
+        "cast-brother",
+        topic="cast",
+        questions=["Who plays Nell's brother?"],
+        cast={
+            "actor": "Idris Penhale",
+            "character": "Jory",
+            "role": "Nell Quarry's brother",
+            "seasons": [1],
+            "status": "main",
+        },
+    )
+    index = FactIndex([nell, brother])
+    for question in ("who plays the harbourmaster's brother", "the harbour master's brother?"):
+        found = index.search(index.analyse(question))
+        assert found[0].fact.id == "cast-brother", question
