@@ -105,13 +105,19 @@ class _Phrasing:
 
 
 class Lexicon:
-    """Known words, and a one-edit spelling corrector over them (symmetric deletes)."""
+    """Known words, and a one-edit spelling corrector over them (symmetric deletes).
 
-    def __init__(self, counts: dict[str, int]) -> None:
+    Words in ``never_guessed`` are known but never given as a correction: a word that says a
+    question is about something no fact covers ("birth") must be what the fan typed, not a
+    guess at a name nobody here knows ("colin firth").
+    """
+
+    def __init__(self, counts: dict[str, int], never_guessed: Iterable[str] = ()) -> None:
         self._counts = counts
         self._by_deletion: dict[str, list[str]] = defaultdict(list)
+        unguessable = frozenset(never_guessed)
         for word in counts:
-            if len(word) >= 5 and not word.isdigit():
+            if len(word) >= 5 and not word.isdigit() and word not in unguessable:
                 for key in _deletions(word):
                     self._by_deletion[key].append(word)
 
@@ -173,10 +179,14 @@ class FactIndex:
             for text, is_name in phrasings_of(fact)
         ]
         raw += [(i, text, True) for i, text in _relations(self.facts)]
+        facts_words: set[str] = set()
         for _, text, _ in raw:
             for word in fold(text).split():
                 word_counts[word] = word_counts.get(word, 0) + 1
-        self.lexicon = Lexicon(word_counts)
+                facts_words.add(word)
+        self.lexicon = Lexicon(
+            word_counts, never_guessed=vocabulary.words_of(INTENTS) - facts_words
+        )
 
         self._phrasings_of: list[list[_Phrasing]] = [[] for _ in self.facts]
         # An actor's own name: "is rufus sewell married?" asks about the actor's life, where

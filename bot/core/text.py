@@ -49,7 +49,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "dont spoil", "do not spoil", "no spoiling", "dont ruin",
         # the ending declined, not asked for ("just the gist, not the last ep")
         "no ending spoilers", "no finale spoilers", "no spoilers for the ending",
-        "not the ending", "not the end", "not the finale", "not the last ep",
+        "not the ending", "not the end", "not the finale", "not the last ep", "no finale",
         "not the last episode", "without the ending", "without the finale", "minus the ending",
         "except the ending", "dont tell me the ending", "dont spoil the ending",
         "dont spoil the finale", "no ending", "skip the ending", "without spoiling the end",
@@ -155,8 +155,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "originally from", "from originally", "hometown", "grew up", "grow up", "growing up",
         "raised", "birthplace", "born in", "accent", "real accent", "heritage", "ethnicity",
         "citizen", "citizenship", "live in", "lives in", "where does he live",
-        "where does she live", "health", "sick", "illness", "stroke", "hospital",
-        "surgery", "religion", "religious", "political views", "vegan", "pets",
+        "where does she live", "health", "hospital", "surgery", "religion", "religious",
+        "political views", "vegan", "pets",
         "hobby", "hobbies", "sing", "sings", "singing", "singer", "dance", "dancing",
         "speak", "speaks", "fluent", "degree", "college", "university", "school",
     ),
@@ -171,8 +171,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "tony", "theatre", "theater", "broadway", "west end", "famous for",
         "best known", "known for", "career", "first role", "breakout", "drama school",
         "acting school", "studied acting", "trained", "training", "research", "prepare",
-        "prepared", "preparation", "audition", "auditioned", "podcast", "book", "books",
-        "memoir",
+        "prepared", "preparation", "audition", "auditioned", "podcast", "memoir",
     ),
     "@language": ("subtitles", "subtitle", "subs", "dubbed", "dub", "language", "languages"),
     "@weather": ("weather", "rain", "forecast", "temperature"),
@@ -408,14 +407,19 @@ _HEARSAY = re.compile(
 )
 # "that <title> show" is some other show than this one ("is she in that bly manor show too").
 _THAT_OTHER_SHOW = re.compile(r"\b(?:in|on|from) that (?:\w+ ){1,4}?(?:show|series|movie|film)\b")
+# "who is he irl" asks who plays him, not about his life.
+_WHO_IN_REAL_LIFE = re.compile(
+    r"\bwho (?:is|are|was|were) (?:he|she|they|that|this|the \w+) (?:irl|in real life)\b"
+)
 _WHERE_FROM = re.compile(r"\bwhere (?:is|are|was|were) (?:\w+ ){1,3}from\b")
 _SPACES = re.compile(r"\s+")
 # Another show named to say who someone is ("the guy from better call saul", "loved her in
 # the americans", "the west wing lady") asks about this show's cast, not the other show.
 _KNOWN_FROM_ELSEWHERE = re.compile(
-    r"\b(?:guy|man|woman|lady|girl|dude|actor|actress|alum|star|one|him|her|he|she)"
+    r"\b(?:guy|man|woman|lady|girl|dude|alum|star|one|him|her|he|she)"
     r"(?:\s+who was|\s+that was)?\s+(?:from|in|on)\s+@other-show(?![\w-])"
-    r"|@other-show\s+(?:guy|man|woman|lady|girl|dude|actor|actress|alum|star)\b"
+    r"|@cast\s+from\s+@other-show(?![\w-])"  # "the actress from ...", not "play in ..."
+    r"|@other-show\s+(?:(?:guy|man|woman|lady|girl|dude|alum|star)\b|@cast)"
 )
 
 
@@ -458,6 +462,15 @@ class Vocabulary:
         )
         self.words = frozenset(word for phrase in self.concept_of for word in phrase.split())
 
+    def words_of(self, concepts: Iterable[str]) -> frozenset[str]:
+        """The words that only phrases of ``concepts`` use."""
+        wanted = frozenset(concepts)
+        inside: set[str] = set()
+        outside: set[str] = set()
+        for phrase, concept in self.concept_of.items():
+            (inside if concept in wanted else outside).update(phrase.split())
+        return frozenset(inside - outside)
+
     def replace(self, text: str) -> str:
         """``text`` with every known phrase replaced by its idea's term ("@vp")."""
         return self._phrase.sub(lambda match: f" {self.concept_of[match.group()]} ", text)
@@ -496,6 +509,7 @@ def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     words = [_SPELLED_OUT.get(word, word) for word in folded.split()]
     text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
     text = _HEARSAY.sub(" ", text)
+    text = _WHO_IN_REAL_LIFE.sub(" who plays ", text)
     text = _THAT_OTHER_SHOW.sub(f" in {OTHER_SHOW} ", text)
     text = _WHERE_FROM.sub(" hometown ", text)
     text = (vocabulary or GENERAL).replace(text)

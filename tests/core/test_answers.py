@@ -358,6 +358,11 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("the ambassador lady is the one from the americans, yeah?", ["cast-keri-russell"]),
         ("is rufus sewell in that slow burn spy show too?", []),  # his other work
         ("hal is the most underrated husband on tv, change my mind", []),  # an opinion
+        ("is hal wyler played by colin firth?", ["cast-rufus-sewell"]),  # not "birth"
+        ("what happens in s1, the broad strokes. no finale pls", ["s1-recap"]),
+        ("the british prime minister, who is he irl", ["cast-rory-kinnear"]),
+        ("the lead is the actress from the americans right? whats her name", ["cast-keri-russell"]),
+        ("who did keri russell play in the americans", []),  # her other work
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",

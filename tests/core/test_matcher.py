@@ -30,6 +30,14 @@ def test_lexicon_corrects_one_edit_and_prefers_common_words() -> None:
     assert lexicon.correct("vp") == "vp"  # too short to judge
 
 
+def test_a_word_that_rules_a_question_out_is_never_a_guess() -> None:
+    """ "colin firth" must not become "colin birth", a question about someone's age."""
+    lexicon = Lexicon({"birth": 1, "premiere": 1}, never_guessed={"birth"})
+    assert lexicon.correct("firth") == "firth"
+    assert lexicon.correct("birth") == "birth"  # still known as typed
+    assert lexicon.correct("premere") == "premiere"
+
+
 @pytest.mark.parametrize(
     ("question", "fact_id"),
     [
