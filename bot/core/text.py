@@ -63,10 +63,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "kind of show", "type of show", "happen", "happens", "going to happen", "drama",
         "thriller", "comedy", "setup", "pitch", "elevator pitch", "gist", "basic idea",
         "concept", "explain the show", "describe the show", "explain the series",
-        "describe the series", "show in one sentence", "vibe", "vibes",
+        "describe the series", "show in one sentence", "vibe", "vibes", "politics", "political",
+        "spy thing", "spy show",
     ),
     "@cast": (
-        "cast", "casting", "actor", "actors", "actress", "actresses", "play", "plays",
+        "cast", "casting", "ensemble", "actor", "actors", "actress", "actresses", "play", "plays",
         "played", "playing", "portray", "portrays", "portrayed", "star", "stars", "starring",
         "starred", "in it", "character", "characters", "role", "roles", "part", "job",
         "cast list", "lineup", "line up", "who is in", "whos in", "who in",
@@ -120,6 +121,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "successful", "numbers", "figures", "chart", "charts", "do well", "did well",
         "how well", "perform", "performed", "ppl watch", "how did it do", "howd it do",
         "how did s1 do", "how it did", "top 5", "top five", "top 3", "top three", "how big",
+        "audience",
         "big hit",
     ),
     "@creator": (
@@ -156,7 +158,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "raised", "birthplace", "born in", "accent", "real accent", "heritage", "ethnicity",
         "citizen", "citizenship", "live in", "lives in", "where does he live",
         "where does she live", "health", "hospital", "surgery", "religion", "religious",
-        "political views", "vegan", "pets",
+        "political views", "vegan", "pets", "star sign", "zodiac", "backstory", "back story",
         "hobby", "hobbies", "sing", "sings", "singing", "singer", "dance", "dancing",
         "speak", "speaks", "fluent", "degree", "college", "university", "school",
     ),
@@ -169,7 +171,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "producer", "produced", "producing", "stunt", "stunts", "own stunts", "award",
         "awards", "oscar", "oscars", "nominated", "nomination", "golden globe", "bafta",
         "tony", "theatre", "theater", "broadway", "west end", "famous for",
-        "best known", "known for", "career", "first role", "breakout", "drama school",
+        "best known", "known for", "first role", "breakout", "drama school",
         "acting school", "studied acting", "trained", "training", "research", "prepare",
         "prepared", "preparation", "audition", "auditioned", "podcast", "memoir",
     ),
@@ -177,9 +179,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@weather": ("weather", "rain", "forecast", "temperature"),
     "@family": (
         "mom", "mum", "mother", "dad", "father", "parents", "kid", "kids", "children",
-        "son", "daughter", "girlfriend", "boyfriend", "dating",
+        "son", "daughter", "girlfriend", "boyfriend", "dating", "together", "still together",
     ),
-    "@real-life": ("irl", "in real life", "real life", "true story", "based on"),
+    "@real-life": (
+        "irl", "in real life", "real life", "true story", "based on", "modeled on", "modelled on",
+        "inspired by", "meant to be",
+    ),
     "@money": (
         "budget", "salary", "paid", "net worth", "cost", "costs", "money", "how much is",
         "price", "subscription", "spend", "spent",
@@ -197,7 +202,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@episodes": (
         "how many episodes", "how many eps", "episode count", "number of episodes", "runtime",
         "how long are the episodes", "how long is each episode", "episode length",
-        "minutes long", "episode titles", "episode names",
+        "minutes long", "episode titles", "episode names", "weekly", "every week", "all at once",
+        "at once", "release schedule", "one at a time",
     ),
     "@requests": (
         "recommend", "recommendation", "recommendations", "shows like", "similar shows",
@@ -205,6 +211,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "let me know when", "alert me",
         "something like", "watch party", "poem", "write me", "fanfic", "fan fiction",
         "ping me", "ping everyone", "ping us", "dm me", "message me", "reminder", "remind me on",
+        "vc", "voice chat", "voice channel", "watch with me",
         "translate", "translation", "similar", "watch next", "watch after",
     ),
     # What people wear and what can be bought: no show's facts cover it.
@@ -407,6 +414,12 @@ _HEARSAY = re.compile(
 )
 # "that <title> show" is some other show than this one ("is she in that bly manor show too").
 _THAT_OTHER_SHOW = re.compile(r"\b(?:in|on|from) that (?:\w+ ){1,4}?(?:show|series|movie|film)\b")
+# "is celia imrie british?" asks where an actor is from, not about the show's Britain.
+_NATIONALITY = re.compile(
+    r"\b(?:is|are|was) (?!(?:it|this|that|the show|the series)\b)(?:\w+ ){1,3}"
+    r"(?:actually |really )?(?:british|american|english|irish|scottish|welsh|canadian"
+    r"|australian)\b"
+)
 # "who is he irl" asks who plays him, not about his life.
 _WHO_IN_REAL_LIFE = re.compile(
     r"\bwho (?:is|are|was|were) (?:he|she|they|that|this|the \w+) (?:irl|in real life)\b"
@@ -510,6 +523,7 @@ def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
     text = _HEARSAY.sub(" ", text)
     text = _WHO_IN_REAL_LIFE.sub(" who plays ", text)
+    text = _NATIONALITY.sub(lambda m: f"{m.group().rsplit(' ', 1)[0]} nationality", text)
     text = _THAT_OTHER_SHOW.sub(f" in {OTHER_SHOW} ", text)
     text = _WHERE_FROM.sub(" hometown ", text)
     text = (vocabulary or GENERAL).replace(text)
@@ -586,7 +600,7 @@ _WHO_PLAYS = re.compile(
     r"(?P<roles>.+?)[\s?!.]*$",
     re.IGNORECASE,
 )
-_LIST = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
+_LIST = re.compile(r",\s*(?:and\s+)?|\s+(?:and|n)\s+|\s*&\s*", re.IGNORECASE)
 _ASKS = re.compile(rf"^(?:{_QUESTION_START})\b|\?\W*$|\bright\W*$", re.IGNORECASE)
 
 

@@ -363,6 +363,11 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("the british prime minister, who is he irl", ["cast-rory-kinnear"]),
         ("the lead is the actress from the americans right? whats her name", ["cast-keri-russell"]),
         ("who did keri russell play in the americans", []),  # her other work
+        ("is rufus sewell british?", []),  # where he is from, not the show's Britain
+        ("who plays kate n hal", ["cast-keri-russell", "cast-rufus-sewell"]),
+        ("the career diplomat married to kate, who plays him?", ["cast-rufus-sewell"]),
+        ("what's keri russell's star sign", []),
+        ("does s2 drop weekly or all at once", []),  # the sources give no schedule
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",
