@@ -220,6 +220,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "outfits", "wardrobe", "costume", "costumes", "clothes", "dress", "dresses",
         "wearing", "wore", "jewelry", "jewellery", "necklace", "brand",
     ),
+    # What becomes of the characters next: no source tells a season's plot ahead.
+    "@plot-turn": (
+        "become", "becomes", "becoming", "end up", "ends up", "ending up", "divorce",
+        "divorced", "divorcing", "get caught", "gets caught", "caught", "affair", "affairs",
+        "impeached", "impeachment", "resign", "resigns", "break up", "breaks up", "cheat",
+        "cheats", "cheating", "romantically", "love interest", "hook up", "get together",
+        "end up together", "fired", "arrested", "pregnant",
+    ),
     # Opinions to argue over, not questions of fact.
     "@opinion": (
         "worst", "overrated", "underrated", "change my mind", "who agrees", "fight me",
@@ -239,7 +247,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "breaking bad", "better call saul", "mad men", "homeland", "madam secretary",
         "scandal", "designated survivor", "borgen", "bake off", "the office",
     ),
-    "@music": ("theme song", "song", "songs", "soundtrack", "music", "composer"),
+    "@music": (
+        "theme song", "theme tune", "song", "songs", "soundtrack", "music", "composer",
+        "composed", "intro song", "opening credits",
+    ),
     "@content-rating": (
         "age rating", "rated r", "rated pg", "rated tv", "tv ma", "tv 14", "pg 13",
         "parental guidance", "parental rating", "family friendly", "kid friendly",
@@ -284,6 +295,7 @@ INTENTS = frozenset(
         "@social",
         "@reviews",
         "@opinion",
+        "@plot-turn",
         "@music",
         "@time-of-day",
         "@content-rating",
