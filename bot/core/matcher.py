@@ -443,9 +443,12 @@ class FactIndex:
         fact = self.facts[i]
         best += _NAME_BONUS * named + _SEASON_BONUS * (fact.season in seasons)
         actor = self._actor_terms[i]
-        about_the_actor = (
-            bool(actor) and actor <= weights.keys() and not _ABOUT_THE_ACTOR.isdisjoint(weights)
-        )
+        # ... unless the part is named too: "the president is Michael McKean from Better Call
+        # Saul, right?" asks who plays the president.
+        asked = set(_ABOUT_THE_ACTOR.intersection(weights))
+        if ELSEWHERE in asked and self._names_part(i, set(weights)):
+            asked.discard(ELSEWHERE)
+        about_the_actor = bool(actor) and actor <= weights.keys() and bool(asked)
         mismatch = (
             bool(INTENTS.intersection(weights).difference(self._terms_of[i]))
             or (fact.spoiler and "@spoiler-free" in weights)

@@ -25,6 +25,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "start", "starts", "begin", "begins", "out", "streaming date", "date", "drops",
         "hit netflix", "hits netflix", "hit screens", "land", "lands", "landing",
         "coming soon", "published", "publish", "go live", "went live", "goes live",
+        "hit the telly", "hit telly", "hit tv", "hit the tv", "on telly",
     ),
     "@finale": (
         "last episode", "final episode", "season finale", "finale", "ending", "end", "ended",
@@ -50,6 +51,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         # the ending declined, not asked for ("just the gist, not the last ep")
         "no ending spoilers", "no finale spoilers", "no spoilers for the ending",
         "not the ending", "not the end", "not the finale", "not the last ep", "no finale",
+        "no end spoilers", "no end",
         "not the last episode", "without the ending", "without the finale", "minus the ending",
         "except the ending", "dont tell me the ending", "dont spoil the ending",
         "dont spoil the finale", "no ending", "skip the ending", "without spoiling the end",
@@ -166,6 +168,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@career": (
         "been in", "what else", "other shows", "other roles", "other movies", "filmography",
         "movie", "movies", "next project", "new project", "other projects", "projects",
+        "doing next", "up to next", "whats next for",
         "project", "working on", "work on", "worked on", "directing", "director", "directed",
         "direct", "directs",
         "producer", "produced", "producing", "stunt", "stunts", "own stunts", "award",
@@ -327,7 +330,7 @@ STOPWORDS = frozenset(
     started need want everything someone give gimme pretty kinda sorta lot lots totally
     literally finally detail details see ppl people keep keeps kept telling told basic
     basically genuinely forever since thru through finished confused fine wait waiting
-    tho though anyways lowkey highkey fr ngl tbh imo imho idk istg bruh bro sis bestie rly
+    tho though anyways lowkey highkey fr ngl tbh imo imho idk istg bruh bro bestie rly
     srsly seriously honestly alright cheers ty tysm omfg wtf smh fam
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
@@ -352,6 +355,7 @@ _SPELLED_OUT = {
     "hr": "hours",
     "hrs": "hours",
     "sec": "secretary",
+    "sis": "sister",
     "ep": "episode",
     "eps": "episodes",
     "ur": "your",
@@ -413,7 +417,7 @@ _ASKERS_PEOPLE = re.compile(
     r"\b(?:my|our) (?:mom|mum|mother|dad|father|parents|kids?|children|son|daughter|wife|"
     r"husband|gf|bf|girlfriend|boyfriend|partner|sister|brother|family|friends?|abuela|nan|gran|"
     r"twitter|tl|timeline|feed|fyp|insta|instagram|tiktok)"
-    r"(?: (?:says|said|told me|tells me|thinks|thought|heard|reckons))?\b"
+    r"(?: (?:in|from|at) \w+)?(?: (?:says|said|told me|tells me|thinks|thought|heard|reckons))?\b"
 )
 # "where is <someone> from" asks about an actor's life, not their part in the show.
 # Where the asker saw something is not what they ask about: "saw on tiktok allison janney is
@@ -422,7 +426,8 @@ _HEARSAY = re.compile(
     r"\b(?:(?:saw|seen|read|heard|someone|somebody|people|everyone|edits?|posts?|videos?)"
     r"(?: \w+){0,3}? (?:on|from) (?:twitter|tiktok|insta|instagram|reddit|youtube|facebook)"
     r"|(?:twitter|tiktok|insta|instagram|reddit|youtube) (?:keeps saying|is saying|says|said"
-    r"|saying|bubble|rumors?|rumours?))\b"
+    r"|saying|bubble|rumors?|rumours?)"
+    r"|(?:hyped|trending|viral|famous|big) on (?:twitter|tiktok|insta|instagram|reddit|youtube))\b"
 )
 # "that <title> show" is some other show than this one ("is she in that bly manor show too").
 _THAT_OTHER_SHOW = re.compile(r"\b(?:in|on|from) that (?:\w+ ){1,4}?(?:show|series|movie|film)\b")
@@ -443,7 +448,8 @@ _SPACES = re.compile(r"\s+")
 _KNOWN_FROM_ELSEWHERE = re.compile(
     r"\b(?:guy|man|woman|lady|girl|dude|alum|star|one|him|her|he|she)"
     r"(?:\s+who was|\s+that was)?\s+(?:from|in|on)\s+@other-show(?![\w-])"
-    r"|@cast\s+from\s+@other-show(?![\w-])"  # "the actress from ...", not "play in ..."
+    # "the actress from ...", "keri russell from the americans"; not "play in ..."
+    r"|(?:@cast|\b(?!is\b|was\b|are\b)[a-z]+)\s+from\s+@other-show(?![\w-])"
     r"|@other-show\s+(?:(?:guy|man|woman|lady|girl|dude|alum|star)\b|@cast)"
 )
 
@@ -575,6 +581,9 @@ def analyse(
     terms = tuple(terms_of(rest, vocabulary))
     if seasons and not terms and _CONFIRMED.search(rest):
         terms = ("@renewal",)  # "is season 2 confirmed?": whether there will be one
+    if "@next-season" in terms and len(seasons) == 1:
+        # The season after the one named: "just finished s1, when does the next season land"
+        seasons |= {max(seasons) + 1}
     if "@return" in terms and len(seasons) == 1:
         # Coming back from a season is coming back for the next: "is the s1 cast returning"
         seasons |= {max(seasons) + 1}

@@ -372,6 +372,13 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("does kate become the vp in s2", []),
         ("does the president get impeached in s2", []),
         ("do kate and hal get a divorce in the new season", []),
+        # a part named beside its actor from another show asks who plays the part
+        ("the ambassador is keri russell from the americans right?", ["cast-keri-russell"]),
+        ("was s1 really a hit or just hyped on tiktok?", ["s1-ratings"]),
+        ("what's ali ahn doing next", []),
+        ("3 eps in, what's s1 about broadly? no end spoilers", ["s1-recap"]),
+        ("when did season one hit the telly?", ["s1-premiere"]),
+        ("the foreign secretary's sis, who plays her", ["cast-tnia-miller"]),
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",

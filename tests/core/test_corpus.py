@@ -10,7 +10,7 @@ well the bot does on questions nobody has seen (see README, "How answers are fou
   ``article_questions.toml`` (130), ``chat_questions.toml`` (140), and
   ``final_questions.toml``, ``last_questions.toml``, ``third_final_questions.toml``,
   ``fourth_questions.toml`` (120 each), ``fifth_questions.toml`` to
-  ``sixteenth_questions.toml`` (110 each), each scored once while sealed; the last eighteen
+  ``eighteenth_questions.toml`` (110 each), each scored once while sealed; the last twenty
   hold messages that ask several things.
 """
 
@@ -29,26 +29,28 @@ from bot.core.answers import AnswerService
 @pytest.mark.parametrize(
     ("name", "required", "slips"),
     [
-        ("fan_questions", 0.97, 0),
+        ("fan_questions", 0.96, 0),
         ("held_out_questions", 1.00, 0),
         ("article_questions", 0.96, 0),
         ("chat_questions", 0.98, 1),
         ("final_questions", 0.98, 0),
         ("last_questions", 0.99, 0),
         ("third_final_questions", 0.98, 0),
-        ("fourth_questions", 0.96, 1),
+        ("fourth_questions", 0.95, 2),
         ("fifth_questions", 0.93, 3),
-        ("sixth_questions", 0.92, 1),
-        ("seventh_questions", 0.91, 1),
+        ("sixth_questions", 0.93, 1),
+        ("seventh_questions", 0.92, 0),
         ("eighth_questions", 0.93, 0),
-        ("ninth_questions", 0.88, 0),
+        ("ninth_questions", 0.89, 0),
         ("tenth_questions", 0.90, 2),
         ("eleventh_questions", 0.90, 2),
         ("twelfth_questions", 0.97, 0),
-        ("thirteenth_questions", 0.95, 1),
-        ("fourteenth_questions", 0.90, 1),
+        ("thirteenth_questions", 0.96, 1),
+        ("fourteenth_questions", 0.91, 0),
         ("fifteenth_questions", 0.89, 1),
         ("sixteenth_questions", 0.96, 0),
+        ("seventeenth_questions", 0.88, 1),
+        ("eighteenth_questions", 0.88, 3),
     ],
 )
 async def test_corpus_accuracy(
