@@ -112,6 +112,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@watch": (
         "watch", "stream", "streaming", "platform", "service", "available", "catch up on",
+        "rewatch", "re watch",
     ),
     "@platform": (
         "netflix", "prime video", "prime", "amazon", "hulu", "disney plus", "disney", "hbo",
@@ -168,7 +169,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@career": (
         "been in", "what else", "other shows", "other roles", "other movies", "filmography",
         "movie", "movies", "next project", "new project", "other projects", "projects",
-        "doing next", "up to next", "whats next for",
+        "doing next", "up to next", "whats next for", "in before", "in other", "in any other",
+        "other netflix", "in anything else",
         "project", "working on", "work on", "worked on", "directing", "director", "directed",
         "direct", "directs",
         "producer", "produced", "producing", "stunt", "stunts", "own stunts", "award",
@@ -229,7 +231,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "divorced", "divorcing", "get caught", "gets caught", "caught", "affair", "affairs",
         "impeached", "impeachment", "resign", "resigns", "break up", "breaks up", "cheat",
         "cheats", "cheating", "romantically", "love interest", "hook up", "get together",
-        "end up together", "fired", "arrested", "pregnant",
+        "end up together", "fired", "arrested", "pregnant", "bigger role", "more screen time",
+        "screen time", "new job", "promoted", "promotion",
     ),
     # Opinions to argue over, not questions of fact.
     "@opinion": (
@@ -417,7 +420,8 @@ _ASKERS_PEOPLE = re.compile(
     r"\b(?:my|our) (?:mom|mum|mother|dad|father|parents|kids?|children|son|daughter|wife|"
     r"husband|gf|bf|girlfriend|boyfriend|partner|sister|brother|family|friends?|abuela|nan|gran|"
     r"twitter|tl|timeline|feed|fyp|insta|instagram|tiktok)"
-    r"(?: (?:in|from|at) \w+)?(?: (?:says|said|told me|tells me|thinks|thought|heard|reckons))?\b"
+    r"(?: (?:in|from|at) \w+)?(?: (?:says|said|told me|tells me|thinks|thought|heard|reckons"
+    r"|swears|claims|insists|keeps saying))?\b"
 )
 # "where is <someone> from" asks about an actor's life, not their part in the show.
 # Where the asker saw something is not what they ask about: "saw on tiktok allison janney is
@@ -425,6 +429,7 @@ _ASKERS_PEOPLE = re.compile(
 _HEARSAY = re.compile(
     r"\b(?:(?:saw|seen|read|heard|someone|somebody|people|everyone|edits?|posts?|videos?)"
     r"(?: \w+){0,3}? (?:on|from) (?:twitter|tiktok|insta|instagram|reddit|youtube|facebook)"
+    r"(?: (?:said|says|saying|posted|claims|claimed|thinks))?"
     r"|(?:twitter|tiktok|insta|instagram|reddit|youtube) (?:keeps saying|is saying|says|said"
     r"|saying|bubble|rumors?|rumours?)"
     r"|(?:hyped|trending|viral|famous|big) on (?:twitter|tiktok|insta|instagram|reddit|youtube))\b"
@@ -436,6 +441,13 @@ _NATIONALITY = re.compile(
     r"\b(?:is|are|was) (?!(?:it|this|that|the show|the series)\b)(?:\w+ ){1,3}"
     r"(?:actually |really )?(?:british|american|english|irish|scottish|welsh|canadian"
     r"|australian)\b"
+)
+# The ending refused, however it is put: "minus the last episode", "skip the end".
+_REFUSES_THE_END = re.compile(
+    r"\b(?:minus|skip|skipping|except|except for|without|not|no|leave out|leaving out|exclude"
+    r"|excluding|but not|apart from|besides|stop before) (?:the |how it |how s1 |how season 1 )?"
+    r"(?:last (?:episode|ep)|final (?:episode|ep)|finale|ending|end|twist|cliffhanger"
+    r"|conclusion)\b"
 )
 # "who is he irl" asks who plays him, not about his life.
 _WHO_IN_REAL_LIFE = re.compile(
@@ -541,6 +553,7 @@ def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
     text = _HEARSAY.sub(" ", text)
     text = _WHO_IN_REAL_LIFE.sub(" who plays ", text)
+    text = _REFUSES_THE_END.sub(" @spoiler-free ", text)
     text = _NATIONALITY.sub(lambda m: f"{m.group().rsplit(' ', 1)[0]} nationality", text)
     text = _THAT_OTHER_SHOW.sub(f" in {OTHER_SHOW} ", text)
     text = _WHERE_FROM.sub(" hometown ", text)

@@ -379,6 +379,13 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("3 eps in, what's s1 about broadly? no end spoilers", ["s1-recap"]),
         ("when did season one hit the telly?", ["s1-premiere"]),
         ("the foreign secretary's sis, who plays her", ["cast-tnia-miller"]),
+        # the ending refused, however it is put
+        ("sum up season one for me minus the last episode", ["s1-recap"]),
+        ("what happens in s1, skip the end pls", ["s1-recap"]),
+        ("my mum swears s2 is out in november, is she right?", ["s2-premiere"]),
+        ("is s2 out in 2025? someone on reddit said so", ["s2-premiere"]),
+        ("what was nana mensah in before this", []),
+        ("where can i rewatch s1", ["where-to-watch"]),
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",
