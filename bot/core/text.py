@@ -216,7 +216,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "let me know when", "alert me",
         "something like", "watch party", "poem", "write me", "fanfic", "fan fiction",
         "ping me", "ping everyone", "ping us", "dm me", "message me", "reminder", "remind me on",
-        "vc", "voice chat", "voice channel", "watch with me",
+        "vc", "voice chat", "voice channel", "watch with me", "download", "downloads",
+        "offline",
         "translate", "translation", "similar", "watch next", "watch after",
     ),
     # What people wear and what can be bought: no show's facts cover it.
@@ -445,7 +446,8 @@ _NATIONALITY = re.compile(
 # The ending refused, however it is put: "minus the last episode", "skip the end".
 _REFUSES_THE_END = re.compile(
     r"\b(?:minus|skip|skipping|except|except for|without|not|no|leave out|leaving out|exclude"
-    r"|excluding|but not|apart from|besides|stop before) (?:the |how it |how s1 |how season 1 )?"
+    r"|excluding|but not|apart from|besides|stop before) (?:spoilers? (?:of|for|about|on) )?"
+    r"(?:the |how it |how s1 |how season 1 )?"
     r"(?:last (?:episode|ep)|final (?:episode|ep)|finale|ending|end|twist|cliffhanger"
     r"|conclusion)\b"
 )
@@ -461,7 +463,7 @@ _KNOWN_FROM_ELSEWHERE = re.compile(
     r"\b(?:guy|man|woman|lady|girl|dude|alum|star|one|him|her|he|she)"
     r"(?:\s+who was|\s+that was)?\s+(?:from|in|on)\s+@other-show(?![\w-])"
     # "the actress from ...", "keri russell from the americans"; not "play in ..."
-    r"|(?:@cast|\b(?!is\b|was\b|are\b)[a-z]+)\s+from\s+@other-show(?![\w-])"
+    r"|(?:@cast(?:\s+is|\s+was)?|\b(?!is\b|was\b|are\b)[a-z]+)\s+from\s+@other-show(?![\w-])"
     r"|@other-show\s+(?:(?:guy|man|woman|lady|girl|dude|alum|star)\b|@cast)"
 )
 
@@ -480,6 +482,7 @@ def fold(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = re.sub(r"'s\b", "", text)  # possessives: "kate's" -> "kate"
     text = re.sub(r"#\s?1\b", " number one ", text)
+    text = re.sub(r"\bw/o\b", " without ", text)
     text = text.replace("'", "")  # contractions: "what's" -> "whats"
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
 

@@ -386,6 +386,10 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("is s2 out in 2025? someone on reddit said so", ["s2-premiere"]),
         ("what was nana mensah in before this", []),
         ("where can i rewatch s1", ["where-to-watch"]),
+        ("quick rundown of s1 w/o spoiling how it ends?", ["s1-recap"]),
+        ("what happened in s1? no spoilers of the ending pls", ["s1-recap"]),
+        ("the vp actress is from the west wing, what's her name again", ["cast-allison-janney"]),
+        ("can you download s1 for me", []),
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",
