@@ -233,7 +233,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "impeached", "impeachment", "resign", "resigns", "break up", "breaks up", "cheat",
         "cheats", "cheating", "romantically", "love interest", "hook up", "get together",
         "end up together", "fired", "arrested", "pregnant", "bigger role", "more screen time",
-        "screen time", "new job", "promoted", "promotion",
+        "screen time", "new job", "promoted", "promotion", "leave him", "leave her", "leaves him",
+        "leaves her", "finally leave",
     ),
     # Opinions to argue over, not questions of fact.
     "@opinion": (
@@ -419,10 +420,14 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 # actor's family.
 _ASKERS_PEOPLE = re.compile(
     r"\b(?:my|our) (?:mom|mum|mother|dad|father|parents|kids?|children|son|daughter|wife|"
-    r"husband|gf|bf|girlfriend|boyfriend|partner|sister|brother|family|friends?|abuela|nan|gran|"
+    r"husband|gf|bf|girlfriend|boyfriend|partner|other half|sister|brother|family|friends?|abuela|"
+    r"nan|gran|"
     r"twitter|tl|timeline|feed|fyp|insta|instagram|tiktok)"
     r"(?: (?:in|from|at) \w+)?(?: (?:says|said|told me|tells me|thinks|thought|heard|reckons"
     r"|swears|claims|insists|keeps saying))?\b"
+    # ... and "the wife wants it in the calendar", "i say it's not"
+    r"|\bthe (?:wife|missus|hubby|other half) (?:wants|says|said|thinks|asked|reckons|swears)\b"
+    r"|\bi (?:say|said|reckon|bet)\b"
 )
 # "where is <someone> from" asks about an actor's life, not their part in the show.
 # Where the asker saw something is not what they ask about: "saw on tiktok allison janney is
@@ -433,7 +438,8 @@ _HEARSAY = re.compile(
     r"(?: (?:said|says|saying|posted|claims|claimed|thinks))?"
     r"|(?:twitter|tiktok|insta|instagram|reddit|youtube) (?:keeps saying|is saying|says|said"
     r"|saying|bubble|rumors?|rumours?)"
-    r"|(?:hyped|trending|viral|famous|big) on (?:twitter|tiktok|insta|instagram|reddit|youtube))\b"
+    r"|(?:hyped|trending|viral|famous|big|going around|around|all over) (?:on )?"
+    r"(?:twitter|tiktok|insta|instagram|reddit|youtube))\b"
 )
 # "that <title> show" is some other show than this one ("is she in that bly manor show too").
 _THAT_OTHER_SHOW = re.compile(r"\b(?:in|on|from) that (?:\w+ ){1,4}?(?:show|series|movie|film)\b")
@@ -442,6 +448,11 @@ _NATIONALITY = re.compile(
     r"\b(?:is|are|was) (?!(?:it|this|that|the show|the series)\b)(?:\w+ ){1,3}"
     r"(?:actually |really )?(?:british|american|english|irish|scottish|welsh|canadian"
     r"|australian)\b"
+)
+# "is she in any horror stuff", "doing any more spinal tap stuff": an actor's other work.
+_OTHER_WORK = re.compile(
+    r"\b(?:in|doing|done|do) any (?:more |other )?(?:\w+ ){0,2}(?:stuff|things|movies|films"
+    r"|shows|series)\b"
 )
 # The ending refused, however it is put: "minus the last episode", "skip the end".
 _REFUSES_THE_END = re.compile(
@@ -557,6 +568,7 @@ def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     text = _HEARSAY.sub(" ", text)
     text = _WHO_IN_REAL_LIFE.sub(" who plays ", text)
     text = _REFUSES_THE_END.sub(" @spoiler-free ", text)
+    text = _OTHER_WORK.sub(" other roles ", text)
     text = _NATIONALITY.sub(lambda m: f"{m.group().rsplit(' ', 1)[0]} nationality", text)
     text = _THAT_OTHER_SHOW.sub(f" in {OTHER_SHOW} ", text)
     text = _WHERE_FROM.sub(" hometown ", text)

@@ -390,6 +390,10 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("what happened in s1? no spoilers of the ending pls", ["s1-recap"]),
         ("the vp actress is from the west wing, what's her name again", ["cast-allison-janney"]),
         ("can you download s1 for me", []),
+        ("is celia imrie in any period drama stuff?", []),  # her other work
+        ("does kate finally leave hal in s2", []),
+        ("is s2 out on halloween or is that just a rumour going around tiktok", ["s2-premiere"]),
+        ("my gf swears it's on hulu and i say it's netflix, who's right", ["where-to-watch"]),
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",
