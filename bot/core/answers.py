@@ -118,6 +118,8 @@ _REFERS_BACK = re.compile(
 # is most often the show itself ("is there a trailer? when does it come out").
 _ITS_SUBJECT_BEFORE = re.compile(r"\b(?:he|she|her|him|his|they|them|their|that|exactly)\b", re.I)
 
+# A part asking only who plays someone, naming no one ("who got cast", "what role").
+_WHO_PLAYS_WHOM = frozenset({"@cast", "@who", "@past"})
 _TERSE = 2  # terms: a part this short ("actress?") may only finish the part before
 _SURE = 90.0  # how likely (in %) an answer must be to stand beside an out-of-scope question
 
@@ -322,8 +324,11 @@ class AnswerService:
                 # What the part is about may be in the part before: "her" in "the actress
                 # who plays Cecilia, what is her name?", or a subject named without asking
                 # ("the sister 👀 actress?", "the character Meg Roylin, who plays her?").
-                subject_before = bool(before and not before_asks) and (
-                    refers_back or len(index.analyse(part).terms) <= _TERSE
+                terms = index.analyse(part).terms
+                subject_before = bool(before) and (
+                    (not before_asks and (refers_back or len(terms) <= _TERSE))
+                    # who plays whom the part before named: "grace penn finally?? who got cast"
+                    or ("@cast" in terms and _WHO_PLAYS_WHOM.issuperset(terms))
                 )
                 leans = refers_back and bool(_ITS_SUBJECT_BEFORE.search(part))
                 if (refers_back and not answer.matched) or leans or subject_before:

@@ -394,6 +394,9 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("does kate finally leave hal in s2", []),
         ("is s2 out on halloween or is that just a rumour going around tiktok", ["s2-premiere"]),
         ("my gf swears it's on hulu and i say it's netflix, who's right", ["where-to-watch"]),
+        # who plays whom the part before named is one question with it
+        ("grace penn is finally in s2?? who got cast", ["cast-allison-janney"]),
+        ("whos the main character", ["premise"]),  # the premise says who she is
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",
