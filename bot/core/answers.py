@@ -134,6 +134,15 @@ def _names_something(index: FactIndex, part: str) -> bool:
     return bool(analysis.seasons or set(analysis.terms) - _NOT_A_SUBJECT)
 
 
+def _season_in_context(index: FactIndex, before: str, answered: list[Answer]) -> int | None:
+    """The season the part before names, or else the one its answer is about."""
+    named = index.analyse(before).seasons if before else frozenset()
+    if named:
+        return max(named)
+    last = answered[-1].fact if answered else None
+    return last.season if last else None
+
+
 def asks_something(message: str) -> bool:
     """Whether any part of ``message`` reads as a question (not "thanks!" or "lol")."""
     return any(asks for _, asks in split_questions(message))
@@ -317,24 +326,9 @@ class AnswerService:
             # the others often only elaborate it: answer them only when unmistakable.
             bar = _SURE if any(_out_of_scope(index, part) for part, _, _ in asked) else 0.0
             for part, before, before_asks in asked:
-                refers_back = bool(before and _REFERS_BACK.search(part))
-                if refers_back and _out_of_scope(index, before):
-                    continue  # "where was it filmed? is that really london"
-                answer = self._answer(index, part, spoilers=spoilers)
-                # What the part is about may be in the part before: "her" in "the actress
-                # who plays Cecilia, what is her name?", or a subject named without asking
-                # ("the sister 👀 actress?", "the character Meg Roylin, who plays her?").
-                terms = index.analyse(part).terms
-                subject_before = bool(before) and (
-                    (not before_asks and (refers_back or len(terms) <= _TERSE))
-                    # who plays whom the part before named: "grace penn finally?? who got cast"
-                    or ("@cast" in terms and _WHO_PLAYS_WHOM.issuperset(terms))
-                )
-                leans = refers_back and bool(_ITS_SUBJECT_BEFORE.search(part))
-                if (refers_back and not answer.matched) or leans or subject_before:
-                    joined = self._answer(index, f"{before} {part}", spoilers=spoilers)
-                    if joined.matched and (not answer.matched or joined.score > answer.score):
-                        answer = joined
+                answer = self._answer_part(index, part, before, before_asks, answered, spoilers)
+                if answer is None:
+                    continue
                 fresh = answer.fact and all(a.fact != answer.fact for a in answered)
                 if fresh and answer.score >= bar and len(answered) < QUESTIONS_PER_MESSAGE:
                     answered.append(answer)
@@ -343,6 +337,45 @@ class AnswerService:
         if answered:
             return dataclasses.replace(answered[0], question=message)
         return self._answer(index, message, spoilers=spoilers)
+
+    def _answer_part(
+        self,
+        index: FactIndex,
+        part: str,
+        before: str,
+        before_asks: bool,
+        answered: list[Answer],
+        spoilers: bool,
+    ) -> Answer | None:
+        """One part of a message, read on its own or with what the parts before it say;
+        ``None`` when it only follows up on a question no fact is about."""
+        refers_back = bool(before and _REFERS_BACK.search(part))
+        if refers_back and _out_of_scope(index, before):
+            return None  # "where was it filmed? is that really london"
+        answer = self._answer(index, part, spoilers=spoilers)
+        analysis = index.analyse(part)
+        # A date asked of no season, after a part about one ("is there a trailer yet and
+        # when does it drop", "is janney in season 2 and when does it start"), asks about it.
+        season = _season_in_context(index, before, answered)
+        asks_a_date = not {"@when", "@premiere"}.isdisjoint(analysis.terms)
+        if not answer.matched and season and asks_a_date and not analysis.seasons:
+            dated = self._answer(index, f"season {season} {part}", spoilers=spoilers)
+            answer = dated if dated.matched else answer
+        # What the part is about may be in the part before: "her" in "the actress who plays
+        # Cecilia, what is her name?", a subject named without asking ("the sister 👀
+        # actress?", "the character Meg Roylin, who plays her?"), or who plays whom it
+        # named ("grace penn finally?? who got cast").
+        terms = analysis.terms
+        subject_before = bool(before) and (
+            (not before_asks and (refers_back or len(terms) <= _TERSE))
+            or ("@cast" in terms and _WHO_PLAYS_WHOM.issuperset(terms))
+        )
+        leans = refers_back and bool(_ITS_SUBJECT_BEFORE.search(part))
+        if (refers_back and not answer.matched) or leans or subject_before:
+            joined = self._answer(index, f"{before} {part}", spoilers=spoilers)
+            if joined.matched and (not answer.matched or joined.score > answer.score):
+                answer = joined
+        return answer
 
     def _several(self, message: str, answers: list[Answer]) -> Answer:
         """One reply answering several questions, as many as fit in one message."""

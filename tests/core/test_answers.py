@@ -397,6 +397,9 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         # who plays whom the part before named is one question with it
         ("grace penn is finally in s2?? who got cast", ["cast-allison-janney"]),
         ("whos the main character", ["premise"]),  # the premise says who she is
+        # a date asked of no season beside a part about one
+        ("any trailer yet? and when does it drop", ["s2-trailer", "s2-premiere"]),
+        ("is janney in season 2 and when does it start?", ["cast-allison-janney", "s2-premiere"]),
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",
