@@ -192,7 +192,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "@money": (
         "budget", "salary", "paid", "net worth", "cost", "costs", "money", "how much is",
-        "price", "subscription", "spend", "spent",
+        "price", "spend", "spent",
     ),
     "@filming": (
         "filmed", "filming", "film location", "shooting location", "locations", "film it",
@@ -207,14 +207,17 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@episodes": (
         "how many episodes", "how many eps", "episode count", "number of episodes", "runtime",
         "how long are the episodes", "how long is each episode", "episode length",
-        "minutes long", "episode titles", "episode names", "weekly", "every week", "all at once",
+        "minutes long", "episode titles", "episode names", "what episode", "which episode",
+        "what ep", "which ep", "weekly", "every week", "all at once",
         "at once", "release schedule", "one at a time",
     ),
     "@requests": (
         "recommend", "recommendation", "recommendations", "shows like", "similar shows",
         "remind me when", "send me a reminder", "set a reminder", "notify me", "ping me when",
         "let me know when", "alert me",
-        "something like", "watch party", "poem", "write me", "fanfic", "fan fiction",
+        "something like", "anyone up for", "who is up for", "watch party invite",
+        "watch party poll", "fun fact", "fun facts", "trivia", "poem", "write me", "fanfic",
+        "fan fiction",
         "ping me", "ping everyone", "ping us", "dm me", "message me", "reminder", "remind me on",
         "vc", "voice chat", "voice channel", "watch with me", "download", "downloads",
         "offline",
@@ -229,7 +232,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # What becomes of the characters next: no source tells a season's plot ahead.
     "@plot-turn": (
         "become", "becomes", "becoming", "end up", "ends up", "ending up", "divorce",
-        "divorced", "divorcing", "get caught", "gets caught", "caught", "affair", "affairs",
+        "divorced", "divorcing", "get caught", "gets caught", "got caught", "affair", "affairs",
         "impeached", "impeachment", "resign", "resigns", "break up", "breaks up", "cheat",
         "cheats", "cheating", "romantically", "love interest", "hook up", "get together",
         "end up together", "fired", "arrested", "pregnant", "bigger role", "more screen time",
@@ -442,7 +445,9 @@ _HEARSAY = re.compile(
     r"(?:twitter|tiktok|insta|instagram|reddit|youtube))\b"
 )
 # "that <title> show" is some other show than this one ("is she in that bly manor show too").
-_THAT_OTHER_SHOW = re.compile(r"\b(?:in|on|from) that (?:\w+ ){1,4}?(?:show|series|movie|film)\b")
+_THAT_OTHER_SHOW = re.compile(
+    r"\b(?:in|on|from) that (?:\w+ ){1,4}?(?:show|series|movie|film|episode|ep)\b"
+)
 # "is celia imrie british?" asks where an actor is from, not about the show's Britain.
 _NATIONALITY = re.compile(
     r"\b(?:is|are|was) (?!(?:it|this|that|the show|the series)\b)(?:\w+ ){1,3}"
@@ -459,7 +464,7 @@ _REFUSES_THE_END = re.compile(
     r"\b(?:minus|skip|skipping|except|except for|without|not|no|leave out|leaving out|exclude"
     r"|excluding|but not|apart from|besides|stop before) (?:spoilers? (?:of|for|about|on) )?"
     r"(?:the |how it |how s1 |how season 1 )?"
-    r"(?:last (?:episode|ep)|final (?:episode|ep)|finale|ending|end|twist|cliffhanger"
+    r"(?:last (?:episode|ep)|final (?:episode|ep)|finale|ending|ends|end|twist|cliffhanger"
     r"|conclusion)\b"
 )
 # "who is he irl" asks who plays him, not about his life.

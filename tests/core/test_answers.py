@@ -400,6 +400,11 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         # a date asked of no season beside a part about one
         ("any trailer yet? and when does it drop", ["s2-trailer", "s2-premiere"]),
         ("is janney in season 2 and when does it start?", ["cast-allison-janney", "s2-premiere"]),
+        ("i never caught what the show is actually about", ["premise"]),  # not a plot turn
+        ("we're having a watch party tonight, who plays the husband?", ["cast-rufus-sewell"]),
+        ("is it on netflix or do i need another subscription", ["where-to-watch"]),
+        ("what episode does grace penn first show up in", []),
+        ("tell me a fun fact about the show", []),
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",

@@ -12,10 +12,14 @@ from bot.core.curation import CurationService, WhyNotAdded
 from bot.core.gaps import GapService
 from bot.core.pack import Pack
 from bot.core.store import AuditAction, FactStore, StaleRevision, UnknownFact
+from tests.conftest import UNSURE
 from tests.core.factories import make_fact
 from tests.core.test_gaps import GUILD, MOD, OTHER_GUILD, SOUNDTRACK, asked
 
-KATE = "What about Kate?"
+# A declined question is their subject (see tests/conftest.py, UNSURE).
+pytestmark = pytest.mark.usefixtures("unsure_is_declined")
+
+KATE = UNSURE
 KATE_FACT = "keri-russell-on-kate"
 KATE_QUESTION = "What did Keri Russell say about Kate?"  # one it has in the pack
 

@@ -12,14 +12,17 @@ import pytest
 from bot.core.answers import AnswerService
 from bot.core.gaps import GapService
 from bot.core.store import FactStore
-from tests.conftest import BOTH_ENGINES
+from tests.conftest import BOTH_ENGINES, UNSURE
 from tests.core.factories import Clock, disk_full
 from tests.core.test_gaps import GUILD, OTHER_GUILD, SOUNDTRACK
+
+# A declined question is their subject (see tests/conftest.py, UNSURE).
+pytestmark = pytest.mark.usefixtures("unsure_is_declined")
 
 ENGINES = BOTH_ENGINES
 
 SEASON_2 = "When does Season 2 come out?"
-KATE = "What about Kate?"
+KATE = UNSURE
 
 
 async def ask(gaps: GapService, service: AnswerService, question: str, guild: int = GUILD) -> str:

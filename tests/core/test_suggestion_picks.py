@@ -13,13 +13,16 @@ from bot.core.curation import CurationService, DuplicateQuestions
 from bot.core.gaps import GapService
 from bot.core.pack import Pack
 from bot.core.store import AuditAction, FactStore
-from tests.conftest import BOTH_ENGINES
+from tests.conftest import BOTH_ENGINES, UNSURE
 from tests.core.factories import START, Clock
 from tests.core.test_gaps import GUILD, MOD, OTHER_GUILD
 
+# A declined question is their subject (see tests/conftest.py, UNSURE).
+pytestmark = pytest.mark.usefixtures("unsure_is_declined")
+
 ENGINES = BOTH_ENGINES
 
-KATE = "What about Kate?"
+KATE = UNSURE
 
 
 async def suggested(gaps: GapService, service: AnswerService, guild: int = GUILD) -> int:

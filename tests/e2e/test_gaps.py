@@ -7,12 +7,18 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from bot.checks import NOT_A_MODERATOR
 from bot.client import FanBot
 from bot.settings import Settings
+from tests.conftest import UNSURE
 from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, moderator
 from tests.e2e.test_curation import ask, buttons, fact, inputs, said
 from tests.fakediscord import FakeDiscord, SentInteraction, payloads, run_bot
+
+# A declined question is their subject (see tests/conftest.py, UNSURE).
+pytestmark = pytest.mark.usefixtures("unsure_is_declined")
 
 MUSIC = "Who does the music for the show?"
 MUSIC_ANSWER = "The score is by Mark Isham."
@@ -206,7 +212,7 @@ async def test_the_gaps_buttons_work_after_a_restart(fake: FakeDiscord, settings
         ]
 
 
-KATE = "What about Kate?"  # declined, with "did you mean" buttons
+KATE = UNSURE
 KATE_FACT = "keri-russell-on-kate"
 
 

@@ -7,11 +7,17 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from bot.checks import NOT_A_MODERATOR
 from bot.client import FanBot
+from tests.conftest import UNSURE
 from tests.e2e.conftest import GUILD, OTHER_GUILD, fan
 from tests.e2e.test_curation import ask, buttons, fact, said
 from tests.fakediscord import FakeDiscord, payloads
+
+# A declined question is their subject (see tests/conftest.py, UNSURE).
+pytestmark = pytest.mark.usefixtures("unsure_is_declined")
 
 SEASON_2 = "When does Season 2 come out?"
 MUSIC = "Who does the music for the show?"
@@ -65,7 +71,7 @@ async def test_moderators_see_answers_per_fact_declines_and_stale_facts(
 
 
 async def test_a_picked_suggestion_is_listed(fake: FakeDiscord, bot: FanBot) -> None:
-    sent = await fake.slash("ask", {"question": "What about Kate?"}, guild_id=GUILD, member=fan())
+    sent = await fake.slash("ask", {"question": UNSURE}, guild_id=GUILD, member=fan())
     body = await sent.response()
     [suggestion, *_] = buttons(body["data"]).values()
     assert sent.message is not None

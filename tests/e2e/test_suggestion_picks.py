@@ -9,13 +9,19 @@ import sqlite3
 from contextlib import closing
 from typing import Any
 
+import pytest
+
 from bot.client import FanBot
+from tests.conftest import UNSURE
 from tests.e2e.conftest import GUILD, OTHER_GUILD, fan, moderator
 from tests.e2e.test_curation import buttons, said
 from tests.e2e.test_gaps import gaps, recorded
 from tests.fakediscord import FakeDiscord, payloads
 
-KATE = "What about Kate?"
+# A declined question is their subject (see tests/conftest.py, UNSURE).
+pytestmark = pytest.mark.usefixtures("unsure_is_declined")
+
+KATE = UNSURE
 KATE_FACT = "keri-russell-on-kate"
 
 
