@@ -162,6 +162,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "citizen", "citizenship", "live in", "lives in", "where does he live",
         "where does she live", "health", "hospital", "surgery", "religion", "religious",
         "political views", "vegan", "pets", "star sign", "zodiac", "backstory", "back story",
+        "background",
         "hobby", "hobbies", "sing", "sings", "singing", "singer", "dance", "dancing",
         "speak", "speaks", "fluent", "degree", "college", "university", "school",
     ),
@@ -185,6 +186,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@family": (
         "mom", "mum", "mother", "dad", "father", "parents", "kid", "kids", "children",
         "son", "daughter", "girlfriend", "boyfriend", "dating", "together", "still together",
+        "related to",
     ),
     "@real-life": (
         "irl", "in real life", "real life", "true story", "based on", "modeled on", "modelled on",
@@ -215,11 +217,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "recommend", "recommendation", "recommendations", "shows like", "similar shows",
         "remind me when", "send me a reminder", "set a reminder", "notify me", "ping me when",
         "let me know when", "alert me",
-        "something like", "anyone up for", "who is up for", "watch party invite",
-        "watch party poll", "fun fact", "fun facts", "trivia", "poem", "write me", "fanfic",
+        "something like", "anyone up for", "who is up for", "invite", "post it",
+        "poll", "fun fact", "fun facts", "trivia", "poem", "write me", "fanfic",
         "fan fiction",
         "ping me", "ping everyone", "ping us", "dm me", "message me", "reminder", "remind me on",
-        "vc", "voice chat", "voice channel", "watch with me", "download", "downloads",
+        "vc", "voice chat", "voice channel", "watch with me", "download", "downloads", "make me",
+        "schedule",
         "offline",
         "translate", "translation", "similar", "watch next", "watch after",
     ),
@@ -237,7 +240,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "cheats", "cheating", "romantically", "love interest", "hook up", "get together",
         "end up together", "fired", "arrested", "pregnant", "bigger role", "more screen time",
         "screen time", "new job", "promoted", "promotion", "leave him", "leave her", "leaves him",
-        "leaves her", "finally leave",
+        "leaves her", "finally leave", "more to do", "get more",
+        "bigger part", "run for",
     ),
     # Opinions to argue over, not questions of fact.
     "@opinion": (
@@ -462,10 +466,18 @@ _OTHER_WORK = re.compile(
 # The ending refused, however it is put: "minus the last episode", "skip the end".
 _REFUSES_THE_END = re.compile(
     r"\b(?:minus|skip|skipping|except|except for|without|not|no|leave out|leaving out|exclude"
+    r"|dont tell me|do not tell me|dont spoil|do not spoil|dont give away"
     r"|excluding|but not|apart from|besides|stop before) (?:spoilers? (?:of|for|about|on) )?"
     r"(?:the |how it |how s1 |how season 1 )?"
     r"(?:last (?:episode|ep)|final (?:episode|ep)|finale|ending|ends|end|twist|cliffhanger"
     r"|conclusion)\b"
+)
+# Chatter that looks like words of a question: "this server is dead", "the watch party",
+# "back in 2022" (then, not coming back).
+_CHATTER = re.compile(
+    r"\b(?:server|channel|chat|this place|gc)(?: is| s)? (?:so |kinda |pretty |lowkey )?dead\b"
+    r"|\bwatch ?part(?:y|ies)\b"
+    r"|\bback(?= in (?:19|20)\d\d\b| then\b| in the day\b)"
 )
 # "who is he irl" asks who plays him, not about his life.
 _WHO_IN_REAL_LIFE = re.compile(
@@ -571,6 +583,7 @@ def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     words = [_SPELLED_OUT.get(word, word) for word in folded.split()]
     text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
     text = _HEARSAY.sub(" ", text)
+    text = _CHATTER.sub(" ", text)
     text = _WHO_IN_REAL_LIFE.sub(" who plays ", text)
     text = _REFUSES_THE_END.sub(" @spoiler-free ", text)
     text = _OTHER_WORK.sub(" other roles ", text)

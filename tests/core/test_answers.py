@@ -405,6 +405,12 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("is it on netflix or do i need another subscription", ["where-to-watch"]),
         ("what episode does grace penn first show up in", []),
         ("tell me a fun fact about the show", []),
+        ("lol this channel is dead today", []),  # chatter, not a death
+        ("gonna be late to the watch party, save me a seat", []),
+        ("is celia imrie related to anyone famous", []),
+        ("is grace penn going to run for president in s2", []),
+        ("catch me up on s1 but don't tell me the end", ["s1-recap"]),
+        ("season one came out back in 2022 didn't it?", ["s1-premiere"]),  # then, not again
         (
             "I missed most of season one. Without giving away the conclusion, what is the gist"
             " of what happens?",

@@ -10,8 +10,8 @@ well the bot does on questions nobody has seen (see README, "How answers are fou
   ``article_questions.toml`` (130), ``chat_questions.toml`` (140), and
   ``final_questions.toml``, ``last_questions.toml``, ``third_final_questions.toml``,
   ``fourth_questions.toml`` (120 each), ``fifth_questions.toml`` to
-  ``twentysixth_questions.toml`` (110 each), each scored once while sealed; the last
-  twenty-eight hold messages that ask several things.
+  ``twentyeighth_questions.toml`` (110 each), each scored once while sealed; the last
+  thirty hold messages that ask several things.
 """
 
 from __future__ import annotations
@@ -29,36 +29,38 @@ from bot.core.answers import AnswerService
 @pytest.mark.parametrize(
     ("name", "required", "slips"),
     [
-        ("fan_questions", 0.97, 0),
+        ("fan_questions", 0.96, 0),
         ("held_out_questions", 1.00, 0),
         ("article_questions", 0.96, 0),
         ("chat_questions", 0.99, 1),
-        ("final_questions", 0.98, 0),
+        ("final_questions", 0.99, 0),
         ("last_questions", 0.99, 0),
         ("third_final_questions", 0.99, 0),
         ("fourth_questions", 0.97, 1),
-        ("fifth_questions", 0.93, 3),
-        ("sixth_questions", 0.94, 1),
-        ("seventh_questions", 0.92, 0),
+        ("fifth_questions", 0.94, 2),
+        ("sixth_questions", 0.95, 1),
+        ("seventh_questions", 0.93, 0),
         ("eighth_questions", 0.95, 0),
-        ("ninth_questions", 0.91, 0),
+        ("ninth_questions", 0.92, 0),
         ("tenth_questions", 0.91, 2),
-        ("eleventh_questions", 0.93, 2),
+        ("eleventh_questions", 0.94, 1),
         ("twelfth_questions", 0.98, 0),
         ("thirteenth_questions", 0.96, 1),
         ("fourteenth_questions", 0.93, 0),
         ("fifteenth_questions", 0.89, 1),
         ("sixteenth_questions", 0.96, 0),
-        ("seventeenth_questions", 0.86, 1),
+        ("seventeenth_questions", 0.87, 1),
         ("eighteenth_questions", 0.88, 3),
         ("nineteenth_questions", 0.87, 3),
         ("twentieth_questions", 0.90, 1),
         ("twentyfirst_questions", 0.95, 0),
         ("twentysecond_questions", 0.92, 1),
-        ("twentythird_questions", 0.90, 2),
+        ("twentythird_questions", 0.91, 2),
         ("twentyfourth_questions", 0.88, 2),
-        ("twentyfifth_questions", 0.89, 2),
-        ("twentysixth_questions", 0.88, 1),
+        ("twentyfifth_questions", 0.90, 2),
+        ("twentysixth_questions", 0.89, 1),
+        ("twentyseventh_questions", 0.95, 1),
+        ("twentyeighth_questions", 0.93, 1),
     ],
 )
 async def test_corpus_accuracy(
