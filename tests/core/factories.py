@@ -24,6 +24,18 @@ def make_fact(fact_id: str = "trailer-2", **fields: Any) -> Fact:
     return Fact.model_validate(data)
 
 
+def cast_fact(fact_id: str, actor: str, character: str, role: str, **fields: Any) -> Fact:
+    """A valid cast fact for a part in Season 1, asked as "Who plays <character>?"."""
+    part = {"actor": actor, "character": character, "role": role, "seasons": [1]}
+    return make_fact(
+        fact_id,
+        topic="cast",
+        questions=[f"Who plays {character}?"],
+        cast={**part, "status": "main"},
+        **fields,
+    )
+
+
 def pack_fact(fact_id: str, answer: str = "The answer.", topic: Topic = Topic.GENERAL) -> Fact:
     """A plain fact citing the source of :func:`make_pack`, asked as "What about <id>?"."""
     return Fact(

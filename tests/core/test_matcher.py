@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.matcher import FactIndex, Lexicon, pack_index
 from bot.core.pack import Pack
-from tests.core.factories import make_fact
+from tests.core.factories import cast_fact, make_fact
 
 
 @pytest.fixture(scope="module")
@@ -159,31 +159,10 @@ def test_what_a_fact_leaves_unexplained_beside_a_name_is_measured(pack: Pack) ->
 def test_a_part_told_through_another_is_named_through_its_titles_too() -> None:
     """ "Nell Quarry's brother" is also "the harbourmaster's brother": the index takes the
     other part's role and titles from its own fact, for any show."""
-    nell = make_fact(
-        "cast-nell",
-        topic="cast",
-        questions=["Who plays Nell?"],
-        aliases=["harbour master"],
-        cast={
-            "actor": "Mara Oyelaran",
-            "character": "Nell Quarry",
-            "role": "the harbourmaster",
-            "seasons": [1],
-            "status": "main",
-        },
+    nell = cast_fact(
+        "cast-nell", "Mara Oyelaran", "Nell Quarry", "the harbourmaster", aliases=["harbour master"]
     )
-    brother = make_fact(
-        "cast-brother",
-        topic="cast",
-        questions=["Who plays Nell's brother?"],
-        cast={
-            "actor": "Idris Penhale",
-            "character": "Jory",
-            "role": "Nell Quarry's brother",
-            "seasons": [1],
-            "status": "main",
-        },
-    )
+    brother = cast_fact("cast-brother", "Idris Penhale", "Jory", "Nell Quarry's brother")
     index = FactIndex([nell, brother])
     for question in ("who plays the harbourmaster's brother", "the harbour master's brother?"):
         found = index.search(index.analyse(question))
