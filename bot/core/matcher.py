@@ -532,13 +532,18 @@ _RELATION = re.compile(r"(\w+)['\u2019]s (\w+)")
 def _relations(facts: Sequence[Fact]) -> Iterator[tuple[int, str]]:
     """A part described through another ("Austin Dennison's sister") is also named through
     the other part's role and titles: "the foreign secretary's sister"."""
-    parts = [(i, fact) for i, fact in enumerate(facts) if fact.cast is not None]
-    for i, fact in parts:
-        assert fact.cast is not None
+    named: dict[str, list[Fact]] = defaultdict(list)  # a word of a character's name: parts
+    for fact in facts:
+        if fact.cast is not None:
+            for word in set(fold(fact.cast.character).split()):
+                named[word].append(fact)
+    for i, fact in enumerate(facts):
+        if fact.cast is None:
+            continue
         for owner, relation in _RELATION.findall(fact.cast.role):
-            for j, other in parts:
+            for other in named.get(fold(owner), ()):
                 assert other.cast is not None
-                if j == i or fold(owner) not in fold(other.cast.character).split():
+                if other is fact:
                     continue
                 actor = set(fold(other.cast.actor).split())
                 for title in (other.cast.role, *other.aliases):
