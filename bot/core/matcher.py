@@ -107,9 +107,9 @@ class _Phrasing:
 class Lexicon:
     """Known words, and a one-edit spelling corrector over them (symmetric deletes).
 
-    Words in ``never_guessed`` are known but never given as a correction: a word that says a
-    question is about something no fact covers ("birth") must be what the fan typed, not a
-    guess at a name nobody here knows ("colin firth").
+    Words in ``never_guessed`` are known but never given as a correction: a word only general
+    fan speech knows ("birth", "start") must be what the fan typed, not a guess at a name
+    nobody here knows ("colin firth", "stuart").
     """
 
     def __init__(self, counts: dict[str, int], never_guessed: Iterable[str] = ()) -> None:
@@ -184,9 +184,7 @@ class FactIndex:
             for word in fold(text).split():
                 word_counts[word] = word_counts.get(word, 0) + 1
                 facts_words.add(word)
-        self.lexicon = Lexicon(
-            word_counts, never_guessed=vocabulary.words_of(INTENTS) - facts_words
-        )
+        self.lexicon = Lexicon(word_counts, never_guessed=vocabulary.words - facts_words)
 
         self._phrasings_of: list[list[_Phrasing]] = [[] for _ in self.facts]
         # An actor's own name: "is rufus sewell married?" asks about the actor's life, where

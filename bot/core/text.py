@@ -536,15 +536,6 @@ class Vocabulary:
         )
         self.words = frozenset(word for phrase in self.concept_of for word in phrase.split())
 
-    def words_of(self, concepts: Iterable[str]) -> frozenset[str]:
-        """The words that only phrases of ``concepts`` use."""
-        wanted = frozenset(concepts)
-        inside: set[str] = set()
-        outside: set[str] = set()
-        for phrase, concept in self.concept_of.items():
-            (inside if concept in wanted else outside).update(phrase.split())
-        return frozenset(inside - outside)
-
     def replace(self, text: str) -> str:
         """``text`` with every known phrase replaced by its idea's term ("@vp")."""
         return self._phrase.sub(lambda match: f" {self.concept_of[match.group()]} ", text)

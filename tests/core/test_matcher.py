@@ -38,6 +38,13 @@ def test_a_word_that_rules_a_question_out_is_never_a_guess() -> None:
     assert lexicon.correct("premere") == "premiere"
 
 
+def test_a_name_nobody_here_knows_is_not_read_as_fan_speech(pack: Pack) -> None:
+    """ "stuart" is one letter from "start" (a premiere word), but no fact says "start"."""
+    lexicon = pack_index(pack).lexicon
+    assert lexicon.correct("stuart") == "stuart"
+    assert lexicon.correct("premeire") == "premiere"  # a word the facts use is still guessed
+
+
 @pytest.mark.parametrize(
     ("question", "fact_id"),
     [
