@@ -109,14 +109,13 @@ class Answer:
 _NOT_A_SUBJECT = frozenset({"@who", "@when", "@where", "@all", "@past", "@exists"})
 
 
-# A question that leans on the part before it ("..., what is her name?", "when exactly").
-_REFERS_BACK = re.compile(
-    r"\b(?:he|she|her|him|his|they|them|their|it|its|that|this|exactly)\b", re.I
-)
-# ... and one whose subject can only be in the part before: a person ("is Celia Imrie in it?
-# who does she play") or what was just said ("57 million hours?? is that even true"). "It"
-# is most often the show itself ("is there a trailer? when does it come out").
-_ITS_SUBJECT_BEFORE = re.compile(r"\b(?:he|she|her|him|his|they|them|their|that|exactly)\b", re.I)
+# A part whose subject can only be in the part before: a person ("is Celia Imrie in it? who
+# does she play") or what was just said ("57 million hours?? is that even true").
+_SUBJECT_BEFORE_WORDS = "he|she|her|him|his|they|them|their|that|exactly"
+_ITS_SUBJECT_BEFORE = re.compile(rf"\b(?:{_SUBJECT_BEFORE_WORDS})\b", re.I)
+# ... or may be ("..., what is her name?", "when exactly"): "it" is most often the show
+# itself ("is there a trailer? when does it come out").
+_REFERS_BACK = re.compile(rf"\b(?:{_SUBJECT_BEFORE_WORDS}|it|its|this)\b", re.I)
 
 # A part asking only who plays someone, naming no one ("who got cast", "what role").
 _WHO_PLAYS_WHOM = frozenset({"@cast", "@who", "@past"})
@@ -356,11 +355,12 @@ class AnswerService:
         analysis = index.analyse(part)
         # A date asked of no season, after a part about one ("is there a trailer yet and
         # when does it drop", "is janney in season 2 and when does it start"), asks about it.
-        season = _season_in_context(index, before, answered)
         asks_a_date = not {"@when", "@premiere"}.isdisjoint(analysis.terms)
-        if not answer.matched and season and asks_a_date and not analysis.seasons:
-            dated = self._answer(index, f"season {season} {part}", spoilers=spoilers)
-            answer = dated if dated.matched else answer
+        if not answer.matched and asks_a_date and not analysis.seasons:
+            season = _season_in_context(index, before, answered)
+            if season:
+                dated = self._answer(index, f"season {season} {part}", spoilers=spoilers)
+                answer = dated if dated.matched else answer
         # What the part is about may be in the part before: "her" in "the actress who plays
         # Cecilia, what is her name?", a subject named without asking ("the sister 👀
         # actress?", "the character Meg Roylin, who plays her?"), or who plays whom it
@@ -423,10 +423,9 @@ class AnswerService:
             # A question about something no fact here is about (an actor's age, filming) is
             # not answered with the fact that merely shares its names.
             return self._matched(question, ranked[0], spoilers=spoilers)
-        # Not one word any fact uses ("how do I bake sourdough bread"): nothing to suggest.
-        likely = [
-            c for c in ranked if c.probability >= self._decision.suggest_at and unknown_words < 1
-        ]
+        likely = [c for c in ranked if c.probability >= self._decision.suggest_at]
+        if unknown_words == 1:
+            likely = []  # not one word any fact uses ("how do I bake sourdough bread")
         if OTHER_SHOW in analysis.terms:
             return self._decline(question, Decline.OTHER_SHOW, [])
         if unknown:

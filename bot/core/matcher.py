@@ -461,8 +461,14 @@ class FactIndex:
             its_terms = self._terms_of[i]
             unexplained = sum(w for t, w in beside.items() if t not in its_terms)
             unexplained /= sum(beside.values())
-        match = Match(fact, score, round(best_coverage, 3), mismatch=mismatch)
-        return dataclasses.replace(match, unexplained=round(unexplained, 3)), frozenset(names)
+        match = Match(
+            fact,
+            score,
+            round(best_coverage, 3),
+            mismatch=mismatch,
+            unexplained=round(unexplained, 3),
+        )
+        return match, frozenset(names)
 
 
 def pack_index(

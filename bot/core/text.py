@@ -439,14 +439,13 @@ _ASKERS_PEOPLE = re.compile(
 # "where is <someone> from" asks about an actor's life, not their part in the show.
 # Where the asker saw something is not what they ask about: "saw on tiktok allison janney is
 # in s2??", "tiktok keeps saying the PM did it" ask about the show, not anyone's socials.
+_PLATFORM = r"(?:twitter|tiktok|insta|instagram|reddit|youtube|facebook)"
 _HEARSAY = re.compile(
     r"\b(?:(?:saw|seen|read|heard|someone|somebody|people|everyone|edits?|posts?|videos?)"
-    r"(?: \w+){0,3}? (?:on|from) (?:twitter|tiktok|insta|instagram|reddit|youtube|facebook)"
+    rf"(?: \w+){{0,3}}? (?:on|from) {_PLATFORM}"
     r"(?: (?:said|says|saying|posted|claims|claimed|thinks))?"
-    r"|(?:twitter|tiktok|insta|instagram|reddit|youtube) (?:keeps saying|is saying|says|said"
-    r"|saying|bubble|rumors?|rumours?)"
-    r"|(?:hyped|trending|viral|famous|big|going around|around|all over) (?:on )?"
-    r"(?:twitter|tiktok|insta|instagram|reddit|youtube))\b"
+    rf"|{_PLATFORM} (?:keeps saying|is saying|says|said|saying|bubble|rumors?|rumours?)"
+    rf"|(?:hyped|trending|viral|famous|big|going around|around|all over) (?:on )?{_PLATFORM})\b"
 )
 # "that <title> show" is some other show than this one ("is she in that bly manor show too").
 _THAT_OTHER_SHOW = re.compile(
@@ -569,18 +568,26 @@ def stem(word: str) -> str:
     return word
 
 
+# How fans put things, rewritten before phrases become concepts, in this order.
+_REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_ASKERS_PEOPLE, " "),
+    (_HEARSAY, " "),
+    (_CHATTER, " "),
+    (_WHO_IN_REAL_LIFE, " who plays "),
+    (_REFUSES_THE_END, " @spoiler-free "),
+    (_OTHER_WORK, " other roles "),
+    (_NATIONALITY, lambda match: f"{match.group().rsplit(' ', 1)[0]} nationality"),
+    (_THAT_OTHER_SHOW, f" in {OTHER_SHOW} "),
+    (_WHERE_FROM, " hometown "),
+)
+
+
 def terms_of(folded: str, vocabulary: Vocabulary | None = None) -> list[str]:
     """Canonical terms of folded text: phrases to concepts, then words minus stopwords."""
     words = [_SPELLED_OUT.get(word, word) for word in folded.split()]
-    text = _ASKERS_PEOPLE.sub(" ", " ".join(words))
-    text = _HEARSAY.sub(" ", text)
-    text = _CHATTER.sub(" ", text)
-    text = _WHO_IN_REAL_LIFE.sub(" who plays ", text)
-    text = _REFUSES_THE_END.sub(" @spoiler-free ", text)
-    text = _OTHER_WORK.sub(" other roles ", text)
-    text = _NATIONALITY.sub(lambda m: f"{m.group().rsplit(' ', 1)[0]} nationality", text)
-    text = _THAT_OTHER_SHOW.sub(f" in {OTHER_SHOW} ", text)
-    text = _WHERE_FROM.sub(" hometown ", text)
+    text = " ".join(words)
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
     text = (vocabulary or GENERAL).replace(text)
     text = _KNOWN_FROM_ELSEWHERE.sub(f" @cast {ELSEWHERE} ", text)
     terms = []
