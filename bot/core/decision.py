@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.matcher import Match
+from bot.core.models import Fact, Topic
 from bot.core.text import OTHER_SHOW, Analysis
 
 MODEL_PATH = Path(__file__).with_name("decision.json")
@@ -40,6 +41,7 @@ FEATURES = (
     "named",  # the question names this fact's actor or character
     "beside_name",  # then: the meaning of the rest of the question (else: "semantic")
     "unexplained",  # then: the share of the rest of the question this fact does not use
+    "season_cast",  # "is <someone> back for season 2?": +1 that season's cast news, -1 their part
 )
 
 
@@ -125,4 +127,26 @@ def features(
         float(match.beside_name is not None),
         match.semantic if match.beside_name is None else match.beside_name,
         match.unexplained,
+        _season_cast(match, matches, analysis),
     )
+
+
+def _season_cast(match: Match, matches: Sequence[Match], analysis: Analysis) -> float:
+    """Whether someone named comes back in the season asked about is that season's cast
+    news ("is keri russell back for s2?"), not who they play: +1 for the news, -1 for the
+    part of the person named, 0 for any other fact or question."""
+    if "@return" not in analysis.terms or not analysis.seasons:
+        return 0.0
+    if not any(m.beside_name is not None and m.fact.cast for m in matches):
+        return 0.0  # nobody named: "is the cast coming back" is the news's own question
+    news = [m for m in matches if _is_cast_news(m.fact, analysis.seasons)]
+    if not news:
+        return 0.0
+    if any(m is match for m in news):
+        return 1.0
+    return -1.0 if match.beside_name is not None and match.fact.cast else 0.0
+
+
+def _is_cast_news(fact: Fact, seasons: frozenset[int]) -> bool:
+    """A fact about a season's cast as a whole (who joins, who returns), not one part."""
+    return fact.topic is Topic.CAST and fact.cast is None and fact.season in seasons

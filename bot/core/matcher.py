@@ -292,11 +292,14 @@ class FactIndex:
         if similarity is not None:
             chosen += [i for i in self._nearest(similarity, seasons) if i not in chosen]
         query_text = " ".join(sorted(weights))
+        actors_life = self._asks_of_an_actor_only(chosen, weights)
         matches = []
         scored = []
         for i in chosen:
             shared = sum(weights[t] for t in self._terms_of[i] & asked)
-            scored.append((i, *self._score(i, weights, shared / total, query_text, seasons)))
+            scored.append(
+                (i, *self._score(i, weights, shared / total, query_text, seasons, actors_life))
+            )
         # What the question asks of the people it names, without their names: one
         # embedding of it with every name any candidate was named by left out.
         names = frozenset().union(*(named for _, _, named in scored))
@@ -317,6 +320,16 @@ class FactIndex:
         matches = self._parts_before_actors(chosen, matches, asked)
         matches.sort(key=lambda m: (m.score, m.semantic, m.fact.season or 0), reverse=True)
         return matches[: max(limit, len(matches) if similarity is not None else 0)]
+
+    def _asks_of_an_actor_only(self, chosen: list[int], weights: dict[str, float]) -> bool:
+        """Whether the question names an actor and, beside the name, only words no fact
+        uses: "is celia imrie in bridget jones?", "is keri russell still with matthew rhys?"
+        ask about the actor's own life and work, which no fact here answers."""
+        named = [self._actor_terms[i] for i in chosen if self._actor_terms[i] <= weights.keys()]
+        if not any(named):
+            return False
+        rest = weights.keys() - frozenset().union(*named) - {"@past"}  # "was she in ..."
+        return bool(rest) and not any(t.startswith("@") or t in self._postings for t in rest)
 
     def _names_part(self, i: int, words: set[str]) -> bool:
         """Whether ``words`` name fact ``i``'s part: a word of its character's name that no
@@ -420,6 +433,7 @@ class FactIndex:
         fact_coverage: float,
         query_text: str,
         seasons: frozenset[int],
+        actors_life: bool,
     ) -> tuple[Match, frozenset[str]]:
         """Score fact ``i``: its best phrasing, helped by what its phrasings explain together;
         and the terms of the names of it (an actor, a character) that the question says."""
@@ -444,11 +458,13 @@ class FactIndex:
         # ... unless the part is named too: "the president is Michael McKean from Better Call
         # Saul, right?" asks who plays the president.
         asked = set(_ABOUT_THE_ACTOR.intersection(weights))
-        if ELSEWHERE in asked and self._names_part(i, set(weights)):
+        names_part = self._names_part(i, set(weights))
+        if ELSEWHERE in asked and names_part:
             asked.discard(ELSEWHERE)
         about_the_actor = bool(actor) and actor <= weights.keys() and bool(asked)
         mismatch = (
-            bool(INTENTS.intersection(weights).difference(self._terms_of[i]))
+            actors_life
+            or bool(INTENTS.intersection(weights).difference(self._terms_of[i]))
             or (fact.spoiler and "@spoiler-free" in weights)
             or about_the_actor
         )

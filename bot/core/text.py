@@ -476,6 +476,13 @@ _REFUSES_THE_END = re.compile(
 _CHATTER = re.compile(
     r"\b(?:server|channel|chat|this place|gc)(?: is| s)? (?:so |kinda |pretty |lowkey )?dead\b"
     r"|\bwatch ?part(?:y|ies)\b"
+    # greetings: "good morning everyone", "how's your week going"
+    r"|\b(?:(?:good )?(?:morning|afternoon|evening|night)|hi|hey|hello|gm)"
+    r" (?:every(?:one|body)|all|yall|y all|guys|fam|friends)\b"
+    r"|\bgood (?:morning|afternoon|evening|night)\b"
+    r"|\b(?:hope )?(?:you all |yall |y all |everyone |you )?(?:have|had) an?"
+    r" (?:good|great|nice|lovely) (?:day|week|weekend|night|one)\b"
+    r"|\bhow (?:is |are )?(?:your|ur|every(?:one|body)) (?:day|week|weekend|night)(?: going)?\b"
     r"|\bback(?= in (?:19|20)\d\d\b| then\b| in the day\b)"
 )
 # "who is he irl" asks who plays him, not about his life.

@@ -407,6 +407,15 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("tell me a fun fact about the show", []),
         ("lol this channel is dead today", []),  # chatter, not a death
         ("gonna be late to the watch party, save me a seat", []),
+        ("good morning everyone ☕ how's your week going", []),  # a greeting, not the cast
+        # whether someone is back in a season is that season's cast news
+        ("is keri russell back for season 2?", ["s2-cast-news"]),
+        ("is rory kinnear returning for s2 or is trowbridge done", ["s2-cast-news"]),
+        ("who does rory kinnear play", ["cast-rory-kinnear"]),
+        # beside an actor's name, only words no fact uses: the actor's own life and work
+        ("is miguel sandoval from mexico?", []),
+        ("celia imrie was in calendar girls right?", []),
+        ("is celia imrie in it", ["cast-celia-imrie"]),
         ("is celia imrie related to anyone famous", []),
         ("is grace penn going to run for president in s2", []),
         ("catch me up on s1 but don't tell me the end", ["s1-recap"]),
