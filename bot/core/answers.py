@@ -366,8 +366,11 @@ class AnswerService:
         # actress?", "the character Meg Roylin, who plays her?"), or who plays whom it
         # named ("grace penn finally?? who got cast").
         terms = analysis.terms
+        # (A terse part that names its season and is answered stands on its own: "season 1
+        # was great and when is s2".)
+        terse = len(terms) <= _TERSE and not (analysis.seasons and answer.matched)
         subject_before = bool(before) and (
-            (not before_asks and (refers_back or len(terms) <= _TERSE))
+            (not before_asks and (refers_back or terse))
             or ("@cast" in terms and _WHO_PLAYS_WHOM.issuperset(terms))
         )
         leans = refers_back and bool(_ITS_SUBJECT_BEFORE.search(part))

@@ -41,6 +41,7 @@ from bot.core.text import (
     ELSEWHERE,
     GENERAL,
     INTENTS,
+    SPOILER_FREE,
     STOPWORDS,
     Analysis,
     Vocabulary,
@@ -298,7 +299,12 @@ class FactIndex:
         for i in chosen:
             shared = sum(weights[t] for t in self._terms_of[i] & asked)
             scored.append(
-                (i, *self._score(i, weights, shared / total, query_text, seasons, actors_life))
+                (
+                    i,
+                    *self._score(
+                        i, weights, shared / total, query_text, seasons, actors_life=actors_life
+                    ),
+                )
             )
         # What the question asks of the people it names, without their names: one
         # embedding of it with every name any candidate was named by left out.
@@ -433,6 +439,7 @@ class FactIndex:
         fact_coverage: float,
         query_text: str,
         seasons: frozenset[int],
+        *,
         actors_life: bool,
     ) -> tuple[Match, frozenset[str]]:
         """Score fact ``i``: its best phrasing, helped by what its phrasings explain together;
@@ -465,7 +472,7 @@ class FactIndex:
         mismatch = (
             actors_life
             or bool(INTENTS.intersection(weights).difference(self._terms_of[i]))
-            or (fact.spoiler and "@spoiler-free" in weights)
+            or (fact.spoiler and SPOILER_FREE in weights)
             or about_the_actor
         )
         if mismatch:  # asked for a kind of fact this is not (an age, a spoiler-free recap)

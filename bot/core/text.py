@@ -287,12 +287,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
 }
 # fmt: on
-# Kinds of question that only a fact of that kind answers: a question about an actor's
-# age is not answered by the actor's role, however well the name matches.
 OTHER_SHOW = "@other-show"
 # Another show named to say who someone is; of an actor named too, it asks about their
 # other roles ("is michael mckean the guy from better call saul").
 ELSEWHERE = "@elsewhere"
+# "No spoilers": how to answer, not what about. It rules out the spoiler facts.
+SPOILER_FREE = "@spoiler-free"
+# Kinds of question that only a fact of that kind answers: a question about an actor's
+# age is not answered by the actor's role, however well the name matches.
 INTENTS = frozenset(
     {
         "@age",
@@ -581,7 +583,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (_HEARSAY, " "),
     (_CHATTER, " "),
     (_WHO_IN_REAL_LIFE, " who plays "),
-    (_REFUSES_THE_END, " @spoiler-free "),
+    (_REFUSES_THE_END, f" {SPOILER_FREE} "),
     (_OTHER_WORK, " other roles "),
     (_NATIONALITY, lambda match: f"{match.group().rsplit(' ', 1)[0]} nationality"),
     (_THAT_OTHER_SHOW, f" in {OTHER_SHOW} "),
@@ -649,6 +651,7 @@ _QUESTION_START = (
 )
 _SENTENCES = re.compile(
     r"(?<=[?!.:])\s+|\s*\n+\s*|;\s*|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\s+"
+    r"|\s+[\u2014\u2013-]+\s+"  # a dash between thoughts: "new here lol — whats it about"
     # the asker on themselves after a comma: "..., i need to book the night off"
     r"|,\s+(?=(?:i|im|i'm|ive|i've|my)\s)"
     r"|\s+(?=(?:anyway|anyways|btw)\b)"
@@ -660,7 +663,8 @@ _SENTENCES = re.compile(
     re.IGNORECASE,
 )
 _CLAUSES = re.compile(
-    rf",?\s+(?:and|also|plus|&|\+|n)\s+(?=(?:{_QUESTION_START})\b)|,\s*(?=(?:{_QUESTION_START})\b)",
+    rf",?\s+(and|also|plus|&|\+|n)\s+(?:(?:roughly|also|then|actually|just|so|btw)\s+)?"
+    rf"(?=(?:{_QUESTION_START})\b)|,\s*(?=(?:{_QUESTION_START})\b)",
     re.IGNORECASE,
 )
 _FILLER = re.compile(
@@ -672,8 +676,16 @@ _WHO_PLAYS = re.compile(
     r"(?P<roles>.+?)[\s?!.]*$",
     re.IGNORECASE,
 )
-_LIST = re.compile(r",\s*(?:and\s+)?|\s+(?:and|n)\s+|\s*&\s*", re.IGNORECASE)
+_LIST = re.compile(r",\s*(?:and\s+)?|\s+(?:and|n)\s+|\s*[&+]\s*", re.IGNORECASE)
 _ASKS = re.compile(rf"^(?:{_QUESTION_START})\b|\?\W*$|\bright\W*$", re.IGNORECASE)
+
+
+_TERSE_WORDS = 4
+# ... unless they remark on something: "i loved the finale and when is s2"
+_REMARK = re.compile(
+    r"\b(?:i|im|i'm|we|was|were|omg|wow|love|loved|like|liked|hate|hated|great|amazing)\b",
+    re.IGNORECASE,
+)
 
 
 def split_questions(text: str) -> list[tuple[str, bool]]:
@@ -685,11 +697,20 @@ def split_questions(text: str) -> list[tuple[str, bool]]:
     """
     parts = []
     for sentence in _SENTENCES.split(text.strip()):
-        for clause in _CLAUSES.split(sentence):
-            clause = clause.strip(" ,")
+        pieces = _CLAUSES.split(sentence)  # clause, "and" (or None), clause, ...
+        clauses = [clause.strip(" ,") for clause in pieces[::2]]
+        joined = [joiner is not None for joiner in pieces[1::2]] + [False]
+        asks = [bool(_ASKS.search(_FILLER.sub("", clause))) for clause in clauses]
+        for n, clause in enumerate(clauses):
+            # A few words joined to a question ask too: "s2 date and is there a trailer?"
+            terse_with_question = (
+                joined[n]
+                and asks[n + 1]
+                and len(clause.split()) <= _TERSE_WORDS
+                and not _REMARK.search(clause)
+            )
             if clause:
-                asks = bool(_ASKS.search(_FILLER.sub("", clause)))
-                parts += [(part, asks) for part in _each_role(clause)]
+                parts += [(part, asks[n] or terse_with_question) for part in _each_role(clause)]
     return parts
 
 

@@ -416,6 +416,10 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("is miguel sandoval from mexico?", []),
         ("celia imrie was in calendar girls right?", []),
         ("is celia imrie in it", ["cast-celia-imrie"]),
+        # a terse part that names its season and is answered stands on its own
+        ("season 1 was great and when is s2", ["s2-premiere"]),
+        ("new to this — what's it about and is it on netflix", ["premise", "where-to-watch"]),
+        ("season 2 date + is there a teaser", ["s2-premiere", "s2-trailer"]),
         ("is celia imrie related to anyone famous", []),
         ("is grace penn going to run for president in s2", []),
         ("catch me up on s1 but don't tell me the end", ["s1-recap"]),

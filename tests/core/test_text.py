@@ -77,3 +77,27 @@ def test_who_play_without_the_s_still_asks_for_each_role() -> None:
         ("who play billie", True),
         ("i always mix them up", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        # a dash between thoughts parts them
+        ("new to this — what's it about", [("new to this", False), ("what's it about", True)]),
+        # a word between "and" and the question does not hide it
+        (
+            "when did s1 drop and roughly how many watched",
+            [("when did s1 drop", True), ("how many watched", True)],
+        ),
+        # a few words joined to a question ask too, unless they remark on something
+        ("s2 date + is there a teaser", [("s2 date", True), ("is there a teaser", True)]),
+        (
+            "i loved the finale and when is s2",
+            [("i loved the finale", False), ("when is s2", True)],
+        ),
+        # "who plays A + B" asks of each
+        ("who plays the pm + the vp", [("who plays the pm", True), ("who plays the vp", True)]),
+    ],
+)
+def test_a_message_parts_into_what_it_asks(message: str, parts: list[tuple[str, bool]]) -> None:
+    assert split_questions(message) == parts
