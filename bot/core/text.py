@@ -671,11 +671,24 @@ _FILLER = re.compile(
     r"^(?:(?:ok|okay|so|and|also|plus|but|anyway|btw|oh|wait|like|if so|quick qs?)\b[\s,:]*)+",
     re.IGNORECASE,
 )
-_WHO_PLAYS = re.compile(
-    r"^(?P<verb>who (?:plays|play|played|portrays|is playing|are playing)|whos playing)\s+"
-    r"(?P<roles>.+?)[\s?!.]*$",
-    re.IGNORECASE,
+# Who plays several parts, as fans list them: each pattern finds the list ("roles").
+_PLAY = r"(?:plays|play|played|portrays|is playing|are playing)"
+_ACTORS = r"(?:actors?|actresses?|cast)"
+_CAST_LISTS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # "who plays A, B and C"
+        rf"^(?:who {_PLAY}|whos playing)\s+(?P<roles>.+?)[\s?!.]*$",
+        # "who are A and B played by"
+        r"^who (?:are|is|were|was) (?P<roles>.+?) (?:played|portrayed) by[\s?!.]*$",
+        # "A, B and C, who plays each one?", "A and B actresses??"
+        rf"^(?P<roles>.+?)[\s,:\u2014-]+(?:who {_PLAY} (?:each|them|which|who)(?: one)?"
+        rf"|(?:the )?{_ACTORS}(?: pls| please)?)[\s?!.]*$",
+        # "actors for A, B and C", "names of the actresses playing A and B"
+        rf"^(?:(?:the )?names? of )?(?:the )?{_ACTORS} (?:for|of|playing) (?P<roles>.+?)[\s?!.]*$",
+    )
 )
+_ROLE_WORDS = 6  # a part named in a list is a few words ("the white house chief of staff")
 _LIST = re.compile(r",\s*(?:and\s+)?|\s+(?:and|n)\s+|\s*[&+]\s*", re.IGNORECASE)
 _ASKS = re.compile(rf"^(?:{_QUESTION_START})\b|\?\W*$|\bright\W*$", re.IGNORECASE)
 
@@ -697,6 +710,10 @@ def split_questions(text: str) -> list[tuple[str, bool]]:
     """
     parts = []
     for sentence in _SENTENCES.split(text.strip()):
+        roles = _each_role(sentence)  # "A, B and C, who plays each?" before its commas part it
+        if len(roles) > 1:
+            parts += [(role, True) for role in roles]
+            continue
         pieces = _CLAUSES.split(sentence)  # clause, "and" (or None), clause, ...
         clauses = [clause.strip(" ,") for clause in pieces[::2]]
         joined = [joiner is not None for joiner in pieces[1::2]] + [False]
@@ -715,11 +732,21 @@ def split_questions(text: str) -> list[tuple[str, bool]]:
 
 
 def _each_role(clause: str) -> list[str]:
-    """ "who plays A, B and C" as one question for each of A, B and C."""
-    match = _WHO_PLAYS.match(_FILLER.sub("", clause))
-    if match is None:
-        return [clause]
-    roles = [role for role in _LIST.split(match["roles"]) if role.strip()]
-    if not 2 <= len(roles) <= 3:
-        return [clause]
-    return [f"{match['verb']} {role.strip()}" for role in roles]
+    """ "who plays A, B and C" (or "A and B actresses??") as "who plays A", "who plays B"
+    and "who plays C"; any other clause as it is."""
+    text = _FILLER.sub("", clause)
+    for pattern in _CAST_LISTS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        roles = [role.strip() for role in _LIST.split(match["roles"]) if role.strip()]
+        if 2 <= len(roles) <= 3 and all(_a_role(role) for role in roles):
+            return [f"who plays {role}" for role in roles]
+    return [clause]
+
+
+def _a_role(text: str) -> bool:
+    """Whether an item of a list can be a part's name, not another question."""
+    return len(text.split()) <= _ROLE_WORDS and not re.match(
+        rf"(?:{_QUESTION_START})\b", text, re.IGNORECASE
+    )

@@ -73,8 +73,8 @@ def test_user_text_cannot_forge_a_concept() -> None:
 
 def test_who_play_without_the_s_still_asks_for_each_role() -> None:
     assert split_questions("who play eidra and billie? i always mix them up") == [
-        ("who play eidra", True),
-        ("who play billie", True),
+        ("who plays eidra", True),
+        ("who plays billie", True),
         ("i always mix them up", False),
     ]
 
@@ -95,8 +95,16 @@ def test_who_play_without_the_s_still_asks_for_each_role() -> None:
             "i loved the finale and when is s2",
             [("i loved the finale", False), ("when is s2", True)],
         ),
-        # "who plays A + B" asks of each
+        # "who plays A + B" asks of each, and so do other ways to list parts
         ("who plays the pm + the vp", [("who plays the pm", True), ("who plays the vp", True)]),
+        ("kate and hal actors?", [("who plays kate", True), ("who plays hal", True)]),
+        ("who are hal and kate played by", [("who plays hal", True), ("who plays kate", True)]),
+        (
+            "the pm, the vp, who plays each?",
+            [("who plays the pm", True), ("who plays the vp", True)],
+        ),
+        ("cast for billie + eidra", [("who plays billie", True), ("who plays eidra", True)]),
+        ("love the cast", [("love the cast", False)]),
     ],
 )
 def test_a_message_parts_into_what_it_asks(message: str, parts: list[tuple[str, bool]]) -> None:
