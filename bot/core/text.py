@@ -101,7 +101,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@trailer": (
         "trailer", "teaser", "promo", "first look", "first looks", "sneak peek", "clip", "preview",
         "footage", "picture", "pictures", "pic", "pics", "photo", "photos", "image", "images",
-        "stills",
+        "stills", "photograph", "photographs", "video", "videos",
     ),
     "@renewal": (
         "renew", "renewed", "renewal", "cancel", "cancelled", "canceled", "cancellation",
@@ -185,7 +185,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@weather": ("weather", "rain", "forecast", "temperature"),
     "@family": (
         "mom", "mum", "mother", "dad", "father", "parents", "kid", "kids", "children",
-        "son", "daughter", "girlfriend", "boyfriend", "dating", "together", "still together",
+        "son", "daughter", "girlfriend", "boyfriend", "dating", "still together",
+        "together irl", "together in real life", "are they together", "a couple irl",
         "related to",
     ),
     "@real-life": (
@@ -199,7 +200,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@filming": (
         "filmed", "filming", "film location", "shooting location", "locations", "film it",
         "film", "films",
-        "shot in", "shot on location", "set in real",
+        "shot in", "shot on location", "set in real", "makeup", "make up artist",
+        "hair and makeup", "on set", "behind the scenes",
     ),
     "@social": (
         "instagram", "insta", "twitter", "tiktok", "social media", "socials", "follow him",
@@ -425,6 +427,10 @@ _QUOTES = str.maketrans(
 )
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_FIRST_RELEASE = re.compile(
+    r"\bfirst (?:air|aired|drop|dropped|came out|come out|premiered|released|debuted|"
+    r"started|began|hit)\b"
+)
 # The asker's own people are chatter ("my mom wants to watch it"), not a question about an
 # actor's family.
 _ASKERS_PEOPLE = re.compile(
@@ -485,11 +491,16 @@ _CHATTER = re.compile(
     r"|\b(?:hope )?(?:you all |yall |y all |everyone |you )?(?:have|had) an?"
     r" (?:good|great|nice|lovely) (?:day|week|weekend|night|one)\b"
     r"|\bhow (?:is |are )?(?:your|ur|every(?:one|body)) (?:day|week|weekend|night)(?: going)?\b"
-    r"|\bback(?= in (?:19|20)\d\d\b| then\b| in the day\b)"
+    r"|\bback(?= in (?:\w+ ){0,3}(?:19|20)\d\d\b| then\b| in the day\b)"
 )
 # "who is he irl" asks who plays him, not about his life.
 _WHO_IN_REAL_LIFE = re.compile(
     r"\bwho (?:is|are|was|were) (?:he|she|they|that|this|the \w+) (?:irl|in real life)\b"
+)
+# "remind me" before a question only asks it: "remind me what month s1 aired".
+_REMIND_ME_OF = re.compile(
+    r"\bremind (?:me|us) (?=(?:what (?:month|year|day|date|time)|who|whos|which|where|"
+    r"how (?:many|much|long|old)|if|whether)\b)"
 )
 _WHERE_FROM = re.compile(r"\bwhere (?:is|are|was|were) (?:\w+ ){1,3}from\b")
 _SPACES = re.compile(r"\s+")
@@ -582,6 +593,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (_ASKERS_PEOPLE, " "),
     (_HEARSAY, " "),
     (_CHATTER, " "),
+    (_REMIND_ME_OF, " "),
     (_WHO_IN_REAL_LIFE, " who plays "),
     (_REFUSES_THE_END, f" {SPOILER_FREE} "),
     (_OTHER_WORK, " other roles "),
@@ -627,6 +639,8 @@ def analyse(
     for phrase in ignore:  # "diplomat 2" is Season 2 of the show
         folded = re.sub(rf"\b{re.escape(fold(phrase))} ([1-9])\b", r"season \1", folded)
     seasons, rest = find_seasons(folded)
+    if not seasons and _FIRST_RELEASE.search(rest):
+        seasons = frozenset({1})  # "what month did it first air": the first season's premiere
     if correct is not None:
         rest = " ".join(correct(word) for word in rest.split())
     for phrase in ignore:

@@ -420,6 +420,9 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("season 1 was great and when is s2", ["s2-premiere"]),
         ("new to this — what's it about and is it on netflix", ["premise", "where-to-watch"]),
         ("season 2 date + is there a teaser", ["s2-premiere", "s2-trailer"]),
+        ("who does the hair and makeup for the cast", []),  # behind the scenes
+        ("any video from the new season yet?", ["s2-trailer"]),
+        ("remind me what year s1 came out", ["s1-premiere"]),  # asks it, wants no recap
         ("is celia imrie related to anyone famous", []),
         ("is grace penn going to run for president in s2", []),
         ("catch me up on s1 but don't tell me the end", ["s1-recap"]),

@@ -10,8 +10,8 @@ well the bot does on questions nobody has seen (see README, "How answers are fou
   ``article_questions.toml`` (130), ``chat_questions.toml`` (140), and
   ``final_questions.toml``, ``last_questions.toml``, ``third_final_questions.toml``,
   ``fourth_questions.toml`` (120 each), ``fifth_questions.toml`` to
-  ``thirtysecond_questions.toml`` (110 each), each scored once while sealed; the last
-  thirty-four hold messages that ask several things.
+  ``thirtyfourth_questions.toml`` (110 each), each scored once while sealed; the last
+  thirty-six hold messages that ask several things.
 """
 
 from __future__ import annotations
@@ -38,19 +38,19 @@ from bot.core.answers import AnswerService
         ("third_final_questions", 0.98, 0),
         ("fourth_questions", 0.98, 1),
         ("fifth_questions", 0.95, 2),
-        ("sixth_questions", 0.94, 2),
+        ("sixth_questions", 0.95, 1),
         ("seventh_questions", 0.96, 0),
         ("eighth_questions", 0.97, 0),
-        ("ninth_questions", 0.91, 0),
+        ("ninth_questions", 0.90, 0),
         ("tenth_questions", 0.94, 1),
-        ("eleventh_questions", 0.95, 1),
+        ("eleventh_questions", 0.94, 1),
         ("twelfth_questions", 0.97, 0),
         ("thirteenth_questions", 0.96, 1),
-        ("fourteenth_questions", 0.92, 1),
+        ("fourteenth_questions", 0.93, 0),
         ("fifteenth_questions", 0.90, 1),
         ("sixteenth_questions", 0.97, 0),
         ("seventeenth_questions", 0.88, 0),
-        ("eighteenth_questions", 0.90, 4),
+        ("eighteenth_questions", 0.91, 3),
         ("nineteenth_questions", 0.88, 2),
         ("twentieth_questions", 0.91, 1),
         ("twentyfirst_questions", 0.96, 0),
@@ -61,10 +61,12 @@ from bot.core.answers import AnswerService
         ("twentysixth_questions", 0.91, 0),
         ("twentyseventh_questions", 0.94, 3),
         ("twentyeighth_questions", 0.93, 1),
-        ("twentyninth_questions", 0.93, 4),
-        ("thirtieth_questions", 0.93, 1),
+        ("twentyninth_questions", 0.94, 3),
+        ("thirtieth_questions", 0.94, 1),
         ("thirtyfirst_questions", 0.90, 3),
         ("thirtysecond_questions", 0.93, 2),
+        ("thirtythird_questions", 0.88, 1),
+        ("thirtyfourth_questions", 0.97, 1),
     ],
 )
 async def test_corpus_accuracy(

@@ -109,3 +109,13 @@ def test_who_play_without_the_s_still_asks_for_each_role() -> None:
 )
 def test_a_message_parts_into_what_it_asks(message: str, parts: list[tuple[str, bool]]) -> None:
     assert split_questions(message) == parts
+
+
+def test_what_fans_say_in_passing_is_not_what_they_ask() -> None:
+    # "first aired" with no season named is the first season
+    assert analyse("what month did it first air").seasons == {1}
+    assert analyse("when does s2 first air").seasons == {2}
+    # "back in the autumn of 2022" is then, not a return; "putting together" is no couple
+    assert "@return" not in analyse("it started back in the autumn of 2022").terms
+    assert "@family" not in analyse("putting together a timeline, when did it air").terms
+    assert "@family" in analyse("are they together irl").terms
