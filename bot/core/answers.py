@@ -119,6 +119,7 @@ _REFERS_BACK = re.compile(rf"\b(?:{_SUBJECT_BEFORE_WORDS}|it|its|this)\b", re.I)
 
 # A part asking only who plays someone, naming no one ("who got cast", "what role").
 _WHO_PLAYS_WHOM = frozenset({"@cast", "@who", "@past"})
+_ABOUT_SOMEONE = _WHO_PLAYS_WHOM | _NOT_A_SUBJECT  # "who is she playing", "what was her name"
 _TERSE = 2  # terms: a part this short ("actress?") may only finish the part before
 _SURE = 90.0  # how likely (in %) an answer must be to stand beside an out-of-scope question
 
@@ -376,7 +377,11 @@ class AnswerService:
         leans = refers_back and bool(_ITS_SUBJECT_BEFORE.search(part))
         if (refers_back and not answer.matched) or leans or subject_before:
             joined = self._answer(index, f"{before} {part}", spoilers=spoilers)
-            if joined.matched and (not answer.matched or joined.score > answer.score):
+            # "who is she playing" names no one but the one before: its own reading (the
+            # season's cast news) is no reading at all.
+            only_before = leans and _ABOUT_SOMEONE.issuperset(terms)
+            better = joined.matched and (not answer.matched or joined.score > answer.score)
+            if only_before or better:
                 answer = joined
         return answer
 

@@ -463,11 +463,13 @@ class FactIndex:
         best += _NAME_BONUS * named + _SEASON_BONUS * (fact.season in seasons)
         actor = self._actor_terms[i]
         # ... unless the part is named too: "the president is Michael McKean from Better Call
-        # Saul, right?" asks who plays the president.
+        # Saul, right?" asks who plays the president; nor is a spouse played ("rufus sewell
+        # is the one playing the ambassador's husband?") the actor's own.
         asked = set(_ABOUT_THE_ACTOR.intersection(weights))
-        names_part = self._names_part(i, set(weights))
-        if ELSEWHERE in asked and names_part:
+        if ELSEWHERE in asked and self._names_part(i, set(weights)):
             asked.discard(ELSEWHERE)
+        if "@cast" in weights:
+            asked.discard("@spouse")
         about_the_actor = bool(actor) and actor <= weights.keys() and bool(asked)
         mismatch = (
             actors_life

@@ -423,6 +423,10 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("who does the hair and makeup for the cast", []),  # behind the scenes
         ("any video from the new season yet?", ["s2-trailer"]),
         ("remind me what year s1 came out", ["s1-premiere"]),  # asks it, wants no recap
+        # a spouse played is the part's, not the actor's own
+        ("rufus sewell plays the ambassador's husband, correct?", ["cast-rufus-sewell"]),
+        # "who does he play" of someone no fact knows is not the season's cast news
+        ("that actor from the crown is in it? who does he play", []),
         ("is celia imrie related to anyone famous", []),
         ("is grace penn going to run for president in s2", []),
         ("catch me up on s1 but don't tell me the end", ["s1-recap"]),
