@@ -122,6 +122,9 @@ def _lost(error: BaseException) -> bool:
     if isinstance(error, _LOST):
         return True
     text = str(error)
+    if isinstance(error, asyncpg.InternalClientError):
+        # Caught while asyncpg still reads the server's goodbye to a cut connection.
+        return "another operation" in text and "is in progress" in text
     return isinstance(error, asyncpg.InterfaceError) and (
         "released back to the pool" in text or "connection is closed" in text
     )
@@ -205,11 +208,16 @@ class PostgresEngine(Engine):
     @asynccontextmanager
     async def read(self, *, consistent: bool = False) -> AsyncIterator[Connection]:
         async with _reachable(self.where), self._pool.acquire() as connection:
-            if not consistent:
-                yield PostgresConnection(connection)
-                return
-            async with connection.transaction(isolation="repeatable_read", readonly=True):
-                yield PostgresConnection(connection)
+            try:
+                if not consistent:
+                    yield PostgresConnection(connection)
+                    return
+                async with connection.transaction(isolation="repeatable_read", readonly=True):
+                    yield PostgresConnection(connection)
+            except Exception as error:
+                if _lost(error):
+                    connection.terminate()  # not handed out again half-closed
+                raise
 
     @asynccontextmanager
     async def transaction(
@@ -261,8 +269,11 @@ class PostgresEngine(Engine):
             try:
                 await transaction.start()
             except Exception as error:
+                lost = _lost(error)
+                if lost:
+                    connection.terminate()  # not handed out again half-closed
                 await self._pool.release(connection)
-                if attempt or not _lost(error):
+                if attempt or not lost:
                     raise
                 continue
             except BaseException:
