@@ -425,6 +425,10 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("remind me what year s1 came out", ["s1-premiere"]),  # asks it, wants no recap
         # a spouse played is the part's, not the actor's own
         ("rufus sewell plays the ambassador's husband, correct?", ["cast-rufus-sewell"]),
+        # who the sources say an actor is known for is the pack's vocabulary
+        ("the west wing actress, who does she play?", ["cast-allison-janney"]),
+        ("is the west wing on netflix", []),  # the other show itself
+        ("what did allison janney play in the west wing", []),
         # "who does he play" of someone no fact knows is not the season's cast news
         ("that actor from the crown is in it? who does he play", []),
         ("is celia imrie related to anyone famous", []),
