@@ -41,6 +41,7 @@ FEATURES = (
     "named",  # the question names this fact's actor or character
     "beside_name",  # then: the meaning of the rest of the question (else: "semantic")
     "unexplained",  # then: the share of the rest of the question this fact does not use
+    "story_of_part",  # names a part (not its actor) and asks neither who plays it nor cast
     "season_cast",  # "is <someone> back for season 2?": +1 that season's cast news, -1 their part
 )
 
@@ -127,6 +128,7 @@ def features(
         float(match.beside_name is not None),
         match.semantic if match.beside_name is None else match.beside_name,
         match.unexplained,
+        float(match.story_of_part),
         _season_cast(match, matches, analysis),
     )
 

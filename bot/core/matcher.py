@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import heapq
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -84,7 +85,9 @@ class Match:
     is to the fact ("who plays ..." is near; "did ... do his own stunts" is not); ``None``
     when it names neither. ``unexplained``: then, the share (by weight) of the rest that
     none of the fact's phrasings uses ("is ... from ghana": all of it); 0 when it names
-    neither.
+    neither. ``story_of_part``: the question names this fact's part, not who plays it, and
+    may ask about the part's story ("what happens to eidra in season 2"), which a cast fact
+    does not tell.
     """
 
     fact: Fact
@@ -94,6 +97,7 @@ class Match:
     mismatch: bool = False
     beside_name: float | None = None
     unexplained: float = 0.0
+    story_of_part: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,7 @@ class FactIndex:
             _part_terms(f.cast.character, f.cast.role, vocabulary) if f.cast else ()
             for f in self.facts
         ]
+        self._actor_words = frozenset().union(*self._actor_terms)
         named = [terms[0] for terms in self._part_terms if terms]
         self._shared_name_words = frozenset(
             word for word in set().union(*named) if sum(word in terms for terms in named) > 1
@@ -294,6 +299,7 @@ class FactIndex:
             chosen += [i for i in self._nearest(similarity, seasons) if i not in chosen]
         query_text = " ".join(sorted(weights))
         actors_life = self._asks_of_an_actor_only(chosen, weights)
+        story = self._asks_of_the_story(analysis.terms)
         matches = []
         scored = []
         for i in chosen:
@@ -302,7 +308,13 @@ class FactIndex:
                 (
                     i,
                     *self._score(
-                        i, weights, shared / total, query_text, seasons, actors_life=actors_life
+                        i,
+                        weights,
+                        shared / total,
+                        query_text,
+                        seasons,
+                        actors_life=actors_life,
+                        story=story,
                     ),
                 )
             )
@@ -336,6 +348,15 @@ class FactIndex:
             return False
         rest = weights.keys() - frozenset().union(*named) - {"@past"}  # "was she in ..."
         return bool(rest) and not any(t.startswith("@") or t in self._postings for t in rest)
+
+    def _asks_of_the_story(self, terms: Sequence[str]) -> bool:
+        """Whether a question that names a part may ask about its story rather than who
+        plays it: it asks neither who nor about the cast, names no actor, and guesses at
+        no one ("hal is hugh grant right?": two words in a row no fact uses)."""
+        if {"@cast", "@who"}.intersection(terms) or self._actor_words.intersection(terms):
+            return False
+        unknown = [not t.startswith("@") and t not in self._postings for t in terms]
+        return not any(a and b for a, b in itertools.pairwise(unknown))
 
     def _names_part(self, i: int, words: set[str]) -> bool:
         """Whether ``words`` name fact ``i``'s part: a word of its character's name that no
@@ -441,6 +462,7 @@ class FactIndex:
         seasons: frozenset[int],
         *,
         actors_life: bool,
+        story: bool,
     ) -> tuple[Match, frozenset[str]]:
         """Score fact ``i``: its best phrasing, helped by what its phrasings explain together;
         and the terms of the names of it (an actor, a character) that the question says."""
@@ -492,6 +514,7 @@ class FactIndex:
             round(best_coverage, 3),
             mismatch=mismatch,
             unexplained=round(unexplained, 3),
+            story_of_part=story and bool(actor) and self._names_part(i, set(weights)),
         )
         return match, frozenset(names)
 

@@ -425,6 +425,10 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         ("remind me what year s1 came out", ["s1-premiere"]),  # asks it, wants no recap
         # a spouse played is the part's, not the actor's own
         ("rufus sewell plays the ambassador's husband, correct?", ["cast-rufus-sewell"]),
+        # a part's story is no cast fact's; a guess at who plays it still is
+        ("what happens to eidra in season 2", []),
+        ("hal is colin firth right?", ["cast-rufus-sewell"]),
+        ("meg roylin is maggie smith right?", ["cast-celia-imrie"]),
         # who the sources say an actor is known for is the pack's vocabulary
         ("the west wing actress, who does she play?", ["cast-allison-janney"]),
         ("is the west wing on netflix", []),  # the other show itself
