@@ -74,6 +74,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "starred", "in it", "character", "characters", "role", "roles", "part", "job",
         "cast list", "lineup", "line up", "who is in", "whos in", "who in",
     ),
+    "@protagonist": (
+        "main character", "main characters", "lead character", "central character",
+        "protagonist", "main protagonist", "whose story", "whose pov",
+    ),
     "@status": (
         "guest", "guest star", "main", "regular", "series regular", "recurring", "lead",
     ),
