@@ -42,6 +42,7 @@ FEATURES = (
     "beside_name",  # then: the meaning of the rest of the question (else: "semantic")
     "unexplained",  # then: the share of the rest of the question this fact does not use
     "story_of_part",  # names a part (not its actor) and asks neither who plays it nor cast
+    "actor_and_part",  # names both this fact's actor and their part ("kate is keri russell?")
     "season_cast",  # "is <someone> back for season 2?": +1 that season's cast news, -1 their part
 )
 
@@ -129,6 +130,7 @@ def features(
         match.semantic if match.beside_name is None else match.beside_name,
         match.unexplained,
         float(match.story_of_part),
+        float(match.actor_and_part),
         _season_cast(match, matches, analysis),
     )
 

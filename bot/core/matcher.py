@@ -87,7 +87,7 @@ class Match:
     none of the fact's phrasings uses ("is ... from ghana": all of it); 0 when it names
     neither. ``story_of_part``: the question names this fact's part, not who plays it, and
     may ask about the part's story ("what happens to eidra in season 2"), which a cast fact
-    does not tell.
+    does not tell. ``actor_and_part``: it names both this fact's actor and their part.
     """
 
     fact: Fact
@@ -98,6 +98,7 @@ class Match:
     beside_name: float | None = None
     unexplained: float = 0.0
     story_of_part: bool = False
+    actor_and_part: bool = False
 
 
 @dataclass(frozen=True)
@@ -493,6 +494,7 @@ class FactIndex:
         if "@cast" in weights:
             asked.discard("@spouse")
         about_the_actor = bool(actor) and actor <= weights.keys() and bool(asked)
+        names_part = bool(actor) and self._names_part(i, set(weights))
         mismatch = (
             actors_life
             or bool(INTENTS.intersection(weights).difference(self._terms_of[i]))
@@ -514,7 +516,8 @@ class FactIndex:
             round(best_coverage, 3),
             mismatch=mismatch,
             unexplained=round(unexplained, 3),
-            story_of_part=story and bool(actor) and self._names_part(i, set(weights)),
+            story_of_part=story and names_part,
+            actor_and_part=names_part and actor <= weights.keys(),
         )
         return match, frozenset(names)
 
