@@ -94,6 +94,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "@next-season": (
         "next season", "new season", "upcoming season", "coming season", "next one",
         "new one", "new series", "next series", "new episodes", "season 2",
+        "what happens next", "we get more", "get to see more",
     ),
     "@new": (
         "new", "join", "joins", "joining", "joined", "newcomer", "added", "addition",
