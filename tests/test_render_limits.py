@@ -258,3 +258,12 @@ def test_a_gap_answered_with_a_fact(
     content = curation.gap_answered(result, forgotten=forgotten)
     check_message(content=content)
     assert SECRET not in content  # facts are named by id and safe label ("q" is not typed)
+
+
+def test_a_fact_list_escapes_what_moderators_typed() -> None:
+    """A title of pipes and backslashes, cut to fit, opens no spoiler tag in /fact list
+    (hypothesis found it: the list showed fact titles unescaped)."""
+    title = "||\\" * 33 + "|"
+    fact = Fact(id="f-0", topic=Topic.RECAP, season=1, questions=(title,), answer="0", source="a")
+    embed, _ = curation.fact_list([stored(fact)], 0, topic=None)
+    check_embed(embed, spoilers_on=False)

@@ -159,7 +159,9 @@ def fact_list(
         )
         return listed, pages
     chunk = facts[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    listed.description = "\n".join(f"\u2022 {fact_label(s)}" for s in chunk)
+    listed.description = "\n".join(
+        f"\u2022 {discord.utils.escape_markdown(fact_label(s))}" for s in chunk
+    )
     own = sum(s.origin == "guild" and not s.removed for s in facts)
     fixed = sum(s.origin == "override" and not s.removed for s in facts)
     hidden = sum(s.removed for s in facts)
