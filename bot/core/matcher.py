@@ -42,6 +42,7 @@ from bot.core.text import (
     ELSEWHERE,
     GENERAL,
     INTENTS,
+    SPELLINGS,
     SPOILER_FREE,
     STOPWORDS,
     Analysis,
@@ -136,7 +137,7 @@ class Lexicon:
 
     def correct(self, word: str) -> str:
         """``word`` itself when known or too short to judge, else its likeliest fix."""
-        if word in self._counts or word in STOPWORDS or word.isdigit():
+        if word in self._counts or word in STOPWORDS or word in SPELLINGS or word.isdigit():
             return word
         if _STRETCHED.search(word):  # "baaaack", "sooo": a letter held for emphasis
             for squeezed in (_STRETCHED.sub(r"\1", word), _STRETCHED.sub(r"\1\1", word)):

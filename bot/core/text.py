@@ -353,6 +353,8 @@ STOPWORDS = frozenset(
     basically genuinely forever since thru through finished confused fine wait waiting
     tho though anyways lowkey highkey fr ngl tbh imo imho idk istg bruh bro bestie rly
     srsly seriously honestly alright cheers ty tysm omfg wtf smh fam
+    de del el la los las es en un una da na ni ng ang yung ba naman lang din po kay ka ki
+    ke ko hai tha thi hua se yaar um uma com con por para sobre esta
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 # A few of the words above still matter in phrases ("still in", "in it", "no 1"):
@@ -403,14 +405,118 @@ _SPELLED_OUT = {
     "nov": "november",
     "dec": "december",
 }
+# Question words fans in international servers mix in (Spanish, Portuguese, romanized Hindi,
+# Tagalog): "cuando sale la season 2", "kab aayega s2", "sino gumanap na PM".
+_OTHER_LANGUAGES = {
+    # when, who, what, where, how many
+    "cuando": "when",
+    "quando": "when",
+    "kab": "when",
+    "kailan": "when",
+    "quien": "who",
+    "quienes": "who",
+    "quem": "who",
+    "kaun": "who",
+    "kisne": "who",
+    "sino": "who",
+    "que": "what",
+    "kya": "what",
+    "ano": "what",
+    "donde": "where",
+    "onde": "where",
+    "kahan": "where",
+    "saan": "where",
+    "cuantos": "how many",
+    "cuantas": "how many",
+    "quantos": "how many",
+    "quantas": "how many",
+    "kitna": "how many",
+    "kitne": "how many",
+    "ilan": "how many",
+    # coming out, watching
+    "sale": "come out",
+    "salio": "came out",
+    "estreno": "premiere",
+    "estrena": "premiere",
+    "estrenara": "premiere",
+    "estreia": "premiere",
+    "lanzamiento": "release",
+    "lancamento": "release",
+    "sai": "come out",
+    "saiu": "came out",
+    "aayega": "come out",
+    "aayegi": "come out",
+    "ayega": "come out",
+    "aayi": "came out",
+    "aaya": "came out",
+    "lalabas": "come out",
+    "ver": "watch",
+    "assistir": "watch",
+    "dekhna": "watch",
+    "dekhu": "watch",
+    "panoorin": "watch",
+    "manood": "watch",
+    # the cast and who they play
+    "actriz": "actress",
+    "atriz": "actress",
+    "ator": "actor",
+    "elenco": "cast",
+    "reparto": "cast",
+    "gumanap": "played",
+    "papel": "role",
+    "esposo": "husband",
+    "marido": "husband",
+    "pati": "husband",
+    "esposa": "wife",
+    "patni": "wife",
+    "asawa": "spouse",
+    "hermana": "sister",
+    "irma": "sister",
+    "behen": "sister",
+    "kapatid": "sister",
+    "hermano": "brother",
+    "irmao": "brother",
+    "bhai": "brother",
+    # titles and the story
+    "presidente": "president",
+    "vicepresidente": "vice president",
+    "secretario": "secretary",
+    "estado": "state",
+    "ministro": "minister",
+    "primer": "prime",
+    "primeiro": "prime",
+    "embajadora": "ambassador",
+    "embaixadora": "ambassador",
+    "creadora": "creator",
+    "criadora": "creator",
+    "creador": "creator",
+    "criador": "creator",
+    "dijo": "said",
+    "disse": "said",
+    "sabi": "said",
+    "trata": "about",
+    "tungkol": "about",
+    "aconteceu": "happened",
+    "sucedio": "happened",
+    "avance": "trailer",
+    "verdad": "right",
+    "ne": "right",
+}
+_SPELLED_OUT.update(_OTHER_LANGUAGES)
+SPELLINGS = frozenset(_SPELLED_OUT)
+"""Words spelled out before anything else: never spelling mistakes."""
 # fmt: off
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight":
     8, "nine": 9, "ten": 10, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
     "sixth": 6, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6,
+    "primera": 1, "primeira": 1, "segunda": 2, "pehla": 1, "pehli": 1, "doosra": 2,
+    "dusra": 2, "unang": 1, "ikalawang": 2,
 }
 # fmt: on
-_SEASON_WORD = r"(?:season|seasons|seasn|seaon|seson|sesaon|seasson|saeson|szn|ssn|series)"
+_SEASON_WORD = (
+    r"(?:season|seasons|seasn|seaon|seson|sesaon|seasson|saeson|szn|ssn|series|temporada)"
+)
 _NUMBER = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _SEASON_PATTERNS = (
     re.compile(rf"\b{_SEASON_WORD}\s*#?\s*{_NUMBER}\b"),

@@ -428,6 +428,10 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         # the main character is the premise's; who plays the main character, the cast's
         ("whose story is it, who's the protagonist?", ["premise"]),
         ("what's the name of the actress playing the main character", ["cast-keri-russell"]),
+        # question words of other languages fans mix in
+        ("quien es la actriz de kate?", ["cast-keri-russell"]),
+        ("kab aayega season 2?", ["s2-premiere"]),
+        ("kailan lalabas ang season 2", ["s2-premiere"]),
         # "what happens next" after a season is the next season
         ("how did s1 end, and when can i see what happens next", ["s1-finale", "s2-premiere"]),
         # a part and its actor named together confirm that casting

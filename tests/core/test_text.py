@@ -119,3 +119,8 @@ def test_what_fans_say_in_passing_is_not_what_they_ask() -> None:
     assert "@return" not in analyse("it started back in the autumn of 2022").terms
     assert "@family" not in analyse("putting together a timeline, when did it air").terms
     assert "@family" in analyse("are they together irl").terms
+
+
+def test_a_season_in_spanish_or_portuguese_is_a_season() -> None:
+    assert analyse("cuando salio la primera temporada").seasons == {1}
+    assert analyse("temporada 2 quando sai").seasons == {2}
