@@ -595,6 +595,8 @@ _REFUSES_THE_END = re.compile(
 _CHATTER = re.compile(
     r"\b(?:server|channel|chat|this place|gc)(?: is| s)? (?:so |kinda |pretty |lowkey )?dead\b"
     r"|\bwatch ?part(?:y|ies)\b"
+    # the asker's own diary: "need to clear my schedule"
+    r"|\b(?:(?:clear|free up|check|plan|rearrange) )?(?:my|our) (?:schedule|calendar|diary)\b"
     # greetings: "good morning everyone", "how's your week going"
     r"|\b(?:(?:good )?(?:morning|afternoon|evening|night)|hi|hey|hello|gm)"
     r" (?:every(?:one|body)|all|yall|y all|guys|fam|friends)\b"
@@ -798,7 +800,7 @@ _FILLER = re.compile(
 )
 # Who plays several parts, as fans list them: each pattern finds the list ("roles").
 _PLAY = r"(?:plays|play|played|portrays|is playing|are playing)"
-_ACTORS = r"(?:actors?|actresses?|cast)"
+_ACTORS = r"(?:actors?|actress(?:es)?|cast)"
 _CAST_LISTS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
@@ -812,6 +814,9 @@ _CAST_LISTS = tuple(
         # "actors for A, B and C", "names of the actresses playing A and B"
         rf"^(?:(?:the )?names? of )?(?:the )?{_ACTORS} (?:for|of|playing) (?P<roles>.+?)[\s?!.]*$",
     )
+)
+_ITS_ACTOR = re.compile(
+    rf"^(?P<role>(?:\S+ ){{0,5}}?\S+) {_ACTORS}(?: pls| please)?\W*$", re.IGNORECASE
 )
 _ROLE_WORDS = 6  # a part named in a list is a few words ("the white house chief of staff")
 _LIST = re.compile(r",\s*(?:and\s+)?|\s+(?:and|n)\s+|\s*[&+]\s*", re.IGNORECASE)
@@ -867,6 +872,10 @@ def _each_role(clause: str) -> list[str]:
         roles = [role.strip() for role in _LIST.split(match["roles"]) if role.strip()]
         if 2 <= len(roles) <= 3 and all(_a_role(role) for role in roles):
             return [f"who plays {role}" for role in roles]
+    # "eidra actress + billie actress pls": each item names a part and asks for its actor
+    items = [_ITS_ACTOR.match(item.strip()) for item in _LIST.split(text) if item.strip()]
+    if 2 <= len(items) <= 3 and all(items):
+        return [f"who plays {item['role']}" for item in items if item]
     return [clause]
 
 

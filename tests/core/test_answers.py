@@ -428,6 +428,7 @@ async def test_a_replaced_large_index_is_released_and_a_shared_one_is_kept(
         # the main character is the premise's; who plays the main character, the cast's
         ("whose story is it, who's the protagonist?", ["premise"]),
         ("what's the name of the actress playing the main character", ["cast-keri-russell"]),
+        ("s2 release date pls, need to clear my schedule", ["s2-premiere"]),  # their diary
         # question words of other languages fans mix in
         ("quien es la actriz de kate?", ["cast-keri-russell"]),
         ("kab aayega season 2?", ["s2-premiere"]),

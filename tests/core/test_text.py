@@ -105,6 +105,10 @@ def test_who_play_without_the_s_still_asks_for_each_role() -> None:
         ),
         ("cast for billie + eidra", [("who plays billie", True), ("who plays eidra", True)]),
         ("love the cast", [("love the cast", False)]),
+        (
+            "hal actress + kate actress pls 🙏",
+            [("who plays hal", True), ("who plays kate", True)],
+        ),
     ],
 )
 def test_a_message_parts_into_what_it_asks(message: str, parts: list[tuple[str, bool]]) -> None:
