@@ -27,7 +27,7 @@ from bot.core.pack import Pack
 from bot.core.policy import ShownFact, show, suggestion_label
 from bot.core.semantic import Embedder, default_embedder
 from bot.core.store import FactStore, StoredFact
-from bot.core.text import INTENTS, OTHER_SHOW, split_questions
+from bot.core.text import INTENTS, OTHER_SHOW, Analysis, split_questions
 
 log = logging.getLogger(__name__)
 
@@ -124,19 +124,32 @@ _TERSE = 2  # terms: a part this short ("actress?") may only finish the part bef
 _SURE = 90.0  # how likely (in %) an answer must be to stand beside an out-of-scope question
 
 
-def _out_of_scope(index: FactIndex, part: str) -> bool:
+class _Readings(dict[str, Analysis]):
+    """How an index reads the texts of one message. Its parts are read several ways (alone,
+    with the part before, as a whole): each text is analysed once."""
+
+    def __init__(self, index: FactIndex) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, text: str) -> Analysis:
+        analysis = self[text] = self.index.analyse(text)
+        return analysis
+
+
+def _out_of_scope(readings: _Readings, part: str) -> bool:
     """Whether ``part`` asks for a kind of thing no fact here is about (an age, reviews)."""
-    return bool(INTENTS.intersection(index.analyse(part).terms) - index.concepts)
+    return bool(INTENTS.intersection(readings[part].terms) - readings.index.concepts)
 
 
-def _names_something(index: FactIndex, part: str) -> bool:
-    analysis = index.analyse(part)
+def _names_something(readings: _Readings, part: str) -> bool:
+    analysis = readings[part]
     return bool(analysis.seasons or set(analysis.terms) - _NOT_A_SUBJECT)
 
 
-def _season_in_context(index: FactIndex, before: str, answered: list[Answer]) -> int | None:
+def _season_in_context(readings: _Readings, before: str, answered: list[Answer]) -> int | None:
     """The season the part before names, or else the one its answer is about."""
-    named = index.analyse(before).seasons if before else frozenset()
+    named = readings[before].seasons if before else frozenset()
     if named:
         return max(named)
     last = answered[-1].fact if answered else None
@@ -313,6 +326,7 @@ class AnswerService:
         """Answer each question a message asks (up to :data:`QUESTIONS_PER_MESSAGE`), or the
         one question it asks amid chatter, or else the message as a whole."""
         parts = split_questions(message)
+        readings = _Readings(index)
         answered: list[Answer] = []
         if len(parts) > 1:
             asked = [
@@ -320,13 +334,13 @@ class AnswerService:
                 for (before, before_asks), (part, asks) in zip(
                     [("", False), *parts], parts, strict=False
                 )
-                if asks and _names_something(index, part)
+                if asks and _names_something(readings, part)
             ]
             # Beside a question no fact is about ("is it any good? what are reviews saying"),
             # the others often only elaborate it: answer them only when unmistakable.
-            bar = _SURE if any(_out_of_scope(index, part) for part, _, _ in asked) else 0.0
+            bar = _SURE if any(_out_of_scope(readings, part) for part, _, _ in asked) else 0.0
             for part, before, before_asks in asked:
-                answer = self._answer_part(index, part, before, before_asks, answered, spoilers)
+                answer = self._answer_part(readings, part, before, before_asks, answered, spoilers)
                 if answer is None:
                     continue
                 fresh = answer.fact and all(a.fact != answer.fact for a in answered)
@@ -336,11 +350,11 @@ class AnswerService:
             return self._several(message, answered)
         if answered:
             return dataclasses.replace(answered[0], question=message)
-        return self._answer(index, message, spoilers=spoilers)
+        return self._answer(readings, message, spoilers=spoilers)
 
     def _answer_part(
         self,
-        index: FactIndex,
+        readings: _Readings,
         part: str,
         before: str,
         before_asks: bool,
@@ -350,17 +364,17 @@ class AnswerService:
         """One part of a message, read on its own or with what the parts before it say;
         ``None`` when it only follows up on a question no fact is about."""
         refers_back = bool(before and _REFERS_BACK.search(part))
-        if refers_back and _out_of_scope(index, before):
+        if refers_back and _out_of_scope(readings, before):
             return None  # "where was it filmed? is that really london"
-        answer = self._answer(index, part, spoilers=spoilers)
-        analysis = index.analyse(part)
+        answer = self._answer(readings, part, spoilers=spoilers)
+        analysis = readings[part]
         # A date asked of no season, after a part about one ("is there a trailer yet and
         # when does it drop", "is janney in season 2 and when does it start"), asks about it.
         asks_a_date = not {"@when", "@premiere"}.isdisjoint(analysis.terms)
         if not answer.matched and asks_a_date and not analysis.seasons:
-            season = _season_in_context(index, before, answered)
+            season = _season_in_context(readings, before, answered)
             if season:
-                dated = self._answer(index, f"season {season} {part}", spoilers=spoilers)
+                dated = self._answer(readings, f"season {season} {part}", spoilers=spoilers)
                 answer = dated if dated.matched else answer
         # What the part is about may be in the part before: "her" in "the actress who plays
         # Cecilia, what is her name?", a subject named without asking ("the sister 👀
@@ -376,7 +390,7 @@ class AnswerService:
         )
         leans = refers_back and bool(_ITS_SUBJECT_BEFORE.search(part))
         if (refers_back and not answer.matched) or leans or subject_before:
-            joined = self._answer(index, f"{before} {part}", spoilers=spoilers)
+            joined = self._answer(readings, f"{before} {part}", spoilers=spoilers)
             # "who is she playing" names no one but the one before: its own reading (the
             # season's cast news) is no reading at all.
             only_before = leans and _ABOUT_SOMEONE.issuperset(terms)
@@ -405,8 +419,9 @@ class AnswerService:
             several=tuple(answers),
         )
 
-    def _answer(self, index: FactIndex, question: str, *, spoilers: bool) -> Answer:
-        analysis = index.analyse(question)
+    def _answer(self, readings: _Readings, question: str, *, spoilers: bool) -> Answer:
+        index = readings.index
+        analysis = readings[question]
         if not analysis.seasons and _NOT_A_SUBJECT.issuperset(analysis.terms):
             return self._decline(question, Decline.EMPTY, [])  # "gm everyone", "who?"
         matches = index.search(analysis, question, limit=SUGGESTIONS_MAX + 5)
