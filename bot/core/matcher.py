@@ -486,16 +486,17 @@ class FactIndex:
         fact = self.facts[i]
         best += _NAME_BONUS * named + _SEASON_BONUS * (fact.season in seasons)
         actor = self._actor_terms[i]
+        actor_named = bool(actor) and actor <= weights.keys()
+        names_part = self._names_part(i, set(weights))  # never, for a fact with no part
         # ... unless the part is named too: "the president is Michael McKean from Better Call
         # Saul, right?" asks who plays the president; nor is a spouse played ("rufus sewell
         # is the one playing the ambassador's husband?") the actor's own.
         asked = set(_ABOUT_THE_ACTOR.intersection(weights))
-        if ELSEWHERE in asked and self._names_part(i, set(weights)):
+        if names_part:
             asked.discard(ELSEWHERE)
         if "@cast" in weights:
             asked.discard("@spouse")
-        about_the_actor = bool(actor) and actor <= weights.keys() and bool(asked)
-        names_part = bool(actor) and self._names_part(i, set(weights))
+        about_the_actor = actor_named and bool(asked)
         mismatch = (
             actors_life
             or bool(INTENTS.intersection(weights).difference(self._terms_of[i]))
@@ -518,7 +519,7 @@ class FactIndex:
             mismatch=mismatch,
             unexplained=round(unexplained, 3),
             story_of_part=story and names_part,
-            actor_and_part=names_part and actor <= weights.keys(),
+            actor_and_part=names_part and actor_named,
         )
         return match, frozenset(names)
 

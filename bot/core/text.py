@@ -820,11 +820,13 @@ _ITS_ACTOR = re.compile(
 )
 _ROLE_WORDS = 6  # a part named in a list is a few words ("the white house chief of staff")
 _LIST = re.compile(r",\s*(?:and\s+)?|\s+(?:and|n)\s+|\s*[&+]\s*", re.IGNORECASE)
+_STARTS_A_QUESTION = re.compile(rf"^(?:{_QUESTION_START})\b", re.IGNORECASE)
 _ASKS = re.compile(rf"^(?:{_QUESTION_START})\b|\?\W*$|\bright\W*$", re.IGNORECASE)
 
-
+# A clause of this many words joined to a question asks too ("s2 date and is there a
+# trailer?") ...
 _TERSE_WORDS = 4
-# ... unless they remark on something: "i loved the finale and when is s2"
+# ... unless it remarks on something: "i loved the finale and when is s2"
 _REMARK = re.compile(
     r"\b(?:i|im|i'm|we|was|were|omg|wow|love|loved|like|liked|hate|hated|great|amazing)\b",
     re.IGNORECASE,
@@ -849,6 +851,8 @@ def split_questions(text: str) -> list[tuple[str, bool]]:
         joined = [joiner is not None for joiner in pieces[1::2]] + [False]
         asks = [bool(_ASKS.search(_FILLER.sub("", clause))) for clause in clauses]
         for n, clause in enumerate(clauses):
+            # (One clause is the sentence, already read for a list of parts above.)
+            each = [clause] if len(clauses) == 1 else _each_role(clause)
             # A few words joined to a question ask too: "s2 date and is there a trailer?"
             terse_with_question = (
                 joined[n]
@@ -857,7 +861,7 @@ def split_questions(text: str) -> list[tuple[str, bool]]:
                 and not _REMARK.search(clause)
             )
             if clause:
-                parts += [(part, asks[n] or terse_with_question) for part in _each_role(clause)]
+                parts += [(part, asks[n] or terse_with_question) for part in each]
     return parts
 
 
@@ -874,13 +878,12 @@ def _each_role(clause: str) -> list[str]:
             return [f"who plays {role}" for role in roles]
     # "eidra actress + billie actress pls": each item names a part and asks for its actor
     items = [_ITS_ACTOR.match(item.strip()) for item in _LIST.split(text) if item.strip()]
-    if 2 <= len(items) <= 3 and all(items):
-        return [f"who plays {item['role']}" for item in items if item]
+    roles = [item["role"] for item in items if item]
+    if 2 <= len(roles) == len(items) <= 3:
+        return [f"who plays {role}" for role in roles]
     return [clause]
 
 
 def _a_role(text: str) -> bool:
     """Whether an item of a list can be a part's name, not another question."""
-    return len(text.split()) <= _ROLE_WORDS and not re.match(
-        rf"(?:{_QUESTION_START})\b", text, re.IGNORECASE
-    )
+    return len(text.split()) <= _ROLE_WORDS and not _STARTS_A_QUESTION.match(text)
